@@ -1,0 +1,84 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from participants.enums import ConsentMethod
+from participants.models import Enrollment, Participant
+from participants.validators import mask_nik, normalize_nik, normalize_phone
+
+
+class ParticipantForm(forms.ModelForm):
+    consent_method = forms.ChoiceField(
+        label=_("How the participant gave consent to data processing"),
+        choices=ConsentMethod.choices,
+        help_text=_("Required by UU PDP 27/2022: no one is enrolled without consent."),
+    )
+    phone = forms.CharField(
+        label=_("Phone number (WhatsApp)"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        help_text=_("For example 0812 3456 7890."),
+    )
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("Optional: 16 digits from the KTP."),
+    )
+
+    class Meta:
+        model = Participant
+        fields = [
+            "full_name",
+            "phone",
+            "nik",
+            "birth_year",
+            "dusun",
+            "rt",
+            "rw",
+            "address",
+            "village",
+            "consent_method",
+        ]
+        widgets = {"birth_year": forms.NumberInput(attrs={"inputmode": "numeric"})}
+
+    def __init__(self, *args, can_see_nik, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hides_nik = bool(self.instance.nik) and not can_see_nik
+        if self.hides_nik:
+            # Only admins see a whole NIK; others may replace it, never read it.
+            self.initial["nik"] = ""
+            self.fields["nik"].help_text = _(
+                "Stored as %(masked)s. Leave empty to keep it, or type a new NIK to replace it."
+            ) % {"masked": mask_nik(self.instance.nik)}
+        if self.instance.consent_method:
+            self.fields["consent_method"].initial = self.instance.consent_method
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter the participant's name."))
+        return name
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_nik(self):
+        nik = normalize_nik(self.cleaned_data["nik"])
+        if not nik and self.hides_nik:
+            return self.instance.nik
+        return nik
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        if year is not None and not 1900 <= year <= timezone.localdate().year:
+            raise forms.ValidationError(_("Enter a birth year between 1900 and this year."))
+        return year
+
+
+class EnrollmentForm(forms.ModelForm):
+    class Meta:
+        model = Enrollment
+        fields = ["status"]

@@ -1,0 +1,132 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from participants.enums import ConsentMethod, EnrollmentSource, EnrollmentStatus
+
+
+class Participant(models.Model):
+    """A person trained by an organization's programs.
+
+    Personal data under UU PDP 27/2022: the organization is its controller, so
+    a participant belongs to one organization and is de-duplicated within it
+    by phone and by NIK. The primary key is a UUID so that addresses never
+    reveal a count, a phone number or a NIK.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        "training_sessions.Organization", on_delete=models.PROTECT, related_name="participants"
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    phone = models.CharField(
+        _("phone number"),
+        max_length=20,
+        blank=True,
+        help_text=_("Stored in E.164, e.g. +6281234567890."),
+    )
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    dusun = models.CharField(_("hamlet (dusun)"), max_length=120, blank=True)
+    rt = models.CharField(_("RT"), max_length=4, blank=True)
+    rw = models.CharField(_("RW"), max_length=4, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    village = models.CharField(_("village (kampung/desa)"), max_length=120, blank=True)
+    consent_method = models.CharField(
+        _("how consent was given"), max_length=16, choices=ConsentMethod.choices, blank=True
+    )
+    consent_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent recorded by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "phone"],
+                condition=~Q(phone=""),
+                name="unique_participant_phone_per_organization",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "nik"],
+                condition=~Q(nik=""),
+                name="unique_participant_nik_per_organization",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_method="", consent_at__isnull=True)
+                | (~Q(consent_method="") & Q(consent_at__isnull=False)),
+                name="participant_consent_complete",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "full_name"])]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def has_consent(self):
+        return bool(self.consent_method and self.consent_at)
+
+    @property
+    def rt_rw(self):
+        if self.rt or self.rw:
+            return f"{self.rt or '-'}/{self.rw or '-'}"
+        return ""
+
+
+class Enrollment(models.Model):
+    program = models.ForeignKey(
+        "training_sessions.Program", on_delete=models.CASCADE, related_name="enrollments"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=EnrollmentStatus.choices,
+        default=EnrollmentStatus.ACTIVE,
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=16,
+        choices=EnrollmentSource.choices,
+        default=EnrollmentSource.MANUAL,
+    )
+    enrolled_on = models.DateField(_("enrolled on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["participant__full_name"]
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "participant"], name="unique_enrollment")
+        ]
+
+    def __str__(self):
+        return f"{self.participant} @ {self.program}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "participant_detail",
+            kwargs={"program_slug": self.program.slug, "participant_id": self.participant_id},
+        )

@@ -1,0 +1,86 @@
+import re
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.id import nik as stdnum_nik
+
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+
+
+def normalize_phone(raw):
+    """'0812…', '812…', '+62812…' and '62812…' all become '+62812…'; blank stays ''."""
+    value = str(raw or "").strip()
+    if not value:
+        return ""
+    if _SCIENTIFIC.match(value):
+        raise ValidationError(
+            _(
+                "The phone number %(value)s was rounded by the spreadsheet; "
+                "format the column as text."
+            ),
+            code="phone_rounded",
+            params={"value": value},
+        )
+    try:
+        number = phonenumbers.parse(value, "ID")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("%(value)s is not a valid phone number (example: 0812 3456 7890)."),
+            code="phone_invalid",
+            params={"value": value},
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_nik(raw):
+    """A NIK is exactly 16 digits; spaces and dots typed between groups are dropped."""
+    value = str(raw or "").strip()
+    if not value:
+        return ""
+    if _SCIENTIFIC.match(value):
+        raise ValidationError(
+            _(
+                "The NIK %(value)s was rounded by the spreadsheet (scientific notation); "
+                "format the NIK column as text and type it again."
+            ),
+            code="nik_rounded",
+            params={"value": value},
+        )
+    digits = re.sub(r"[\s.\-]", "", value)
+    if not digits.isdigit() or len(digits) != 16:
+        raise ValidationError(
+            _("A NIK has exactly 16 digits; %(value)s does not."),
+            code="nik_length",
+            params={"value": value},
+        )
+    try:
+        return stdnum_nik.validate(digits)
+    except StdnumError:
+        raise ValidationError(
+            _("%(value)s is not a valid NIK (check the region code and the birth date)."),
+            code="nik_invalid",
+            params={"value": value},
+        ) from None
+
+
+def mask_nik(nik):
+    return f"•••• {nik[-4:]}" if nik else ""
+
+
+def format_phone(e164):
+    """'+6281234567890' → '0812-3456-7890', the way people write it here."""
+    if not e164:
+        return ""
+    number = phonenumbers.parse(e164, "ID")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def mask_phone(e164):
+    national = re.sub(r"\D", "", format_phone(e164))
+    if len(national) < 8:
+        return national
+    return f"{national[:4]}••••{national[-3:]}"

@@ -1,0 +1,176 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from participants import services
+from participants.forms import EnrollmentForm, ParticipantForm
+from participants.selectors import program_enrollments
+from participants.validators import format_phone, mask_nik
+from pkk_training import permissions
+from pkk_training.access import (
+    get_enrollment_for_user,
+    get_organization_participant_for_user,
+    get_program_for_user,
+)
+from pkk_training.forms import add_service_errors, run_service
+
+PAGE_SIZE = 50
+
+
+def participant_page(request, enrollments):
+    """One page of a participant list; the query string carries `q` and `page`."""
+    page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.query = request.GET.get("q", "").strip()
+    return page
+
+
+@login_required
+@require_GET
+def participant_list(request, program_slug):
+    program = get_program_for_user(request, program_slug)
+    query = request.GET.get("q", "")[:100]
+    page = participant_page(request, program_enrollments(program, query=query))
+    template = (
+        "participants/_participant_results.html"
+        if request.htmx
+        else "participants/participant_list.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "program": program,
+            "participants": page,
+            "can_record": permissions.can_record(request.user, program),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_create(request, program_slug):
+    program = get_program_for_user(request, program_slug)
+    if not permissions.can_record(request.user, program):
+        raise PermissionDenied
+    form = ParticipantForm(
+        request.POST or None, can_see_nik=permissions.can_see_full_nik(request.user)
+    )
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrollment = services.participant_register(
+                program=program, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            duplicate = getattr(error, "existing", None)
+        else:
+            messages.success(
+                request, _("%(name)s is enrolled.") % {"name": enrollment.participant.full_name}
+            )
+            return redirect(enrollment)
+    duplicate_enrollment = (
+        duplicate.enrollments.filter(program=program).first() if duplicate else None
+    )
+    return render(
+        request,
+        "participants/participant_form.html",
+        {
+            "form": form,
+            "program": program,
+            "duplicate": duplicate,
+            "duplicate_enrollment": duplicate_enrollment,
+        },
+    )
+
+
+@login_required
+@require_POST
+def participant_enroll(request, program_slug, participant_id):
+    """Enroll a participant the organization already knows (offered on a duplicate)."""
+    program, participant = get_organization_participant_for_user(
+        request, program_slug, participant_id
+    )
+    try:
+        enrollment = services.enrollment_create(
+            program=program, participant=participant, by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("participant_create", program_slug=program.slug)
+    messages.success(request, _("%(name)s is enrolled.") % {"name": participant.full_name})
+    return redirect(enrollment)
+
+
+@login_required
+@require_GET
+def participant_detail(request, program_slug, participant_id):
+    enrollment = get_enrollment_for_user(request, program_slug, participant_id)
+    program = enrollment.program
+    participant = enrollment.participant
+    can_see_nik = permissions.can_see_full_nik(request.user)
+    return render(
+        request,
+        "participants/participant_detail.html",
+        {
+            "program": program,
+            "enrollment": enrollment,
+            "participant": participant,
+            "phone": format_phone(participant.phone),
+            "nik": participant.nik if can_see_nik else mask_nik(participant.nik),
+            "enrollment_form": EnrollmentForm(instance=enrollment),
+            "can_manage": permissions.can_manage_program(request.user, program),
+            "can_record": permissions.can_record(request.user, program),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_edit(request, program_slug, participant_id):
+    enrollment = get_enrollment_for_user(request, program_slug, participant_id)
+    program = enrollment.program
+    if not permissions.can_record(request.user, program):
+        raise PermissionDenied
+    participant = enrollment.participant
+    form = ParticipantForm(
+        request.POST or None,
+        instance=participant,
+        can_see_nik=permissions.can_see_full_nik(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            services.participant_update,
+            participant=participant,
+            by=request.user,
+            **form.cleaned_data,
+        ):
+            messages.success(request, _("Participant saved."))
+            return redirect(enrollment)
+    return render(
+        request,
+        "participants/participant_form.html",
+        {"form": form, "program": program, "enrollment": enrollment},
+    )
+
+
+@login_required
+@require_POST
+def enrollment_edit(request, program_slug, participant_id):
+    enrollment = get_enrollment_for_user(request, program_slug, participant_id)
+    if not permissions.can_manage_program(request.user, enrollment.program):
+        raise PermissionDenied
+    form = EnrollmentForm(request.POST, instance=enrollment)
+    if form.is_valid():
+        services.enrollment_update(
+            enrollment=enrollment, by=request.user, status=form.cleaned_data["status"]
+        )
+        messages.success(request, _("Enrollment status saved."))
+    else:
+        messages.error(request, _("Choose a valid status."))
+    return redirect(enrollment)

@@ -1,0 +1,256 @@
+"""The seed report's program as demo data, built idempotently.
+
+All people here are invented; phone numbers and NIKs are well-formed but made up.
+Later features (attendance, checklists, surveys) add their part of the demo here.
+"""
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from participants.enums import ConsentMethod, EnrollmentSource
+from participants.models import Enrollment, Participant
+from participants.services import enrollment_create, participant_create
+from sessions.enums import MembershipRole, ProgramStatus, SessionPhase
+from sessions.models import (
+    Membership,
+    Organization,
+    OrganizationMembership,
+    Program,
+    TrainingSession,
+)
+
+ORGANIZATION_SLUG = "uin-raden-intan-kkn-23"
+PROGRAM_SLUG = "tiktok-affiliate-jaya-tinggi"
+VENUE_GSG = "Gedung Serba Guna (GSG) Kampung Jaya Tinggi"
+
+USERS = [
+    # username, first name, last name, staff?, role in the program
+    ("admin", "Admin", "Demo", True, None),
+    ("koordinator", "Kartika", "S.", False, MembershipRole.COORDINATOR),
+    ("fasilitator", "Vio", "Wahyu", False, MembershipRole.FACILITATOR),
+]
+
+# Invented names; dusun and RT/RW in the style of a Way Kanan kampung.
+PARTICIPANTS = [
+    ("Siti Aminah", "Dusun I", "001", "001"),
+    ("Sri Wahyuni", "Dusun I", "001", "001"),
+    ("Nur Hasanah", "Dusun I", "002", "001"),
+    ("Rina Marlina", "Dusun I", "002", "001"),
+    ("Yuliana Sari", "Dusun I", "003", "001"),
+    ("Dewi Lestari", "Dusun I", "003", "001"),
+    ("Ani Suryani", "Dusun II", "001", "002"),
+    ("Eka Puspita", "Dusun II", "001", "002"),
+    ("Fitri Handayani", "Dusun II", "002", "002"),
+    ("Hartini", "Dusun II", "002", "002"),
+    ("Indah Permatasari", "Dusun II", "003", "002"),
+    ("Juwita Ningsih", "Dusun II", "003", "002"),
+    ("Kurniasih", "Dusun III", "001", "003"),
+    ("Lilis Suryati", "Dusun III", "001", "003"),
+    ("Maryati", "Dusun III", "002", "003"),
+    ("Nengsih", "Dusun III", "002", "003"),
+    ("Oktaviani", "Dusun III", "003", "003"),
+    ("Purwati", "Dusun III", "003", "003"),
+    ("Rahmawati", "Dusun IV", "001", "004"),
+    ("Sumiyati", "Dusun IV", "001", "004"),
+    ("Tri Astuti", "Dusun IV", "002", "004"),
+    ("Umi Kalsum", "Dusun IV", "002", "004"),
+    ("Wartini", "Dusun IV", "003", "004"),
+    ("Yeni Rohaeni", "Dusun IV", "003", "004"),
+    ("Zubaidah", "Dusun V", "001", "005"),
+    ("Aisyah Putri", "Dusun V", "001", "005"),
+    ("Badriyah", "Dusun V", "002", "005"),
+    ("Cahyani", "Dusun V", "002", "005"),
+    ("Darsih", "Dusun V", "003", "005"),
+    ("Erna Wati", "Dusun V", "003", "005"),
+]
+
+SESSIONS = [
+    # phase, title, date, start, end, venue
+    (
+        SessionPhase.SURVEY,
+        "Survei dan silaturahmi dengan aparat kampung",
+        dt.date(2023, 7, 25),
+        dt.time(9, 0),
+        dt.time(11, 0),
+        "Balai Kampung Jaya Tinggi",
+    ),
+    (
+        SessionPhase.SOCIALISATION,
+        "Sosialisasi: Pelatihan Ecoprint",
+        dt.date(2023, 7, 29),
+        dt.time(9, 0),
+        dt.time(12, 0),
+        VENUE_GSG,
+    ),
+    (
+        SessionPhase.SOCIALISATION,
+        "Sosialisasi: E-Commerce TikTok Affiliate",
+        dt.date(2023, 8, 1),
+        dt.time(13, 0),
+        dt.time(15, 0),
+        VENUE_GSG,
+    ),
+    (
+        SessionPhase.TRAINING,
+        "Pelatihan E-Commerce TikTok Affiliate",
+        dt.date(2023, 8, 5),
+        dt.time(9, 0),
+        dt.time(13, 0),
+        VENUE_GSG,
+    ),
+    (
+        SessionPhase.MENTORING,
+        "Pendampingan pembuatan akun TikTok Affiliate",
+        dt.date(2023, 8, 8),
+        dt.time(13, 0),
+        dt.time(16, 0),
+        VENUE_GSG,
+    ),
+    (
+        SessionPhase.EVALUATION,
+        "Evaluasi: tanya jawab dan survei keberhasilan",
+        dt.date(2023, 8, 12),
+        dt.time(9, 0),
+        dt.time(11, 0),
+        VENUE_GSG,
+    ),
+]
+
+
+def demo_phone(index):
+    """Well-formed Telkomsel-style numbers in a block no one is likely to own."""
+    return f"+62812000{index:05d}"
+
+
+def demo_birth_year(index):
+    return 1970 + index % 25
+
+
+def demo_nik(index):
+    # 18 08 = Lampung, Way Kanan; day of birth + 40 marks a woman.
+    day, month = 1 + index % 28, 1 + index % 12
+    return f"180805{day + 40:02d}{month:02d}{demo_birth_year(index) % 100:02d}{index:04d}"
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    passwords: dict = field(default_factory=dict)  # username → new password
+
+
+@transaction.atomic
+def demo_load(*, reset_passwords=False):
+    """Build (or complete) the demo; running it again changes nothing."""
+    organization, _ = Organization.objects.get_or_create(
+        slug=ORGANIZATION_SLUG, defaults={"name": "UIN Raden Intan Lampung — KKN Kelompok 23"}
+    )
+    program, created = Program.objects.get_or_create(
+        slug=PROGRAM_SLUG,
+        defaults={
+            "organization": organization,
+            "name": "Pelatihan E-Commerce TikTok Affiliate",
+            "description": (
+                "Pelatihan bagi ibu-ibu PKK Kampung Jaya Tinggi untuk mendaftar sebagai kreator "
+                "atau seller TikTok Affiliate. Persiapan sejak 23 Juli 2023; pelatihan praktik "
+                "pada Sabtu, 5 Agustus 2023 di Gedung Serba Guna."
+            ),
+            "village": "Kampung Jaya Tinggi",
+            "district": "Kecamatan Kasui",
+            "regency": "Kabupaten Way Kanan",
+            "province": "Lampung",
+            "start_date": dt.date(2023, 7, 23),
+            "end_date": dt.date(2023, 8, 15),
+            "status": ProgramStatus.FINISHED,
+        },
+    )
+    result = DemoResult(created=created)
+    users = _demo_users(program, organization, result, reset_passwords)
+    _demo_sessions(program, users)
+    _demo_participants(program, organization, users["koordinator"])
+    return result
+
+
+def _demo_users(program, organization, result, reset_passwords):
+    User = get_user_model()
+    users = {}
+    for username, first, last, staff, role in USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "is_staff": staff,
+                "is_superuser": staff,
+                "email": f"{username}@demo.invalid",
+            },
+        )
+        if created or reset_passwords:
+            password = secrets.token_urlsafe(9)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            result.passwords[username] = password
+        if role:
+            Membership.objects.get_or_create(program=program, user=user, defaults={"role": role})
+        users[username] = user
+    OrganizationMembership.objects.get_or_create(
+        organization=organization, user=users["koordinator"]
+    )
+    return users
+
+
+def _demo_sessions(program, users):
+    for phase, title, date, start, end, venue in SESSIONS:
+        session, created = TrainingSession.objects.get_or_create(
+            program=program,
+            title=title,
+            defaults={
+                "phase": phase,
+                "date": date,
+                "start_time": start,
+                "end_time": end,
+                "venue": venue,
+            },
+        )
+        if created:
+            session.facilitators.set([users["koordinator"], users["fasilitator"]])
+
+
+def _demo_participants(program, organization, recorder):
+    known = {
+        p.phone: p
+        for p in Participant.objects.filter(
+            organization=organization, phone__startswith="+62812000"
+        )
+    }
+    enrolled = set(
+        Enrollment.objects.filter(program=program).values_list("participant_id", flat=True)
+    )
+    for i, (name, dusun, rt, rw) in enumerate(PARTICIPANTS, start=1):
+        participant = known.get(demo_phone(i))
+        if participant is None:
+            participant = participant_create(
+                organization=organization,
+                by=recorder,
+                consent_method=ConsentMethod.PAPER,
+                full_name=name,
+                phone=demo_phone(i),
+                nik=demo_nik(i) if i % 3 == 0 else "",
+                birth_year=demo_birth_year(i),
+                dusun=dusun,
+                rt=rt,
+                rw=rw,
+                village="Kampung Jaya Tinggi",
+            )
+        if participant.pk not in enrolled:
+            # Enrolled from the PKK member list before the socialisation sessions.
+            enrollment_create(
+                program=program,
+                participant=participant,
+                by=recorder,
+                source=EnrollmentSource.IMPORT,
+                enrolled_on=dt.date(2023, 7, 24),
+            )

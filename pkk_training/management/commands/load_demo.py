@@ -1,0 +1,40 @@
+from django.core.management.base import BaseCommand
+
+from pkk_training.demo import PROGRAM_SLUG, demo_load
+from sessions.models import Program
+
+
+class Command(BaseCommand):
+    help = "Build the seed report's demo program (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="Give the demo users new random passwords and print them.",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already holds a program.",
+        )
+
+    def handle(self, *args, reset_passwords=False, if_empty=False, **options):
+        if if_empty and Program.objects.exists():
+            self.stdout.write(
+                "The database already has programs; demo not loaded. "
+                "(`python manage.py load_demo --reset-passwords` prints new demo logins.)"
+            )
+            return
+        result = demo_load(reset_passwords=reset_passwords)
+        verb = "Created" if result.created else "Checked"
+        self.stdout.write(self.style.SUCCESS(f"{verb} the demo program /programs/{PROGRAM_SLUG}/"))
+        if result.passwords:
+            self.stdout.write("Demo logins (username / password):")
+            for username, password in result.passwords.items():
+                self.stdout.write(f"  {username:<12} {password}")
+        else:
+            self.stdout.write(
+                "Demo users exist already; their passwords are unchanged "
+                "(add --reset-passwords for new ones)."
+            )

@@ -1,0 +1,62 @@
+"""Who may do what, as small named predicates.
+
+Roles in a program, from most to least powerful: a staff admin (everything,
+the only one who sees a whole NIK), a coordinator (a program coordinator or a
+coordinator of the program's organization: manages the program, its sessions
+and members), a facilitator (records participants, attendance and progress).
+Anyone else is an outsider, and the access helpers answer 404 to outsiders.
+"""
+
+from sessions.enums import MembershipRole
+
+ADMIN = "admin"
+COORDINATOR = MembershipRole.COORDINATOR.value
+FACILITATOR = MembershipRole.FACILITATOR.value
+
+
+def is_admin(user):
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def program_role(user, program):
+    """The user's role in the program, or None; cached on the program instance."""
+    cache = program.__dict__.setdefault("_role_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = _compute_program_role(user, program)
+    return cache[user.pk]
+
+
+def remember_program_role(user, program, role):
+    """Seed the cache with a role already computed in SQL (selectors.programs_visible_to)."""
+    program.__dict__.setdefault("_role_cache", {})[user.pk] = role
+
+
+def _compute_program_role(user, program):
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if is_admin(user):
+        return ADMIN
+    if program.organization.memberships.filter(user=user).exists():
+        return COORDINATOR
+    return program.memberships.filter(user=user).values_list("role", flat=True).first()
+
+
+def can_view_program(user, program):
+    return program_role(user, program) is not None
+
+
+def can_manage_program(user, program):
+    return program_role(user, program) in {ADMIN, COORDINATOR}
+
+
+def can_record(user, program):
+    """Facilitators and up enter participants, attendance and progress."""
+    return program_role(user, program) in {ADMIN, COORDINATOR, FACILITATOR}
+
+
+def can_see_full_nik(user):
+    return is_admin(user)
+
+
+def can_create_program(user):
+    return is_admin(user) or user.organization_memberships.exists()

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from participants import urls as participant_urls
+from sessions import urls as session_urls
+from sessions import views as session_views
+
+# Everything inside a program lives under its slug, so one access helper
+# guards the whole subtree.
+program_urls = [*session_urls.urlpatterns, *participant_urls.urlpatterns]
+
+urlpatterns = [
+    path("", session_views.home, name="home"),
+    path("programs/new/", session_views.program_create, name="program_create"),
+    path("programs/<slug:program_slug>/", include(program_urls)),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    # Changing the language is a change of state: POST only.
+    path("i18n/setlang/", require_POST(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]

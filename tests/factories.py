@@ -1,0 +1,116 @@
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from participants.enums import ConsentMethod, EnrollmentSource
+from participants.models import Enrollment, Participant
+from sessions.enums import MembershipRole, ProgramStatus, SessionPhase
+from sessions.models import (
+    Membership,
+    Organization,
+    OrganizationMembership,
+    Program,
+    TrainingSession,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="id_ID")
+    last_name = factory.Faker("last_name", locale="id_ID")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(user, create, extracted, **kwargs):
+        if create:
+            user.save()
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Universitas Contoh {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+
+
+class OrganizationMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganizationMembership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Pelatihan Desa {n}")
+    slug = factory.Sequence(lambda n: f"program-{n}")
+    village = "Kampung Jaya Tinggi"
+    district = "Kecamatan Kasui"
+    regency = "Kabupaten Way Kanan"
+    province = "Lampung"
+    start_date = dt.date(2023, 7, 23)
+    end_date = dt.date(2023, 8, 15)
+    status = ProgramStatus.RUNNING
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    program = factory.SubFactory(ProgramFactory)
+    user = factory.SubFactory(UserFactory)
+    role = MembershipRole.FACILITATOR
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingSession
+
+    program = factory.SubFactory(ProgramFactory)
+    phase = SessionPhase.TRAINING
+    title = factory.Sequence(lambda n: f"Sesi pelatihan {n}")
+    date = dt.date(2023, 8, 5)
+    start_time = dt.time(9, 0)
+    end_time = dt.time(12, 0)
+    venue = "Gedung Serba Guna"
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    organization = factory.SubFactory(OrganizationFactory)
+    full_name = factory.Faker("name_female", locale="id_ID")
+    phone = factory.Sequence(lambda n: f"+62813{n:08d}")
+    dusun = "Dusun I"
+    rt = "001"
+    rw = "002"
+    consent_method = ConsentMethod.PAPER
+    consent_at = factory.LazyFunction(timezone.now)
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    program = factory.SubFactory(ProgramFactory)
+    participant = factory.SubFactory(
+        ParticipantFactory, organization=factory.SelfAttribute("..program.organization")
+    )
+    source = EnrollmentSource.MANUAL
+    enrolled_on = dt.date(2023, 7, 24)

@@ -1,0 +1,299 @@
+"""Every URL of the project, walked as every role, with the exact answer expected.
+
+A new URL pattern that is not in MATRIX fails `test_matrix_covers_every_url`,
+so each page joins the matrix when it is written.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import (
+    EnrollmentFactory,
+    MembershipFactory,
+    OrganizationMembershipFactory,
+    ParticipantFactory,
+    ProgramFactory,
+    TrainingSessionFactory,
+    UserFactory,
+)
+
+ROLES = ["anonymous", "outsider", "facilitator", "coordinator", "org_coordinator", "admin"]
+LOGIN = "login"  # a redirect to the login page
+
+
+@dataclass
+class World:
+    program: object
+    session: object
+    enrollment: object
+    other_participant: object  # same organization, not enrolled in the program
+    member: object  # a facilitator membership that can be removed
+    users: dict = field(default_factory=dict)
+
+
+def build_world():
+    program = ProgramFactory(slug="matrix")
+    facilitator = MembershipFactory(program=program, role="facilitator").user
+    coordinator = MembershipFactory(program=program, role="coordinator").user
+    org_coordinator = OrganizationMembershipFactory(organization=program.organization).user
+    outsider = MembershipFactory(role="facilitator").user  # another organization's program
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    return World(
+        program=program,
+        session=TrainingSessionFactory(program=program),
+        enrollment=EnrollmentFactory(program=program),
+        other_participant=ParticipantFactory(organization=program.organization),
+        member=MembershipFactory(program=program, role="facilitator"),
+        users={
+            "anonymous": None,
+            "outsider": outsider,
+            "facilitator": facilitator,
+            "coordinator": coordinator,
+            "org_coordinator": org_coordinator,
+            "admin": admin,
+        },
+    )
+
+
+def program_kwargs(w):
+    return {"program_slug": w.program.slug}
+
+
+def session_kwargs(w):
+    return {**program_kwargs(w), "session_id": w.session.pk}
+
+
+def participant_kwargs(w):
+    return {**program_kwargs(w), "participant_id": w.enrollment.participant_id}
+
+
+def new_program_data(w):
+    return {
+        "organization": w.program.organization_id,
+        "name": "Program baru",
+        "slug": "program-baru",
+        "village": "Kampung Baru",
+        "district": "Kasui",
+        "regency": "Way Kanan",
+        "province": "Lampung",
+        "start_date": "2024-01-10",
+        "status": "planned",
+    }
+
+
+def participant_data(w):
+    return {"full_name": "Wati Baru", "phone": "0812 7777 0001", "consent_method": "paper"}
+
+
+def session_data(w):
+    return {"phase": "training", "title": "Sesi baru", "date": "2023-08-05"}
+
+
+def program_data(w):
+    data = new_program_data(w)
+    del data["organization"]
+    data["slug"] = w.program.slug
+    return data
+
+
+@dataclass
+class Case:
+    name: str
+    kwargs: object = None  # World -> dict of URL kwargs
+    get: dict | None = None  # role -> expected status (or LOGIN)
+    post: dict | None = None
+    data: object = None  # World -> POST data
+
+    def url(self, w):
+        return reverse(self.name, kwargs=self.kwargs(w) if self.kwargs else None)
+
+
+def answers(anonymous=LOGIN, outsider=404, facilitator=200, coordinator=200, admin=200, org=None):
+    return {
+        "anonymous": anonymous,
+        "outsider": outsider,
+        "facilitator": facilitator,
+        "coordinator": coordinator,
+        "org_coordinator": coordinator if org is None else org,
+        "admin": admin,
+    }
+
+
+MEMBER_PAGE = answers()
+MANAGER_PAGE = answers(facilitator=403)
+POST_ONLY = answers(facilitator=405, coordinator=405, admin=405, outsider=405)
+
+MATRIX = [
+    Case("home", get=answers(outsider=200)),
+    Case(
+        "program_create",
+        get=answers(outsider=403, facilitator=403, coordinator=403, org=200),
+        post=answers(outsider=403, facilitator=403, coordinator=403, org=302, admin=302),
+        data=new_program_data,
+    ),
+    Case("program_detail", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "program_edit",
+        program_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=program_data,
+    ),
+    Case(
+        "program_members",
+        program_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=200, admin=200),  # empty form: errors shown
+        data=lambda w: {},
+    ),
+    Case(
+        "member_remove",
+        lambda w: {**program_kwargs(w), "membership_id": w.member.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+    ),
+    Case(
+        "session_create",
+        program_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=session_data,
+    ),
+    Case("session_detail", session_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "session_edit",
+        session_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=session_data,
+    ),
+    Case(
+        "session_delete",
+        session_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+    ),
+    Case("participant_list", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "participant_create",
+        program_kwargs,
+        get=MEMBER_PAGE,
+        post=answers(facilitator=302, coordinator=302, admin=302),
+        data=participant_data,
+    ),
+    Case("participant_detail", participant_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "participant_edit",
+        participant_kwargs,
+        get=MEMBER_PAGE,
+        post=answers(facilitator=302, coordinator=302, admin=302),
+        data=participant_data,
+    ),
+    Case(
+        "participant_enroll",
+        lambda w: {**program_kwargs(w), "participant_id": w.other_participant.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=302, coordinator=302, admin=302),
+    ),
+    Case(
+        "enrollment_edit",
+        participant_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"status": "withdrawn"},
+    ),
+    Case(
+        "login",
+        get=answers(anonymous=200, outsider=302, facilitator=302, coordinator=302, admin=302),
+    ),
+    Case(
+        "logout",
+        get=answers(anonymous=405, outsider=405, facilitator=405, coordinator=405, admin=405),
+        post=answers(anonymous=302, outsider=302, facilitator=302, coordinator=302, admin=302),
+    ),
+    Case("password_change", get=answers(outsider=200)),
+    Case("password_change_done", get=answers(outsider=200)),
+    Case(
+        "set_language",
+        get=answers(anonymous=405, outsider=405, facilitator=405, coordinator=405, admin=405),
+        post=answers(anonymous=302, outsider=302, facilitator=302, coordinator=302, admin=302),
+        data=lambda w: {"language": "en", "next": "/"},
+    ),
+]
+
+
+def _names(resolver, namespace=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # the Django admin: see test_admin_* below
+            yield from _names(entry, namespace)
+        elif isinstance(entry, URLPattern):
+            assert entry.name, f"URL pattern {entry.pattern} has no name"
+            yield entry.name
+
+
+def test_matrix_covers_every_url():
+    assert sorted(set(_names(get_resolver()))) == sorted(case.name for case in MATRIX)
+
+
+MATRIX_PARAMS = [
+    pytest.param(case, method, role, id=f"{case.name}-{method}-{role}")
+    for case in MATRIX
+    for method in ("get", "post")
+    if getattr(case, method) is not None
+    for role in ROLES
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("case", "method", "role"), MATRIX_PARAMS)
+def test_permission_matrix(client, case, method, role):
+    world = build_world()
+    if world.users[role]:
+        client.force_login(world.users[role])
+    url = case.url(world)
+    data = case.data(world) if case.data else {}
+
+    response = client.get(url) if method == "get" else client.post(url, data)
+
+    expected = getattr(case, method)[role]
+    if expected == LOGIN:
+        assert (response.status_code, response.url) == (302, f"{reverse('login')}?next={url}")
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_is_for_staff_only(client, role):
+    world = build_world()
+    if world.users[role]:
+        client.force_login(world.users[role])
+
+    response = client.get(reverse("admin:index"))
+
+    if role == "admin":
+        assert response.status_code == 200
+    else:
+        assert (response.status_code, response.url) == (
+            302,
+            f"{reverse('admin:login')}?next={reverse('admin:index')}",
+        )
+
+
+@pytest.mark.django_db
+def test_admin_changelists_and_searches_work(client):
+    from django.contrib import admin
+
+    world = build_world()
+    client.force_login(world.users["admin"])
+    for model in admin.site._registry:
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
+        response = client.get(url, {"q": "a"})
+
+        assert response.status_code == 200, url
