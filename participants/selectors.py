@@ -15,7 +15,9 @@ def phone_search_digits(query):
 
 def program_enrollments(program, *, query="", include_withdrawn=True):
     """The program's enrollments with their participants, filtered by name or phone."""
-    enrollments = Enrollment.objects.filter(program=program).select_related("participant")
+    enrollments = Enrollment.objects.filter(program=program).select_related(
+        "participant", "program"
+    )
     if not include_withdrawn:
         enrollments = enrollments.exclude(status="withdrawn")
     query = query.strip()

@@ -82,6 +82,7 @@ class Program(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="program_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
             )
         ]
         indexes = [models.Index(fields=["province", "regency", "district"])]
@@ -147,6 +148,7 @@ class TrainingSession(models.Model):
                 | Q(end_time__isnull=True)
                 | Q(end_time__gt=F("start_time")),
                 name="session_end_after_start",
+                violation_error_message=_("The end time must be after the start time."),
             )
         ]
 

@@ -1,8 +1,9 @@
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from pkk_training.permissions import ADMIN, COORDINATOR, is_admin
 from sessions.enums import SessionPhase
-from sessions.models import Membership, OrganizationMembership, Program
+from sessions.models import Membership, OrganizationMembership, Program, TrainingSession
 
 
 def programs_visible_to(user):
@@ -26,12 +27,21 @@ def programs_visible_to(user):
 
 def home_programs(user):
     from participants.enums import EnrollmentStatus
+    from participants.models import Enrollment
 
+    # Counted in subqueries: two joined COUNTs would multiply rows
+    # (participants × sessions) before DISTINCT takes them apart again.
+    active = Enrollment.objects.filter(program=OuterRef("pk"), status=EnrollmentStatus.ACTIVE)
+    sessions = TrainingSession.objects.filter(program=OuterRef("pk"))
     return programs_visible_to(user).annotate(
-        participant_count=Count(
-            "enrollments", filter=Q(enrollments__status=EnrollmentStatus.ACTIVE), distinct=True
-        ),
-        session_count=Count("sessions", distinct=True),
+        participant_count=_count(active), session_count=_count(sessions)
+    )
+
+
+def _count(queryset):
+    return Coalesce(
+        Subquery(queryset.order_by().values("program").annotate(n=Count("pk")).values("n")),
+        0,
     )
 
 

@@ -1,0 +1,55 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from participants.validators import (
+    format_phone,
+    mask_nik,
+    mask_phone,
+    normalize_nik,
+    normalize_phone,
+)
+
+
+@pytest.mark.parametrize(
+    "raw", ["081234567890", "81234567890", "+6281234567890", "6281234567890", "0812-3456-7890"]
+)
+def test_every_way_of_writing_a_number_is_one_number(raw):
+    assert normalize_phone(raw) == "+6281234567890"
+
+
+def test_blank_phone_stays_blank():
+    assert normalize_phone("  ") == ""
+
+
+@pytest.mark.parametrize(("raw", "code"), [("12", "phone_invalid"), ("8.12E+10", "phone_rounded")])
+def test_bad_phone_is_refused_with_a_reason(raw, code):
+    with pytest.raises(ValidationError) as caught:
+        normalize_phone(raw)
+    assert caught.value.code == code
+
+
+def test_nik_with_separators_is_normalised():
+    assert normalize_nik("1808 0541 0190 0001") == "1808054101900001"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("3.27E+15", "nik_rounded"),
+        ("180805410190000", "nik_length"),
+        ("18080541019000011", "nik_length"),
+        ("9908054101900001", "nik_invalid"),  # no province 99
+        ("1808053201900001", "nik_invalid"),  # born on the 32nd
+    ],
+)
+def test_bad_nik_is_refused_with_a_reason(raw, code):
+    with pytest.raises(ValidationError) as caught:
+        normalize_nik(raw)
+    assert caught.value.code == code
+
+
+def test_masks_and_formats():
+    assert mask_nik("1808054101900001") == "•••• 0001"
+    assert mask_nik("") == ""
+    assert format_phone("+6281234567890") == "0812-3456-7890"
+    assert mask_phone("+6281234567890") == "0812••••890"

@@ -1,0 +1,186 @@
+import pytest
+from django.urls import reverse
+
+from participants.models import Enrollment, Participant
+from tests.factories import EnrollmentFactory, ParticipantFactory
+
+
+def detail_url(enrollment):
+    return reverse("participant_detail", args=[enrollment.program.slug, enrollment.participant_id])
+
+
+def test_register_participant_through_the_form(login, facilitator, program):
+    response = login(facilitator).post(
+        reverse("participant_create", args=[program.slug]),
+        {
+            "full_name": "Siti Aminah",
+            "phone": "0812 3456 7890",
+            "rt": "001",
+            "rw": "002",
+            "consent_method": "paper",
+        },
+    )
+
+    enrollment = Enrollment.objects.get()
+    assert response.url == detail_url(enrollment)
+    assert (enrollment.participant.phone, enrollment.participant.consent_recorded_by) == (
+        "+6281234567890",
+        facilitator,
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "errors"),
+    [
+        (
+            {"full_name": "", "consent_method": "paper"},
+            {"full_name": ["Bidang ini tidak boleh kosong."]},
+        ),
+        (
+            {"full_name": "Siti", "phone": "12345", "consent_method": "paper"},
+            {"phone": ["12345 bukan nomor telepon yang valid (contoh: 0812 3456 7890)."]},
+        ),
+        (
+            {"full_name": "Siti", "nik": "3.27E+15", "consent_method": "paper"},
+            {
+                "nik": [
+                    "NIK 3.27E+15 dibulatkan oleh spreadsheet (notasi ilmiah); ubah format "
+                    "kolom NIK menjadi teks, lalu ketik ulang NIK tersebut."
+                ]
+            },
+        ),
+        (
+            {"full_name": "Siti"},
+            {"consent_method": ["Bidang ini tidak boleh kosong."]},
+        ),
+        (
+            {"full_name": "Siti", "consent_method": "paper", "birth_year": "1850"},
+            {"birth_year": ["Masukkan tahun lahir antara 1900 dan tahun ini."]},
+        ),
+        (
+            {"full_name": "x" * 201, "consent_method": "paper"},
+            {
+                "full_name": [
+                    "Pastikan nilai ini mengandung paling banyak 200 karakter "
+                    "(sekarang 201 karakter)."
+                ]
+            },
+        ),
+    ],
+)
+def test_bad_participant_input_gets_a_clear_indonesian_message(
+    login, facilitator, program, data, errors
+):
+    response = login(facilitator).post(reverse("participant_create", args=[program.slug]), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == errors
+    assert Participant.objects.count() == 0
+
+
+def test_duplicate_phone_offers_the_existing_person(login, facilitator, program):
+    known = ParticipantFactory(organization=program.organization, phone="+6281234567890")
+    client = login(facilitator)
+
+    response = client.post(
+        reverse("participant_create", args=[program.slug]),
+        {"full_name": "Siti Lain", "phone": "81234567890", "consent_method": "paper"},
+    )
+    assert response.context["duplicate"] == known
+    assert Participant.objects.count() == 1
+
+    enrolled = client.post(reverse("participant_enroll", args=[program.slug, known.pk]))
+
+    enrollment = Enrollment.objects.get()
+    assert (enrollment.participant, enrolled.url) == (known, detail_url(enrollment))
+
+
+def test_participant_of_another_program_is_404(login, facilitator, program):
+    foreign = EnrollmentFactory()  # another organization's program
+    client = login(facilitator)
+    args = [program.slug, foreign.participant_id]
+
+    statuses = [
+        client.get(reverse("participant_detail", args=args)).status_code,
+        client.get(reverse("participant_edit", args=args)).status_code,
+        client.post(reverse("participant_edit", args=args), {"full_name": "X"}).status_code,
+        client.post(reverse("participant_enroll", args=args)).status_code,
+        client.post(reverse("enrollment_edit", args=args), {"status": "withdrawn"}).status_code,
+    ]
+
+    assert statuses == [404, 404, 404, 404, 404]
+    foreign.refresh_from_db()
+    assert (foreign.participant.full_name != "X", foreign.status) == (True, "active")
+    assert Enrollment.objects.filter(program=program).count() == 0
+
+
+def test_nik_is_masked_for_everyone_but_admins(login, coordinator, admin_user, program):
+    enrollment = EnrollmentFactory(program=program, participant__nik="1808054101900001")
+
+    as_coordinator = login(coordinator).get(detail_url(enrollment)).content.decode()
+    as_admin = login(admin_user).get(detail_url(enrollment)).content.decode()
+
+    assert ("•••• 0001" in as_coordinator, "1808054101900001" in as_coordinator) == (True, False)
+    assert "1808054101900001" in as_admin
+
+
+def test_non_admin_edit_keeps_a_nik_it_cannot_see(login, facilitator, program):
+    enrollment = EnrollmentFactory(program=program, participant__nik="1808054101900001")
+    client = login(facilitator)
+    url = reverse("participant_edit", args=[program.slug, enrollment.participant_id])
+
+    form_html = client.get(url).content.decode()
+    client.post(url, {"full_name": "Nama Baru", "nik": "", "consent_method": "paper"})
+
+    enrollment.participant.refresh_from_db()
+    assert "1808054101900001" not in form_html
+    assert (enrollment.participant.full_name, enrollment.participant.nik) == (
+        "Nama Baru",
+        "1808054101900001",
+    )
+
+
+@pytest.mark.parametrize("participants", [3, 300])
+def test_participant_search_query_count_does_not_grow(
+    login, facilitator, program, participants, django_assert_max_num_queries
+):
+    EnrollmentFactory.create_batch(participants, program=program)
+    client = login(facilitator)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(
+            reverse("participant_list", args=[program.slug]), {"q": "a"}, HTTP_HX_REQUEST="true"
+        )
+
+    assert [t.name for t in response.templates][0] == "participants/_participant_results.html"
+
+
+def test_search_matches_phone_as_people_write_it(login, facilitator, program):
+    wanted = EnrollmentFactory(program=program, participant__phone="+6281234567890")
+    EnrollmentFactory(program=program, participant__phone="+6285700000000")
+
+    response = login(facilitator).get(
+        reverse("participant_list", args=[program.slug]), {"q": "0812-3456"}
+    )
+
+    assert list(response.context["participants"]) == [wanted]
+
+
+def test_coordinator_withdraws_an_enrollment(login, coordinator, enrollment):
+    response = login(coordinator).post(
+        reverse("enrollment_edit", args=[enrollment.program.slug, enrollment.participant_id]),
+        {"status": "withdrawn"},
+    )
+
+    enrollment.refresh_from_db()
+    assert (response.url, enrollment.status) == (detail_url(enrollment), "withdrawn")
+
+
+def test_unknown_status_is_refused(login, coordinator, enrollment):
+    login(coordinator).post(
+        reverse("enrollment_edit", args=[enrollment.program.slug, enrollment.participant_id]),
+        {"status": "deleted"},
+    )
+
+    enrollment.refresh_from_db()
+    assert enrollment.status == "active"

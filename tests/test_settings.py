@@ -1,0 +1,82 @@
+"""The settings module refuses to start a production process it cannot run safely."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+ROOT = settings.BASE_DIR
+STRONG_KEY = "k" * 20 + "-a-long-random-production-secret-0123456789"
+
+
+def run_settings(env):
+    """Import the settings in a fresh interpreter (no pytest loaded) with only `env` set."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import pkk_training.settings as s; print(s.DEBUG, s.LANGUAGE_CODE, s.TIME_ZONE)",
+        ],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_settings({"DJANGO_ALLOWED_HOSTS": "pkk.example.org"})
+
+    assert result.returncode == 1
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_a_weak_secret_key():
+    result = run_settings(
+        {"DJANGO_SECRET_KEY": "django-insecure-short", "DJANGO_ALLOWED_HOSTS": "pkk.example.org"}
+    )
+
+    assert "DJANGO_SECRET_KEY is too weak" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_settings({"DJANGO_SECRET_KEY": STRONG_KEY})
+
+    assert "DJANGO_ALLOWED_HOSTS is not set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG must be one of"),
+        ({"DJANGO_DEBUG": "1", "DJANGO_TIME_ZONE": "Mars/Olympus"}, "is not a known time zone"),
+        ({"DJANGO_DEBUG": "1", "DJANGO_SESSION_COOKIE_AGE": "two weeks"}, "must be a whole number"),
+        ({"DJANGO_DEBUG": "1", "DATABASE_URL": "mysql://x@y/z"}, "must point at PostgreSQL"),
+    ],
+)
+def test_bad_values_fail_loudly(env, message):
+    result = run_settings(env)
+
+    assert result.returncode == 1
+    assert message in result.stderr
+
+
+def test_production_configuration_starts_with_debug_off():
+    result = run_settings(
+        {"DJANGO_SECRET_KEY": STRONG_KEY, "DJANGO_ALLOWED_HOSTS": "pkk.example.org"}
+    )
+
+    assert (result.returncode, result.stdout) == (0, "False id Asia/Jakarta\n")
+
+
+def test_sqlite_waits_instead_of_failing_when_locked():
+    options = settings.DATABASES["default"].get("OPTIONS", {})
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("running on PostgreSQL")
+
+    assert (options["transaction_mode"], options["timeout"]) == ("IMMEDIATE", 20)
+    assert "journal_mode=WAL" in options["init_command"]
