@@ -133,13 +133,16 @@ def enrollment_create(
 
 
 @transaction.atomic
-def participant_register(*, program, by, source=EnrollmentSource.MANUAL, consent_method, **data):
+def participant_register(
+    *, program, by, source=EnrollmentSource.MANUAL, consent_method, enrolled_on=None, **data
+):
     """Create a participant and enroll them in the program, all or nothing."""
     participant = participant_create(
         organization=program.organization, by=by, consent_method=consent_method, **data
     )
-    enrollment = enrollment_create(program=program, participant=participant, by=by, source=source)
-    return enrollment
+    return enrollment_create(
+        program=program, participant=participant, by=by, source=source, enrolled_on=enrolled_on
+    )
 
 
 def enrollment_update(*, enrollment, by, status):

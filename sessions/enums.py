@@ -21,3 +21,14 @@ class SessionPhase(models.TextChoices):
     TRAINING = "training", _("Training")
     MENTORING = "mentoring", _("Mentoring")
     EVALUATION = "evaluation", _("Evaluation")
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+    EXCUSED = "excused", _("Excused")
+    ABSENT = "absent", _("Absent")
+
+
+# Came to the session, on time or not: what attendance rates count.
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)

@@ -3,8 +3,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from participants.forms import ParticipantForm
 from pkk_training.forms import date_widget, time_widget
-from sessions.enums import MembershipRole
+from sessions.enums import AttendanceStatus, MembershipRole
 from sessions.models import Program, TrainingSession
 
 
@@ -87,3 +88,16 @@ class MemberAddForm(forms.Form):
         if len(found) != 1:
             raise forms.ValidationError(_("No single active account has this username or e-mail."))
         return found[0]
+
+
+class MarkForm(forms.Form):
+    participant = forms.UUIDField()
+    status = forms.ChoiceField(choices=[("", "")] + AttendanceStatus.choices, required=False)
+    mark_id = forms.UUIDField(required=False)
+
+
+class WalkInForm(ParticipantForm):
+    """The few fields a facilitator can ask for at the door."""
+
+    class Meta(ParticipantForm.Meta):
+        fields = ["full_name", "phone", "dusun", "rt", "rw", "consent_method"]

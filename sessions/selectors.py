@@ -1,9 +1,36 @@
+from dataclasses import dataclass
+
 from django.db.models import Case, Count, Exists, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from participants.enums import EnrollmentStatus
+from participants.models import Enrollment
 from pkk_training.permissions import ADMIN, COORDINATOR, is_admin
-from sessions.enums import SessionPhase
-from sessions.models import Membership, OrganizationMembership, Program, TrainingSession
+from sessions.enums import ATTENDED, AttendanceStatus, SessionPhase
+from sessions.models import (
+    Attendance,
+    Membership,
+    OrganizationMembership,
+    Program,
+    TrainingSession,
+)
+
+
+def _role_expression(user, path=""):
+    """SQL for the user's role in the program reached by `path` ("" or "program__")."""
+    if is_admin(user):
+        return Value(ADMIN)
+    program_ref = path[:-2] if path else "pk"
+    coordinates_org = OrganizationMembership.objects.filter(
+        organization=OuterRef(f"{path}organization"), user=user
+    )
+    member_role = Membership.objects.filter(program=OuterRef(program_ref), user=user).values(
+        "role"
+    )[:1]
+    return Case(
+        When(Exists(coordinates_org), then=Value(COORDINATOR)),
+        default=Subquery(member_role),
+    )
 
 
 def programs_visible_to(user):
@@ -11,24 +38,20 @@ def programs_visible_to(user):
     programs = Program.objects.select_related("organization")
     if not user.is_authenticated or not user.is_active:
         return programs.none()
-    if is_admin(user):
-        return programs.annotate(user_role=Value(ADMIN))
-    coordinates_org = OrganizationMembership.objects.filter(
-        organization=OuterRef("organization"), user=user
+    return programs.annotate(user_role=_role_expression(user)).filter(user_role__isnull=False)
+
+
+def sessions_visible_to(user):
+    """Training sessions of the user's programs, annotated with the user's `user_role`."""
+    sessions = TrainingSession.objects.select_related("program__organization")
+    if not user.is_authenticated or not user.is_active:
+        return sessions.none()
+    return sessions.annotate(user_role=_role_expression(user, "program__")).filter(
+        user_role__isnull=False
     )
-    member_role = Membership.objects.filter(program=OuterRef("pk"), user=user).values("role")[:1]
-    return programs.annotate(
-        user_role=Case(
-            When(Exists(coordinates_org), then=Value(COORDINATOR)),
-            default=Subquery(member_role),
-        )
-    ).filter(user_role__isnull=False)
 
 
 def home_programs(user):
-    from participants.enums import EnrollmentStatus
-    from participants.models import Enrollment
-
     # Counted in subqueries: two joined COUNTs would multiply rows
     # (participants × sessions) before DISTINCT takes them apart again.
     active = Enrollment.objects.filter(program=OuterRef("pk"), status=EnrollmentStatus.ACTIVE)
@@ -38,9 +61,10 @@ def home_programs(user):
     )
 
 
-def _count(queryset):
+def _count(queryset, group="program"):
+    """COUNT(*) of a correlated subquery, 0 when it finds nothing."""
     return Coalesce(
-        Subquery(queryset.order_by().values("program").annotate(n=Count("pk")).values("n")),
+        Subquery(queryset.order_by().values(group).annotate(n=Count("pk")).values("n")),
         0,
     )
 
@@ -53,11 +77,8 @@ def organizations_for_new_program(user):
     return Organization.objects.filter(memberships__user=user)
 
 
-def sessions_by_phase(program):
+def sessions_by_phase(sessions):
     """[(phase label, [sessions…]), …] in the method's order, empty phases left out."""
-    sessions = list(
-        program.sessions.prefetch_related("facilitators").order_by("date", "start_time")
-    )
     groups = []
     for phase in SessionPhase:
         in_phase = [s for s in sessions if s.phase == phase]
@@ -78,4 +99,125 @@ def program_staff_choices(program):
         get_user_model()
         .objects.filter(program_memberships__program=program)
         .order_by("first_name", "username")
+    )
+
+
+@dataclass
+class RollRow:
+    enrollment: object
+    participant: object
+    attendance: object  # Attendance or None when not marked
+    eligible: bool  # enrolled on or before the session's day
+
+    @property
+    def status(self):
+        return self.attendance.status if self.attendance else ""
+
+
+@dataclass
+class RollCall:
+    rows: list
+    eligible: int
+    attended: int
+
+
+def roll_call(session):
+    """Everyone actively enrolled in the session's program, with their mark; two queries."""
+    enrollments = (
+        Enrollment.objects.filter(program_id=session.program_id, status=EnrollmentStatus.ACTIVE)
+        .select_related("participant")
+        .order_by("participant__full_name", "participant_id")
+    )
+    marks = {
+        a.participant_id: a
+        for a in Attendance.objects.filter(session=session).select_related("marked_by")
+    }
+    rows = [
+        RollRow(
+            enrollment=e,
+            participant=e.participant,
+            attendance=marks.get(e.participant_id),
+            eligible=e.enrolled_on <= session.date,
+        )
+        for e in enrollments
+    ]
+    return RollCall(
+        rows=rows,
+        eligible=sum(1 for r in rows if r.eligible),
+        attended=sum(1 for r in rows if r.eligible and r.status in ATTENDED),
+    )
+
+
+def roll_row(session, enrollment, attendance):
+    return RollRow(
+        enrollment=enrollment,
+        participant=enrollment.participant,
+        attendance=attendance,
+        eligible=enrollment.enrolled_on <= session.date,
+    )
+
+
+def attendance_history(session):
+    return session.attendance_events.select_related("participant", "by").order_by("-at", "-pk")
+
+
+def _eligible_enrollments(program_ref, date_ref, prefix=""):
+    return {
+        f"{prefix}program": OuterRef(program_ref),
+        f"{prefix}status": EnrollmentStatus.ACTIVE,
+        f"{prefix}enrolled_on__lte": OuterRef(date_ref),
+    }
+
+
+def session_attendance_summary(program):
+    """Per session: eligible participants, counts by status and the attendance rate.
+
+    One query whatever the number of participants. Only participants enrolled
+    by the session's day (and not withdrawn) count, in the numerator and the
+    denominator alike.
+    """
+    eligible = Enrollment.objects.filter(**_eligible_enrollments("program", "date"))
+    marks = Attendance.objects.filter(
+        session=OuterRef("pk"),
+        **_eligible_enrollments("program", "date", prefix="participant__enrollments__"),
+    )
+    counts = {
+        f"n_{status}": _count(marks.filter(status=status), group="session")
+        for status in AttendanceStatus.values
+    }
+    sessions = list(
+        program.sessions.annotate(n_eligible=_count(eligible, group="program"), **counts).order_by(
+            "date", "start_time", "pk"
+        )
+    )
+    for session in sessions:
+        session.n_attended = session.n_present + session.n_late
+        session.n_unmarked = session.n_eligible - sum(
+            getattr(session, f"n_{status}") for status in AttendanceStatus.values
+        )
+        # No mark at all: the roll was not taken (e.g. a meeting with village
+        # officials), which is not the same as 0 % attendance.
+        session.roll_taken = session.n_unmarked < session.n_eligible
+        session.rate = session.n_attended / session.n_eligible if session.roll_taken else None
+    return sessions
+
+
+def participant_attendance(program):
+    """Per active enrollment: sessions attended and sessions held since enrolling."""
+    attended = Attendance.objects.filter(
+        participant=OuterRef("participant"),
+        session__program=OuterRef("program"),
+        status__in=ATTENDED,
+    )
+    held = TrainingSession.objects.filter(
+        program=OuterRef("program"), date__gte=OuterRef("enrolled_on")
+    )
+    return (
+        Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE)
+        .select_related("participant", "program")
+        .annotate(
+            sessions_attended=_count(attended, group="participant"),
+            sessions_held=_count(held, group="program"),
+        )
+        .order_by("participant__full_name", "participant_id")
     )

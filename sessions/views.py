@@ -56,7 +56,7 @@ def program_detail(request, program_slug):
         "sessions/program_detail.html",
         {
             "program": program,
-            "phases": selectors.sessions_by_phase(program),
+            "phases": selectors.sessions_by_phase(selectors.session_attendance_summary(program)),
             "members": selectors.program_members(program),
             "participants": participant_page(request, program_enrollments(program)),
             "can_manage": permissions.can_manage_program(request.user, program),

@@ -1,0 +1,45 @@
+"""Spreadsheet exports that a spreadsheet program can never execute."""
+
+import csv
+import io
+
+from django.http import HttpResponse
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and
+# WPS (CSV injection); a leading apostrophe makes it plain text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def spreadsheet_response(*, rows, header, filename, file_format, sheet_title="Data"):
+    """Rows (sequences) as a CSV or XLSX download, every text cell neutralised."""
+    clean = [[safe_cell(v) for v in row] for row in rows]
+    if file_format == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # BOM: Excel opens UTF-8 (names with accents) correctly
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(clean)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=sheet_title[:31])
+        sheet.append(header)
+        for row in clean:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    return response

@@ -1,0 +1,51 @@
+"""HTML templates rendered to PDF by WeasyPrint, able to read only our static files."""
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+PDF_BASE_URL = "https://pdf.invalid/"
+
+
+class ForbiddenResource(ValueError):
+    pass
+
+
+def static_file_for(url):
+    """The file on disk behind a /static/… URL of the PDF's base, else None."""
+    parts = urlsplit(url)
+    static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+    if f"{parts.scheme}://{parts.netloc}/" != PDF_BASE_URL:
+        return None
+    if not parts.path.startswith(static_prefix):
+        return None
+    relative = unquote(parts.path[len(static_prefix) :])
+    if ".." in relative.split("/"):
+        return None
+    return finders.find(relative)
+
+
+def _static_only_fetcher():
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyURLFetcher(URLFetcher):
+        """Participants' names end up in these documents: a name such as
+        `<img src="file:///etc/passwd">` must not pull anything into the PDF."""
+
+        def fetch(self, url, headers=None):
+            path = static_file_for(url)
+            if path is None:
+                raise ForbiddenResource(f"PDF rendering may not fetch {url!r}")
+            return super().fetch(Path(path).as_uri(), headers)
+
+    return StaticOnlyURLFetcher(allowed_protocols=("file",), allow_redirects=False)
+
+
+def render_pdf(template_name, context, request=None):
+    from weasyprint import HTML  # imported lazily: it loads Pango, which pages don't need
+
+    html = render_to_string(template_name, context, request=request)
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_only_fetcher()).write_pdf()

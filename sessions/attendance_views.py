@@ -1,0 +1,242 @@
+"""Taking the roll: marks in place over htmx, walk-ins, the paper list, exports."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from participants.services import DuplicateParticipant
+from participants.validators import mask_phone
+from pkk_training import permissions
+from pkk_training.access import (
+    get_organization_participant_for_user,
+    get_program_for_user,
+    get_session_enrollment_for_user,
+    get_session_for_user,
+)
+from pkk_training.exports import spreadsheet_response
+from pkk_training.forms import add_service_errors
+from pkk_training.pdf import render_pdf
+from sessions import selectors, services
+from sessions.enums import AttendanceStatus
+from sessions.forms import MarkForm, WalkInForm
+
+
+def _roll_url(session, participant_id=None):
+    url = session.get_absolute_url()
+    return f"{url}#p-{participant_id}" if participant_id else url
+
+
+def _recording_session(request, program_slug, session_id):
+    session = get_session_for_user(request, program_slug, session_id)
+    if not permissions.can_record(request.user, session.program):
+        raise PermissionDenied
+    return session
+
+
+@login_required
+@require_POST
+def attendance_mark(request, program_slug, session_id):
+    session = _recording_session(request, program_slug, session_id)
+    form = MarkForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Invalid mark."), status=400, content_type="text/plain")
+    enrollment = get_session_enrollment_for_user(request, session, form.cleaned_data["participant"])
+    try:
+        attendance, _changed = services.attendance_mark(
+            session=session,
+            enrollment=enrollment,
+            status=form.cleaned_data["status"],
+            by=request.user,
+            mark_id=form.cleaned_data["mark_id"],
+        )
+    except ValidationError as error:
+        message = " ".join(error.messages)
+        if request.htmx:
+            return HttpResponse(message, status=409, content_type="text/plain")
+        messages.error(request, message)
+        return redirect(_roll_url(session))
+    if request.htmx:
+        row = selectors.roll_row(session, enrollment, attendance)
+        return render(
+            request,
+            "sessions/_roll_row.html",
+            {"row": row, "session": session, "program": session.program},
+        )
+    return redirect(_roll_url(session, enrollment.participant_id))
+
+
+@login_required
+@require_POST
+def attendance_mark_all(request, program_slug, session_id):
+    session = _recording_session(request, program_slug, session_id)
+    try:
+        batch_id = uuid.UUID(request.POST.get("mark_id", ""))
+    except ValueError:
+        batch_id = None
+    marked = services.attendance_mark_all_present(
+        session=session, by=request.user, batch_id=batch_id
+    )
+    if request.htmx:
+        return render(
+            request,
+            "sessions/_roll.html",
+            {"roll": selectors.roll_call(session), "session": session, "program": session.program},
+        )
+    messages.success(request, _("%(count)d participants marked present.") % {"count": marked})
+    return redirect(_roll_url(session))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance_walk_in(request, program_slug, session_id):
+    session = _recording_session(request, program_slug, session_id)
+    form = WalkInForm(request.POST or None, can_see_nik=False)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendance = services.attendance_walk_in(
+                session=session, by=request.user, **form.cleaned_data
+            )
+        except DuplicateParticipant as error:
+            add_service_errors(form, error)
+            duplicate = error.existing
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered and marked present.")
+                % {"name": attendance.participant.full_name},
+            )
+            return redirect(_roll_url(session, attendance.participant_id))
+    return render(
+        request,
+        "sessions/attendance_walk_in.html",
+        {"session": session, "program": session.program, "form": form, "duplicate": duplicate},
+    )
+
+
+@login_required
+@require_POST
+def attendance_walk_in_known(request, program_slug, session_id, participant_id):
+    session = _recording_session(request, program_slug, session_id)
+    _program, participant = get_organization_participant_for_user(
+        request, program_slug, participant_id
+    )
+    try:
+        services.attendance_walk_in_known(session=session, participant=participant, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("attendance_walk_in", program_slug=program_slug, session_id=session.pk)
+    messages.success(request, _("%(name)s is marked present.") % {"name": participant.full_name})
+    return redirect(_roll_url(session, participant.pk))
+
+
+@login_required
+@require_GET
+def attendance_history(request, program_slug, session_id):
+    session = get_session_for_user(request, program_slug, session_id, manage=True)
+    page = Paginator(selectors.attendance_history(session), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sessions/attendance_history.html",
+        {"session": session, "program": session.program, "events": page},
+    )
+
+
+@login_required
+@require_GET
+def attendance_sheet_pdf(request, program_slug, session_id):
+    """The printable daftar hadir: A4, a signature column, page numbers."""
+    session = get_session_for_user(request, program_slug, session_id)
+    roll = selectors.roll_call(session)
+    rows = [
+        {"participant": r.participant, "phone": mask_phone(r.participant.phone)}
+        for r in roll.rows
+        if r.eligible
+    ]
+    pdf = render_pdf(
+        "sessions/attendance_sheet.html",
+        {
+            "session": session,
+            "program": session.program,
+            "rows": rows,
+            "facilitators": session.facilitators.order_by("first_name", "username"),
+            "printed_at": timezone.localtime(),
+        },
+        request=request,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="daftar-hadir-{session.date:%Y%m%d}-{slugify(session.title)[:40]}.pdf"'
+    )
+    return response
+
+
+@login_required
+@require_GET
+def attendance_export(request, program_slug, session_id, file_format):
+    session = get_session_for_user(request, program_slug, session_id)
+    roll = selectors.roll_call(session)
+    status_labels = dict(AttendanceStatus.choices)
+    rows = [
+        [
+            number,
+            row.participant.full_name,
+            row.participant.dusun,
+            row.participant.rt_rw,
+            status_labels.get(row.status, _("Not marked"))
+            if row.eligible
+            else _("Not yet enrolled"),
+            (row.attendance.marked_by.get_full_name() or row.attendance.marked_by.username)
+            if row.attendance and row.attendance.marked_by
+            else "",
+            timezone.localtime(row.attendance.marked_at).strftime("%Y-%m-%d %H:%M")
+            if row.attendance
+            else "",
+        ]
+        for number, row in enumerate(roll.rows, start=1)
+    ]
+    header = [
+        _("No"),
+        _("Name"),
+        _("Dusun"),
+        _("RT/RW"),
+        _("Status"),
+        _("Marked by"),
+        _("Marked at"),
+    ]
+    return spreadsheet_response(
+        rows=rows,
+        header=header,
+        file_format=file_format,
+        filename=f"kehadiran-{session.date:%Y%m%d}-{slugify(session.title)[:40]}",
+        sheet_title=_("Attendance"),
+    )
+
+
+@login_required
+@require_GET
+def program_attendance(request, program_slug):
+    program = get_program_for_user(request, program_slug)
+    participants = Paginator(selectors.participant_attendance(program), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "sessions/program_attendance.html",
+        {
+            "program": program,
+            "sessions": selectors.session_attendance_summary(program),
+            "participants": participants,
+        },
+    )
