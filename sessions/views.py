@@ -142,6 +142,7 @@ def session_create(request, program_slug):
 @login_required
 @require_GET
 def session_detail(request, program_slug, session_id):
+    """The session and its roll call, where facilitators mark attendance."""
     session = get_session_for_user(request, program_slug, session_id)
     program = session.program
     return render(
@@ -150,8 +151,10 @@ def session_detail(request, program_slug, session_id):
         {
             "program": program,
             "session": session,
+            "roll": selectors.roll_call(session),
             "facilitators": session.facilitators.order_by("first_name", "username"),
             "can_manage": permissions.can_manage_program(request.user, program),
+            "can_record": permissions.can_record(request.user, program),
         },
     )
 
