@@ -46,3 +46,33 @@ def login(client):
         return client
 
     return _login
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+@pytest.fixture
+def assert_max_data_queries():
+    """Like django_assert_max_num_queries, not counting BEGIN/COMMIT/SAVEPOINT.
+
+    SQLite's `BEGIN IMMEDIATE` and `COMMIT` are statements Django runs
+    itself, while PostgreSQL's travel as driver calls: counting only the
+    statements that read or write data gives one budget for both.
+    """
+    from contextlib import contextmanager
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    @contextmanager
+    def check(limit):
+        with CaptureQueriesContext(connection) as context:
+            yield context
+        data = [
+            q["sql"]
+            for q in context.captured_queries
+            if not q["sql"].startswith(TRANSACTION_CONTROL)
+        ]
+        assert len(data) <= limit, "\n".join([f"{len(data)} queries > {limit}:", *data])
+
+    return check

@@ -1,0 +1,418 @@
+import csv
+import datetime as dt
+import io
+import threading
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from participants.models import Enrollment, Participant
+from participants.services import DuplicateParticipant
+from pkk_training.pdf import PDF_BASE_URL, static_file_for
+from sessions import selectors, services
+from sessions.models import Attendance, AttendanceEvent
+from tests.factories import (
+    EnrollmentFactory,
+    MembershipFactory,
+    ParticipantFactory,
+    TrainingSessionFactory,
+)
+
+
+@pytest.fixture
+def session(program):
+    return TrainingSessionFactory(program=program, date=dt.date(2023, 8, 5))
+
+
+def mark_url(session):
+    return reverse("attendance_mark", args=[session.program.slug, session.pk])
+
+
+def state(session):
+    return sorted(
+        Attendance.objects.filter(session=session).values_list("participant__full_name", "status")
+    )
+
+
+# --- services --------------------------------------------------------------
+
+
+def test_mark_creates_one_row_and_an_audit_event(session, enrollment, facilitator):
+    attendance, changed = services.attendance_mark(
+        session=session, enrollment=enrollment, status="late", by=facilitator
+    )
+
+    assert (changed, attendance.status, attendance.marked_by) == (True, "late", facilitator)
+    assert list(AttendanceEvent.objects.values_list("status", "by")) == [("late", facilitator.pk)]
+
+
+def test_a_resent_mark_is_recognised_and_changes_nothing(session, enrollment, facilitator):
+    mark_id = uuid.uuid4()
+    services.attendance_mark(
+        session=session, enrollment=enrollment, status="present", by=facilitator, mark_id=mark_id
+    )
+    services.attendance_mark(
+        session=session, enrollment=enrollment, status="absent", by=facilitator
+    )
+
+    # The phone resends the first tap after a timeout: it must not undo the second.
+    attendance, changed = services.attendance_mark(
+        session=session, enrollment=enrollment, status="present", by=facilitator, mark_id=mark_id
+    )
+
+    assert (changed, attendance.status) == (False, "absent")
+    assert Attendance.objects.get().status == "absent"
+    assert AttendanceEvent.objects.count() == 2
+
+
+def test_changes_are_kept_in_the_history(session, enrollment, facilitator, coordinator):
+    services.attendance_mark(
+        session=session, enrollment=enrollment, status="absent", by=facilitator
+    )
+    services.attendance_mark(session=session, enrollment=enrollment, status="late", by=coordinator)
+    services.attendance_mark(session=session, enrollment=enrollment, status="", by=coordinator)
+
+    history = [(e.status, e.by) for e in selectors.attendance_history(session)]
+    assert history == [("", coordinator), ("late", coordinator), ("absent", facilitator)]
+    assert Attendance.objects.count() == 0
+
+
+def test_late_joiner_cannot_be_marked_for_an_earlier_session(session, program, facilitator):
+    late = EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 8, 6))
+
+    with pytest.raises(ValidationError) as caught:
+        services.attendance_mark(session=session, enrollment=late, status="present", by=facilitator)
+
+    assert caught.value.code == "not_yet_enrolled"
+    assert (Attendance.objects.count(), AttendanceEvent.objects.count()) == (0, 0)
+
+
+def test_unknown_status_is_refused(session, enrollment, facilitator):
+    with pytest.raises(ValidationError):
+        services.attendance_mark(
+            session=session, enrollment=enrollment, status="sick", by=facilitator
+        )
+
+    assert AttendanceEvent.objects.count() == 0
+
+
+def test_mark_all_marks_only_the_unmarked_eligible(session, program, facilitator):
+    marked = EnrollmentFactory(program=program, participant__full_name="A Sudah")
+    unmarked = EnrollmentFactory(program=program, participant__full_name="B Belum")
+    EnrollmentFactory(
+        program=program, participant__full_name="C Nanti", enrolled_on=dt.date(2023, 9, 1)
+    )
+    EnrollmentFactory(program=program, participant__full_name="D Mundur", status="withdrawn")
+    services.attendance_mark(session=session, enrollment=marked, status="absent", by=facilitator)
+    batch = uuid.uuid4()
+
+    first = services.attendance_mark_all_present(session=session, by=facilitator, batch_id=batch)
+    again = services.attendance_mark_all_present(session=session, by=facilitator, batch_id=batch)
+
+    assert (first, again) == (1, 0)
+    assert state(session) == [("A Sudah", "absent"), ("B Belum", "present")]
+    assert AttendanceEvent.objects.filter(participant=unmarked.participant).count() == 1
+
+
+def test_walk_in_registers_enrolls_and_marks_present(session, facilitator):
+    attendance = services.attendance_walk_in(
+        session=session,
+        by=facilitator,
+        consent_method="spoken",
+        full_name="Tamu Baru",
+        phone="0813 1111 2222",
+    )
+
+    enrollment = Enrollment.objects.get(participant=attendance.participant)
+    assert (enrollment.source, enrollment.enrolled_on, attendance.status) == (
+        "walk_in",
+        session.date,
+        "present",
+    )
+
+
+def test_walk_in_with_a_known_number_offers_that_person_and_writes_nothing(
+    session, enrollment, facilitator
+):
+    with pytest.raises(DuplicateParticipant) as caught:
+        services.attendance_walk_in(
+            session=session,
+            by=facilitator,
+            consent_method="paper",
+            full_name="Orang Lain",
+            phone=enrollment.participant.phone,
+        )
+
+    assert caught.value.existing == enrollment.participant
+    assert (Participant.objects.count(), Attendance.objects.count()) == (1, 0)
+
+
+def test_walk_in_known_enrolls_and_backdates_a_later_enrollment(session, program, facilitator):
+    known = ParticipantFactory(organization=program.organization)
+    later = EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 9, 1))
+
+    services.attendance_walk_in_known(session=session, participant=known, by=facilitator)
+    services.attendance_walk_in_known(
+        session=session, participant=later.participant, by=facilitator
+    )
+
+    later.refresh_from_db()
+    assert Enrollment.objects.get(participant=known).enrolled_on == session.date
+    assert later.enrolled_on == session.date
+    assert [s for _, s in state(session)] == ["present", "present"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent transactions")
+@pytest.mark.django_db(transaction=True)
+def test_two_facilitators_marking_at_once_give_one_row_and_no_error():
+    enrollment = EnrollmentFactory()
+    session = TrainingSessionFactory(program=enrollment.program)
+    users = [MembershipFactory(program=enrollment.program).user for _ in range(2)]
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def mark(user, status):
+        try:
+            barrier.wait()
+            services.attendance_mark(session=session, enrollment=enrollment, status=status, by=user)
+        except Exception as exc:  # noqa: BLE001 - any error fails the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=mark, args=(users[0], "present")),
+        threading.Thread(target=mark, args=(users[1], "late")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Attendance.objects.count() == 1
+    assert Attendance.objects.get().status in {"present", "late"}
+    assert AttendanceEvent.objects.count() == 2
+
+
+# --- views -----------------------------------------------------------------
+
+
+def test_htmx_mark_returns_the_saved_row(login, facilitator, session, enrollment):
+    response = login(facilitator).post(
+        mark_url(session),
+        {
+            "participant": enrollment.participant_id,
+            "status": "excused",
+            "mark_id": str(uuid.uuid4()),
+        },
+        HTTP_HX_REQUEST="true",
+    )
+
+    html = response.content.decode()
+    assert response.templates[0].name == "sessions/_roll_row.html"
+    assert 'value="excused" class="roll-btn roll-excused" aria-pressed="true"' in html
+    assert state(session) == [(enrollment.participant.full_name, "excused")]
+    assert len(response.content) < 4096
+
+
+def test_mark_for_a_participant_of_another_program_is_404_and_writes_nothing(
+    login, facilitator, session
+):
+    foreign = EnrollmentFactory()
+
+    response = login(facilitator).post(
+        mark_url(session), {"participant": foreign.participant_id, "status": "present"}
+    )
+
+    assert response.status_code == 404
+    assert AttendanceEvent.objects.count() == 0
+
+
+def test_mark_in_a_session_of_another_program_is_404_and_writes_nothing(
+    login, facilitator, program, enrollment
+):
+    foreign_session = TrainingSessionFactory()
+    url = reverse("attendance_mark", args=[program.slug, foreign_session.pk])
+
+    response = login(facilitator).post(
+        url, {"participant": enrollment.participant_id, "status": "present"}
+    )
+
+    assert response.status_code == 404
+    assert AttendanceEvent.objects.count() == 0
+
+
+def test_late_joiner_mark_over_htmx_gets_a_clear_message(login, facilitator, session, program):
+    late = EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 9, 1))
+
+    response = login(facilitator).post(
+        mark_url(session),
+        {"participant": late.participant_id, "status": "present"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert (response.status_code, response.content.decode()) == (
+        409,
+        f"{late.participant.full_name} belum terdaftar pada hari sesi ini.",
+    )
+
+
+def test_malformed_mark_is_a_400(login, facilitator, session):
+    response = login(facilitator).post(mark_url(session), {"participant": "not-a-uuid"})
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("participants", [3, 500])
+def test_session_page_query_count_does_not_grow(
+    login, facilitator, session, program, participants, django_assert_max_num_queries
+):
+    enrollments = EnrollmentFactory.create_batch(participants, program=program)
+    Attendance.objects.bulk_create(
+        Attendance(
+            session=session,
+            participant=e.participant,
+            status="present",
+            marked_by=facilitator,
+            marked_at=dt.datetime(2023, 8, 5, 9, tzinfo=dt.UTC),
+        )
+        for e in enrollments[::2]
+    )
+    client = login(facilitator)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(session.get_absolute_url())
+
+    roll = response.context["roll"]
+    assert (len(roll.rows), roll.attended, roll.eligible) == (
+        participants,
+        len(enrollments[::2]),
+        participants,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_mark_is_at_most_six_queries(client, assert_max_data_queries):
+    # Real transactions (no test savepoints), as in production.
+    enrollment = EnrollmentFactory()
+    session = TrainingSessionFactory(program=enrollment.program)
+    user = MembershipFactory(program=enrollment.program).user
+    client.force_login(user)
+
+    with assert_max_data_queries(6):
+        response = client.post(
+            mark_url(session),
+            {
+                "participant": enrollment.participant_id,
+                "status": "present",
+                "mark_id": str(uuid.uuid4()),
+            },
+            HTTP_HX_REQUEST="true",
+        )
+
+    assert response.status_code == 200
+
+
+def test_walk_in_page_offers_the_existing_person(login, facilitator, session, enrollment):
+    client = login(facilitator)
+    url = reverse("attendance_walk_in", args=[session.program.slug, session.pk])
+
+    response = client.post(
+        url, {"full_name": "Lain", "phone": enrollment.participant.phone, "consent_method": "paper"}
+    )
+    assert response.context["duplicate"] == enrollment.participant
+
+    client.post(
+        reverse(
+            "attendance_walk_in_known",
+            args=[session.program.slug, session.pk, enrollment.participant_id],
+        )
+    )
+    assert state(session) == [(enrollment.participant.full_name, "present")]
+
+
+def test_attendance_sheet_pdf_holds_the_title_and_every_name(login, facilitator, session, program):
+    names = ["Siti Aminah", "Sri Wahyuni", "Nur Hasanah", 'Eka <img src="file:///etc/passwd">']
+    for name in names:
+        EnrollmentFactory(program=program, participant__full_name=name)
+
+    response = login(facilitator).get(
+        reverse("attendance_sheet_pdf", args=[program.slug, session.pk])
+    )
+
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    squeezed = "".join(text.split())  # table cells wrap long names anywhere
+    assert session.title in text
+    assert [name for name in names if "".join(name.split()) not in squeezed] == []
+    assert "root:" not in text
+
+
+def test_pdf_fetcher_reads_only_our_static_files():
+    assert static_file_for(f"{PDF_BASE_URL}static/css/print.css").endswith("static/css/print.css")
+    assert static_file_for("file:///etc/passwd") is None
+    assert static_file_for(f"{PDF_BASE_URL}static/../../etc/passwd") is None
+    assert static_file_for("http://169.254.169.254/latest/meta-data") is None
+    assert static_file_for(f"{PDF_BASE_URL}media/secret.txt") is None
+
+
+def test_exports_neutralise_formulas(login, facilitator, session, program):
+    EnrollmentFactory(program=program, participant__full_name='=HYPERLINK("http://x","klik")')
+    client = login(facilitator)
+
+    csv_response = client.get(reverse("attendance_export", args=[program.slug, session.pk, "csv"]))
+    xlsx_response = client.get(
+        reverse("attendance_export", args=[program.slug, session.pk, "xlsx"])
+    )
+
+    rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["No", "Nama", "Dusun", "RT/RW", "Status", "Ditandai oleh", "Waktu ditandai"]
+    assert rows[1][1] == '\'=HYPERLINK("http://x","klik")'
+    sheet = load_workbook(io.BytesIO(xlsx_response.content)).active
+    assert sheet.cell(row=2, column=2).value == '\'=HYPERLINK("http://x","klik")'
+    assert csv_response["Content-Disposition"].startswith(
+        'attachment; filename="kehadiran-20230805-'
+    )
+
+
+def test_unknown_export_format_is_404(login, facilitator, session):
+    url = reverse("attendance_export", args=[session.program.slug, session.pk, "csv"])
+
+    response = login(facilitator).get(url.replace(".csv", ".exe"))
+
+    assert response.status_code == 404
+
+
+def test_session_summary_counts_only_those_enrolled_by_the_day(program, facilitator):
+    early = TrainingSessionFactory(program=program, date=dt.date(2023, 8, 1), title="Awal")
+    late = TrainingSessionFactory(program=program, date=dt.date(2023, 8, 10), title="Akhir")
+    a, b = EnrollmentFactory.create_batch(2, program=program, enrolled_on=dt.date(2023, 7, 30))
+    c = EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 8, 5))
+    EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 7, 30), status="withdrawn")
+    services.attendance_mark(session=early, enrollment=a, status="present", by=facilitator)
+    services.attendance_mark(session=early, enrollment=b, status="absent", by=facilitator)
+    services.attendance_mark(session=late, enrollment=a, status="late", by=facilitator)
+    services.attendance_mark(session=late, enrollment=c, status="present", by=facilitator)
+
+    summary = {
+        s.title: (s.n_eligible, s.n_present, s.n_late, s.n_absent, s.n_unmarked, s.rate)
+        for s in selectors.session_attendance_summary(program)
+    }
+    per_person = {
+        e.participant_id: (e.sessions_attended, e.sessions_held)
+        for e in selectors.participant_attendance(program)
+    }
+
+    assert summary == {"Awal": (2, 1, 0, 1, 0, 0.5), "Akhir": (3, 1, 1, 0, 1, 2 / 3)}
+    assert per_person == {
+        a.participant_id: (2, 2),
+        b.participant_id: (0, 2),
+        c.participant_id: (1, 1),
+    }
