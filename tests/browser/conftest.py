@@ -50,7 +50,7 @@ def page(browser, live_server):
         viewport=PHONE, locale="id-ID", base_url=live_server.url, has_touch=True
     )
     page = context.new_page()
-    errors = []
+    errors = page.console_errors = []  # a test that provokes errors empties it
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page

@@ -1,0 +1,48 @@
+"""Shared set-up for bench scripts: Django on a throwaway database.
+
+SQLite in a temporary file, or PostgreSQL when BENCH_DATABASE_URL names an
+empty database made for it (the script migrates it and fills it):
+createdb -h 127.0.0.1 -U postgres pkk_bench
+BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/pkk_bench make bench
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pkk_training.settings")
+    os.environ["DJANGO_DEBUG"] = "1"  # static files from the finders, no collectstatic needed
+    # Never DATABASE_URL itself: a benchmark must not fill a real database.
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if not url:
+        path = Path(tempfile.mkdtemp(prefix="pkk-bench-")) / "bench.sqlite3"
+        url = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = url
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DEBUG = False  # do not keep every query in memory while timing
+    call_command("migrate", verbosity=0)
+    print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+
+
+def timed(fn, repeat):
+    """Median and 90th percentile wall time of `fn()` in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.9) - 1]

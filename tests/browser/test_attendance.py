@@ -1,0 +1,97 @@
+import datetime as dt
+
+from playwright.sync_api import expect
+
+from pkk_training.demo import PROGRAM_SLUG, demo_load
+from sessions.models import Attendance, Program
+from tests.browser.conftest import assert_fits_phone, log_in
+from tests.factories import TrainingSessionFactory
+
+
+def open_new_session(page):
+    logins = demo_load().passwords
+    program = Program.objects.get(slug=PROGRAM_SLUG)
+    session = TrainingSessionFactory(
+        program=program, phase="mentoring", title="Pendampingan lanjutan", date=dt.date(2023, 8, 20)
+    )
+    log_in(page, "fasilitator", logins["fasilitator"])
+    page.goto(session.get_absolute_url())
+    return session
+
+
+def row(page, name):
+    return page.locator(".roll-row", has=page.locator(".roll-name", has_text=name))
+
+
+def tap(page, name, label):
+    button = row(page, name).get_by_role("button", name=label, exact=True)
+    button.click()
+    return button
+
+
+def test_facilitator_takes_the_roll_on_a_phone(page, transactional_db):
+    session = open_new_session(page)
+    expect(page.locator(".roll-counter")).to_have_text("0 / 30 hadir")
+    assert_fits_phone(page)
+
+    expect(tap(page, "Siti Aminah", "Hadir")).to_have_attribute("aria-pressed", "true")
+    expect(tap(page, "Sri Wahyuni", "Terlambat")).to_have_attribute("aria-pressed", "true")
+    expect(tap(page, "Nur Hasanah", "Izin")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".roll-counter")).to_have_text("2 / 30 hadir")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Tandai semua yang belum sebagai hadir").click()
+    expect(page.locator(".roll-counter")).to_have_text("29 / 30 hadir")
+
+    page.reload()
+    pressed = {
+        r.locator(".roll-name").inner_text(): r.locator("[aria-pressed=true]").inner_text()
+        for r in page.locator(".roll-row").all()
+    }
+    assert (pressed["Siti Aminah"], pressed["Sri Wahyuni"], pressed["Nur Hasanah"]) == (
+        "Hadir",
+        "Terlambat",
+        "Izin",
+    )
+    assert sorted(set(pressed.values())) == ["Hadir", "Izin", "Terlambat"]
+    assert list(pressed.values()).count("Hadir") == 28
+    expect(page.locator(".roll-counter")).to_have_text("29 / 30 hadir")
+    assert Attendance.objects.filter(session=session).count() == 30
+
+
+def test_a_save_that_fails_is_shown_on_its_row_and_can_be_retried(page, transactional_db):
+    session = open_new_session(page)
+    page.route("**/attendance/mark/", lambda route: route.abort("internetdisconnected"))
+
+    button = tap(page, "Siti Aminah", "Hadir")
+
+    failed = row(page, "Siti Aminah")
+    expect(failed).to_have_class("roll-row roll-failed")
+    expect(failed.locator(".roll-error")).to_have_text(
+        "Belum tersimpan: tidak ada koneksi. Periksa sinyal lalu ketuk lagi."
+    )
+    expect(button).to_have_attribute("aria-pressed", "false")  # never shown as saved
+    expect(page.locator(".roll-counter")).to_have_text("0 / 30 hadir")
+    assert Attendance.objects.filter(session=session).count() == 0
+    assert any("ERR_INTERNET_DISCONNECTED" in e for e in page.console_errors)
+    page.console_errors.clear()  # the provoked network failure, logged by Chromium and htmx
+
+    page.unroute("**/attendance/mark/")
+    retried = tap(page, "Siti Aminah", "Hadir")
+
+    expect(retried).to_have_attribute("aria-pressed", "true")
+    expect(row(page, "Siti Aminah").locator(".roll-error")).to_be_hidden()
+    expect(page.locator(".roll-counter")).to_have_text("1 / 30 hadir")
+    assert list(Attendance.objects.filter(session=session).values_list("status", flat=True)) == [
+        "present"
+    ]
+
+
+def test_filter_as_you_type(page, transactional_db):
+    open_new_session(page)
+
+    page.get_by_placeholder("Saring menurut nama").fill("wati")
+
+    expect(page.locator(".roll-row:visible .roll-name")).to_have_text(
+        ["Erna Wati", "Purwati", "Rahmawati"]
+    )
