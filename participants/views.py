@@ -17,6 +17,7 @@ from pkk_training.access import (
     get_program_for_user,
 )
 from pkk_training.forms import add_service_errors, run_service
+from sessions.selectors import participant_sessions
 
 PAGE_SIZE = 50
 
@@ -123,6 +124,7 @@ def participant_detail(request, program_slug, participant_id):
             "phone": format_phone(participant.phone),
             "nik": participant.nik if can_see_nik else mask_nik(participant.nik),
             "enrollment_form": EnrollmentForm(instance=enrollment),
+            "sessions": participant_sessions(enrollment),
             "can_manage": permissions.can_manage_program(request.user, program),
             "can_record": permissions.can_record(request.user, program),
         },

@@ -221,3 +221,20 @@ def participant_attendance(program):
         )
         .order_by("participant__full_name", "participant_id")
     )
+
+
+def participant_sessions(enrollment):
+    """The program's sessions with this participant's status (None: not marked)."""
+    status = Attendance.objects.filter(
+        session=OuterRef("pk"), participant_id=enrollment.participant_id
+    ).values("status")[:1]
+    sessions = list(
+        TrainingSession.objects.filter(program_id=enrollment.program_id)
+        .annotate(participant_status=Subquery(status))
+        .order_by("date", "start_time", "pk")
+    )
+    labels = dict(AttendanceStatus.choices)
+    for session in sessions:
+        session.eligible = enrollment.enrolled_on <= session.date
+        session.status_label = labels.get(session.participant_status)
+    return sessions

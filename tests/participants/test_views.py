@@ -1,8 +1,11 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from participants.models import Enrollment, Participant
-from tests.factories import EnrollmentFactory, ParticipantFactory
+from sessions.services import attendance_mark
+from tests.factories import EnrollmentFactory, ParticipantFactory, TrainingSessionFactory
 
 
 def detail_url(enrollment):
@@ -184,3 +187,21 @@ def test_unknown_status_is_refused(login, coordinator, enrollment):
 
     enrollment.refresh_from_db()
     assert enrollment.status == "active"
+
+
+def test_participant_page_lists_attendance_per_session(login, facilitator, enrollment):
+    program = enrollment.program
+    before = TrainingSessionFactory(program=program, title="Sebelum", date=dt.date(2023, 7, 1))
+    marked = TrainingSessionFactory(program=program, title="Ditandai", date=dt.date(2023, 8, 1))
+    TrainingSessionFactory(program=program, title="Belum", date=dt.date(2023, 8, 2))
+    attendance_mark(session=marked, enrollment=enrollment, status="late", by=facilitator)
+
+    response = login(facilitator).get(detail_url(enrollment))
+
+    rows = [(s.title, s.eligible, s.status_label) for s in response.context["sessions"]]
+    assert rows == [
+        ("Sebelum", False, None),
+        ("Ditandai", True, "Terlambat"),
+        ("Belum", True, None),
+    ]
+    assert before.date < enrollment.enrolled_on
