@@ -9,8 +9,19 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
+from checklists.enums import StepState
+from checklists.models import (
+    BlockerReason,
+    ChecklistTemplate,
+    MentoringContact,
+    StepProgress,
+    Track,
+)
+from checklists.services import current_steps, progress_mark, track_assign
 from participants.enums import ConsentMethod, EnrollmentSource
 from participants.models import Enrollment, Participant
 from participants.services import enrollment_create, participant_create
@@ -177,6 +188,7 @@ def demo_load(*, reset_passwords=False):
     _demo_sessions(program, users)
     _demo_participants(program, organization, users["koordinator"])
     _demo_attendance(program, users["fasilitator"])
+    _demo_checklists(program, users["fasilitator"])
     return result
 
 
@@ -298,3 +310,117 @@ def _demo_attendance(program, facilitator):
             if (session.pk, enrollment.participant_id) in done:
                 continue
             attendance_mark(session=session, enrollment=enrollment, status=status, by=facilitator)
+
+
+# The trained group's signup tracks, chosen so that 9 of 20 (45 %) complete an
+# affiliate track and 11 (55 %) do not, 8 of them stuck on the documents.
+SELLERS = range(1, 13)  # the seller route needs no 2,000 followers
+# participant index → (template code, step position where stuck, reason code)
+STUCK = {
+    **dict.fromkeys(range(6, 12), ("tiktok-seller", 2, "documents")),
+    12: ("tiktok-seller", 1, "no_signal"),
+    17: ("tiktok-kreator", 7, "documents"),
+    18: ("tiktok-kreator", 7, "documents"),
+    19: ("tiktok-kreator", 9, "waiting_approval"),
+    20: ("tiktok-kreator", 1, "password_otp"),
+}
+NO_BANK_ACCOUNT = {12, 19, 20}
+MENTORING = [
+    # index, days after the training, channel, (template, step position), what, resolved
+    (
+        6,
+        2,
+        "whatsapp",
+        ("tiktok-seller", 2),
+        "Memandu memotret ulang KTP dengan cahaya cukup; unggahan masih gagal karena foto buram.",
+        False,
+    ),
+    (
+        7,
+        3,
+        "visit",
+        ("tiktok-seller", 2),
+        "Kunjungan rumah: KTP ditolak karena rusak; disarankan mengurus KTP-el di kecamatan.",
+        False,
+    ),
+    (
+        3,
+        1,
+        "visit",
+        ("tiktok-seller", 2),
+        "Membantu mengunggah ulang KTP; verifikasi diterima.",
+        True,
+    ),
+    (
+        19,
+        5,
+        "phone",
+        ("tiktok-kreator", 9),
+        "Menelepon untuk cek status; permintaan masih menunggu persetujuan seller.",
+        False,
+    ),
+]
+TRAINING_DAY = dt.datetime(2023, 8, 5, 11, 0)
+
+
+def _demo_checklists(program, facilitator):
+    if not ChecklistTemplate.objects.filter(code="tiktok-seller").exists():
+        call_command("loaddata", "checklist_templates", verbosity=0)
+    if StepProgress.objects.filter(track__enrollment__program=program).exists():
+        return
+    templates = {t.code: t for t in ChecklistTemplate.objects.filter(code__startswith="tiktok-")}
+    steps = {code: list(current_steps(template)) for code, template in templates.items()}
+    reasons = {
+        (r.template.code, r.code): r
+        for r in BlockerReason.objects.filter(template__in=templates.values()).select_related(
+            "template"
+        )
+    }
+    enrollments = {
+        e.participant.phone: e for e in program.enrollments.select_related("participant")
+    }
+    for index in range(1, TRAINED + 1):
+        enrollment = enrollments[demo_phone(index)]
+        # Progress recorded during the week after the training.
+        day = timezone.make_aware(TRAINING_DAY + dt.timedelta(days=index % 7))
+        requirements = track_assign(
+            enrollment=enrollment, template=templates["tiktok-persyaratan"], by=facilitator
+        )
+        for step in steps["tiktok-persyaratan"]:
+            blocked = step.key == "rekening" and index in NO_BANK_ACCOUNT
+            progress_mark(
+                track=requirements,
+                step=step,
+                by=facilitator,
+                at=day,
+                state=StepState.BLOCKED if blocked else StepState.DONE,
+                reason=reasons[("tiktok-persyaratan", "no_bank_account")] if blocked else None,
+            )
+        route = "tiktok-seller" if index in SELLERS else "tiktok-kreator"
+        stuck = STUCK.get(index)
+        track = track_assign(enrollment=enrollment, template=templates[route], by=facilitator)
+        for step in steps[route]:
+            if stuck and step.position == stuck[1]:
+                progress_mark(
+                    track=track,
+                    step=step,
+                    by=facilitator,
+                    at=day,
+                    state=StepState.BLOCKED,
+                    reason=reasons[(route, stuck[2])],
+                )
+                break
+            progress_mark(track=track, step=step, by=facilitator, at=day, state=StepState.DONE)
+    for index, days, channel, (code, position), action, resolved in MENTORING:
+        enrollment = enrollments[demo_phone(index)]
+        step = steps[code][position - 1]
+        MentoringContact.objects.create(
+            enrollment=enrollment,
+            step=step,
+            track=Track.objects.get(enrollment=enrollment, template_id=step.template_id),
+            date=TRAINING_DAY.date() + dt.timedelta(days=days),
+            channel=channel,
+            action=action,
+            resolved=resolved,
+            by=facilitator,
+        )

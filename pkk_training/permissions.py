@@ -60,3 +60,31 @@ def can_see_full_nik(user):
 
 def can_create_program(user):
     return is_admin(user) or user.organization_memberships.exists()
+
+
+def managed_organization_ids(user):
+    """Organizations whose checklist templates the user may build and edit."""
+    from sessions.models import Membership, OrganizationMembership
+
+    if not user.is_authenticated:
+        return set()
+    return set(
+        OrganizationMembership.objects.filter(user=user).values_list("organization_id", flat=True)
+    ) | set(
+        Membership.objects.filter(user=user, role=COORDINATOR).values_list(
+            "program__organization_id", flat=True
+        )
+    )
+
+
+def can_build_templates(user):
+    return is_admin(user) or bool(managed_organization_ids(user))
+
+
+def can_manage_template(user, template):
+    """Shared templates (no organization) are the admins'; others their organization's."""
+    if is_admin(user):
+        return True
+    return template.organization_id is not None and (
+        template.organization_id in managed_organization_ids(user)
+    )

@@ -4,18 +4,25 @@ from django.urls import include, path
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from checklists import program_urls as checklist_program_urls
+from checklists import urls as checklist_urls
 from participants import urls as participant_urls
 from sessions import urls as session_urls
 from sessions import views as session_views
 
 # Everything inside a program lives under its slug, so one access helper
 # guards the whole subtree.
-program_urls = [*session_urls.urlpatterns, *participant_urls.urlpatterns]
+program_urls = [
+    *session_urls.urlpatterns,
+    *participant_urls.urlpatterns,
+    *checklist_program_urls.urlpatterns,
+]
 
 urlpatterns = [
     path("", session_views.home, name="home"),
     path("programs/new/", session_views.program_create, name="program_create"),
     path("programs/<slug:program_slug>/", include(program_urls)),
+    path("checklists/", include(checklist_urls.urlpatterns)),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

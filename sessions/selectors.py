@@ -16,7 +16,7 @@ from sessions.models import (
 )
 
 
-def _role_expression(user, path=""):
+def role_expression(user, path=""):
     """SQL for the user's role in the program reached by `path` ("" or "program__")."""
     if is_admin(user):
         return Value(ADMIN)
@@ -38,7 +38,7 @@ def programs_visible_to(user):
     programs = Program.objects.select_related("organization")
     if not user.is_authenticated or not user.is_active:
         return programs.none()
-    return programs.annotate(user_role=_role_expression(user)).filter(user_role__isnull=False)
+    return programs.annotate(user_role=role_expression(user)).filter(user_role__isnull=False)
 
 
 def sessions_visible_to(user):
@@ -46,7 +46,7 @@ def sessions_visible_to(user):
     sessions = TrainingSession.objects.select_related("program__organization")
     if not user.is_authenticated or not user.is_active:
         return sessions.none()
-    return sessions.annotate(user_role=_role_expression(user, "program__")).filter(
+    return sessions.annotate(user_role=role_expression(user, "program__")).filter(
         user_role__isnull=False
     )
 

@@ -4,6 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from checklists.enums import DEFAULT_BLOCKER_REASONS
+from checklists.models import BlockerReason, ChecklistStep, ChecklistTemplate, Track
 from participants.enums import ConsentMethod, EnrollmentSource
 from participants.models import Enrollment, Participant
 from sessions.enums import MembershipRole, ProgramStatus, SessionPhase
@@ -114,3 +116,39 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     )
     source = EnrollmentSource.MANUAL
     enrolled_on = dt.date(2023, 7, 24)
+
+
+class ChecklistTemplateFactory(factory.django.DjangoModelFactory):
+    """A template with three required steps and the default blocker reasons."""
+
+    class Meta:
+        model = ChecklistTemplate
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Daftar sebagai Seller {n}")
+
+    @factory.post_generation
+    def steps(template, create, extracted, **kwargs):
+        if not create:
+            return
+        titles = extracted if extracted is not None else ["Daftar", "Unggah KTP", "Tambah produk"]
+        for position, title in enumerate(titles, start=1):
+            ChecklistStep.objects.create(template=template, position=position, title=title)
+        BlockerReason.objects.bulk_create(
+            BlockerReason(
+                template=template, code=code, label=str(label), needs_note=note, position=i
+            )
+            for i, (code, label, note) in enumerate(DEFAULT_BLOCKER_REASONS, start=1)
+        )
+
+
+class TrackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Track
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    template = factory.SubFactory(
+        ChecklistTemplateFactory,
+        organization=factory.SelfAttribute("..enrollment.program.organization"),
+    )

@@ -10,11 +10,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import (
+    ChecklistTemplateFactory,
     EnrollmentFactory,
     MembershipFactory,
     OrganizationMembershipFactory,
     ParticipantFactory,
     ProgramFactory,
+    TrackFactory,
     TrainingSessionFactory,
     UserFactory,
 )
@@ -30,6 +32,9 @@ class World:
     enrollment: object
     other_participant: object  # same organization, not enrolled in the program
     member: object  # a facilitator membership that can be removed
+    template: object  # a checklist template of the program's organization
+    shared_template: object  # a template shared with every organization
+    track: object  # the enrollment following `template`
     users: dict = field(default_factory=dict)
 
 
@@ -40,12 +45,17 @@ def build_world():
     org_coordinator = OrganizationMembershipFactory(organization=program.organization).user
     outsider = MembershipFactory(role="facilitator").user  # another organization's program
     admin = UserFactory(is_staff=True, is_superuser=True)
+    enrollment = EnrollmentFactory(program=program)
+    template = ChecklistTemplateFactory(organization=program.organization)
     return World(
         program=program,
         session=TrainingSessionFactory(program=program),
-        enrollment=EnrollmentFactory(program=program),
+        enrollment=enrollment,
         other_participant=ParticipantFactory(organization=program.organization),
         member=MembershipFactory(program=program, role="facilitator"),
+        template=template,
+        shared_template=ChecklistTemplateFactory(organization=None),
+        track=TrackFactory(enrollment=enrollment, template=template),
         users={
             "anonymous": None,
             "outsider": outsider,
@@ -67,6 +77,14 @@ def session_kwargs(w):
 
 def participant_kwargs(w):
     return {**program_kwargs(w), "participant_id": w.enrollment.participant_id}
+
+
+def template_kwargs(w):
+    return {"template_id": w.template.pk}
+
+
+def step_kwargs(w):
+    return {**template_kwargs(w), "step_id": w.template.steps.first().pk}
 
 
 def new_program_data(w):
@@ -239,6 +257,114 @@ MATRIX = [
         post=POST_ONLY,
     ),
     Case("program_attendance", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case("template_list", get=answers(outsider=200)),
+    Case(
+        "template_create",
+        get=answers(outsider=403, facilitator=403),
+        post=answers(outsider=403, facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"organization": w.program.organization_id, "name": "Daftar baru"},
+    ),
+    Case("template_detail", template_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "template_edit",
+        template_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"name": "Nama baru"},
+    ),
+    Case(
+        "template_copy",
+        template_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"organization": w.program.organization_id},
+    ),
+    Case(
+        "step_create",
+        template_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"title": "Langkah baru", "required": "on"},
+    ),
+    Case(
+        "step_edit",
+        step_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"title": "Langkah diubah"},
+    ),
+    Case(
+        "step_move",
+        step_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"direction": "down"},
+    ),
+    Case(
+        "step_remove",
+        step_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+    ),
+    Case(
+        "reason_list",
+        template_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"label": "Alasan baru"},
+    ),
+    Case(
+        "reason_archive",
+        lambda w: {**template_kwargs(w), "reason_id": w.template.blocker_reasons.first().pk},
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+    ),
+    Case("program_checklists", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "tracks_assign_bulk",
+        program_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=302, coordinator=302, admin=302),
+        data=lambda w: {"template": w.shared_template.pk},
+    ),
+    Case(
+        "checklist_grid",
+        lambda w: {**program_kwargs(w), "template_id": w.template.pk},
+        get=MEMBER_PAGE,
+        post=POST_ONLY,
+    ),
+    Case("participant_checklists", participant_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "track_assign",
+        participant_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=302, coordinator=302, admin=302),
+        data=lambda w: {"template": w.shared_template.pk},
+    ),
+    Case(
+        "track_remove",
+        lambda w: {**participant_kwargs(w), "track_id": w.track.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=302, coordinator=302, admin=302),
+    ),
+    Case(
+        "progress_mark",
+        lambda w: {
+            **participant_kwargs(w),
+            "track_id": w.track.pk,
+            "step_id": w.template.steps.first().pk,
+        },
+        get=POST_ONLY,
+        post=answers(facilitator=302, coordinator=302, admin=302),
+        data=lambda w: {"state": "done", "version": 0},
+    ),
+    Case(
+        "mentoring_add",
+        participant_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=302, coordinator=302, admin=302),
+        data=lambda w: {"date": "2023-08-08", "channel": "whatsapp", "action": "Cek status"},
+    ),
     Case(
         "login",
         get=answers(anonymous=200, outsider=302, facilitator=302, coordinator=302, admin=302),

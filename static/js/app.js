@@ -39,26 +39,31 @@ document.addEventListener("htmx:configRequest", function (event) {
   if (!form) {
     return;
   }
-  var status = event.detail.parameters.status || "";
+  var params = event.detail.parameters;
+  var intent = [params.status, params.state, params.reason].join("|");
   // The same tap again (a retry) keeps its id; a different tap gets a new one.
-  if (!form.dataset.markId || form.dataset.markStatus !== status) {
+  if (!form.dataset.markId || form.dataset.markIntent !== intent) {
     form.dataset.markId = newMarkId();
-    form.dataset.markStatus = status;
+    form.dataset.markIntent = intent;
   }
-  event.detail.parameters.mark_id = form.dataset.markId;
-  var row = form.closest(".roll-row");
+  params.mark_id = form.dataset.markId;
+  var row = form.closest("[data-mark-row]");
   if (row) {
+    var submitter = event.detail.triggeringEvent && event.detail.triggeringEvent.submitter;
     row.classList.remove("roll-failed");
     row.classList.add("roll-saving");
-    row.querySelectorAll(".roll-btn").forEach(function (button) {
-      button.classList.toggle("roll-pending", button.value === status);
+    row.querySelectorAll(".roll-pending").forEach(function (button) {
+      button.classList.remove("roll-pending");
     });
+    if (submitter) {
+      submitter.classList.add("roll-pending");
+    }
   }
 });
 
 function showFailure(event, message) {
   var form = event.detail.elt.closest("form[data-mark]");
-  var row = form && form.closest(".roll-row");
+  var row = form && form.closest("[data-mark-row]");
   if (!row) {
     if (form) {
       window.alert(message);
@@ -83,6 +88,20 @@ document.addEventListener("htmx:responseError", function (event) {
   var isPlain = (event.detail.xhr.getResponseHeader("Content-Type") || "").indexOf("text/plain") === 0;
   showFailure(event, (isPlain && text.length < 300 ? text + " " : "") + document.body.dataset.msgFailed);
 });
+
+// A checklist's progress bar follows every mark (done and not applicable count).
+function updateTrackBars() {
+  document.querySelectorAll("[data-track]").forEach(function (track) {
+    var done = track.querySelectorAll(
+      ".step-row[data-state=done], .step-row[data-state=not_applicable]"
+    ).length;
+    var bar = track.querySelector("[data-track-bar]");
+    if (bar) {
+      bar.value = done;
+      track.querySelector("[data-track-count]").textContent = done;
+    }
+  });
+}
 
 function updateRollCounter() {
   var roll = document.getElementById("roll");
@@ -115,4 +134,5 @@ document.addEventListener("input", function (event) {
 document.addEventListener("htmx:afterSwap", function () {
   updateRollCounter();
   applyRollFilter();
+  updateTrackBars();
 });

@@ -1,0 +1,87 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from checklists.enums import ContactChannel, StepState
+from checklists.models import BlockerReason, ChecklistStep, ChecklistTemplate, MentoringContact
+from pkk_training.forms import date_widget
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["organization", "name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["organization"]
+        else:
+            self.fields["organization"].queryset = organizations
+            self.fields["organization"].required = True
+            self.fields["organization"].empty_label = None
+
+
+class CopyForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=None, label=_("Copy into"), empty_label=None)
+    name = forms.CharField(label=_("Name of the copy"), max_length=200, required=False)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class StepForm(forms.ModelForm):
+    class Meta:
+        model = ChecklistStep
+        fields = ["title", "how_to", "required"]
+        widgets = {"how_to": forms.Textarea(attrs={"rows": 4})}
+
+
+class ReasonForm(forms.ModelForm):
+    class Meta:
+        model = BlockerReason
+        fields = ["label", "needs_note"]
+
+
+class ProgressMarkForm(forms.Form):
+    state = forms.ChoiceField(choices=StepState.choices)
+    reason = forms.IntegerField(required=False, min_value=1)
+    note = forms.CharField(required=False, max_length=500)
+    version = forms.IntegerField(min_value=0, required=False)
+    mark_id = forms.UUIDField(required=False)
+
+
+class AssignForm(forms.Form):
+    template = forms.ModelChoiceField(queryset=None, label=_("Checklist"), empty_label=None)
+
+    def __init__(self, *args, templates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates
+
+
+class MentoringForm(forms.ModelForm):
+    mark_done = forms.BooleanField(
+        label=_("The problem is solved: mark the step done"), required=False
+    )
+
+    class Meta:
+        model = MentoringContact
+        fields = ["date", "channel", "step", "action", "resolved"]
+        widgets = {"date": date_widget(), "action": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].queryset = steps
+        self.fields["step"].label_from_instance = lambda s: (
+            f"{s.template.name}: {s.position}. {s.title}"
+        )
+        self.fields["channel"].choices = ContactChannel.choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mark_done") and not (data.get("resolved") and data.get("step")):
+            self.add_error(
+                "mark_done", _("To mark a step done, choose the step and tick resolved.")
+            )
+        return data

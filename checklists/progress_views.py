@@ -1,0 +1,254 @@
+"""Participants' progress through checklists, the grid, the funnel, mentoring."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from checklists import selectors, services
+from checklists.forms import AssignForm, MentoringForm, ProgressMarkForm
+from checklists.models import ChecklistStep
+from participants.models import Enrollment
+from pkk_training.access import (
+    get_enrollment_for_user,
+    get_program_for_user,
+    get_program_template_for_user,
+    get_track_for_user,
+    get_track_step_for_user,
+)
+from pkk_training.forms import add_service_errors
+
+
+def _checklist_url(enrollment):
+    return reverse(
+        "participant_checklists",
+        kwargs={
+            "program_slug": enrollment.program.slug,
+            "participant_id": enrollment.participant_id,
+        },
+    )
+
+
+def _mentoring_form(enrollment, data=None):
+    steps = (
+        ChecklistStep.objects.filter(
+            template__tracks__enrollment=enrollment, archived_at__isnull=True
+        )
+        .select_related("template")
+        .order_by("template__name", "position")
+    )
+    return MentoringForm(data, steps=steps, initial={"date": timezone.localdate()})
+
+
+@login_required
+@require_GET
+def participant_checklists(request, program_slug, participant_id):
+    enrollment = get_enrollment_for_user(request, program_slug, participant_id)
+    program = enrollment.program
+    assigned = enrollment.tracks.values("template_id")
+    return render(
+        request,
+        "checklists/participant_checklists.html",
+        {
+            "program": program,
+            "enrollment": enrollment,
+            "participant": enrollment.participant,
+            "tracks": selectors.participant_checklists(enrollment),
+            "assign_form": AssignForm(
+                templates=selectors.templates_for_program(program).exclude(pk__in=assigned)
+            ),
+            "mentoring_form": _mentoring_form(enrollment),
+            "contacts": enrollment.mentoring_contacts.select_related("step", "by"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def progress_mark(request, program_slug, participant_id, track_id, step_id):
+    form = ProgressMarkForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Invalid mark."), status=400, content_type="text/plain")
+    data = form.cleaned_data
+    reason_id = data["reason"] if data["state"] == "blocked" else None
+    track, step, reason = get_track_step_for_user(
+        request, program_slug, participant_id, track_id, step_id, reason_id
+    )
+    try:
+        progress, outcome = services.progress_mark(
+            track=track,
+            step=step,
+            state=data["state"],
+            by=request.user,
+            reason=reason,
+            note=data["note"],
+            base_version=data["version"],
+            mark_id=data["mark_id"],
+        )
+    except ValidationError as error:
+        message = " ".join(error.messages)
+        if request.htmx:
+            return HttpResponse(message, status=409, content_type="text/plain")
+        messages.error(request, message)
+        return redirect(_checklist_url(track.enrollment))
+    if not request.htmx:
+        if outcome == services.CONFLICT:
+            messages.warning(
+                request, _("Someone else changed this step meanwhile; see its state now.")
+            )
+        return redirect(f"{_checklist_url(track.enrollment)}#step-{track.pk}-{step.pk}")
+    if outcome != services.APPLIED and progress is not None:
+        step = progress.step
+    reasons = selectors.active_reasons([track.template_id])
+    return render(
+        request,
+        "checklists/_step_row.html",
+        {
+            "row": selectors.StepRow(step, progress),
+            "track": track,
+            "reasons": reasons,
+            "program": track.enrollment.program,
+            "participant": track.enrollment.participant,
+            "conflict": outcome == services.CONFLICT,
+        },
+    )
+
+
+@login_required
+@require_POST
+def track_assign(request, program_slug, participant_id):
+    enrollment = get_enrollment_for_user(request, program_slug, participant_id)
+    form = AssignForm(request.POST, templates=selectors.templates_for_program(enrollment.program))
+    if form.is_valid():
+        services.track_assign(
+            enrollment=enrollment, template=form.cleaned_data["template"], by=request.user
+        )
+        messages.success(request, _("Checklist assigned."))
+    else:
+        messages.error(request, _("Choose a checklist."))
+    return redirect(_checklist_url(enrollment))
+
+
+@login_required
+@require_POST
+def track_remove(request, program_slug, participant_id, track_id):
+    track = get_track_for_user(request, program_slug, participant_id, track_id)
+    try:
+        services.track_remove(track=track, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Checklist removed."))
+    return redirect(_checklist_url(track.enrollment))
+
+
+@login_required
+@require_POST
+def mentoring_add(request, program_slug, participant_id):
+    enrollment = get_enrollment_for_user(request, program_slug, participant_id)
+    form = _mentoring_form(enrollment, request.POST)
+    if form.is_valid():
+        try:
+            services.mentoring_add(enrollment=enrollment, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Follow-up saved."))
+            return redirect(f"{_checklist_url(enrollment)}#mentoring")
+    return render(
+        request,
+        "checklists/participant_checklists.html",
+        {
+            "program": enrollment.program,
+            "enrollment": enrollment,
+            "participant": enrollment.participant,
+            "tracks": selectors.participant_checklists(enrollment),
+            "assign_form": None,
+            "mentoring_form": form,
+            "contacts": enrollment.mentoring_contacts.select_related("step", "by"),
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_GET
+def program_checklists(request, program_slug):
+    program = get_program_for_user(request, program_slug)
+    templates = selectors.templates_for_program(program)
+    return render(
+        request,
+        "checklists/program_checklists.html",
+        {
+            "program": program,
+            "summaries": selectors.program_template_summaries(program),
+            "assign_form": AssignForm(templates=templates),
+            "unassigned": Enrollment.objects.filter(program=program, status="active")
+            .exclude(tracks__isnull=False)
+            .count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def tracks_assign_bulk(request, program_slug):
+    program = get_program_for_user(request, program_slug)
+    form = AssignForm(request.POST, templates=selectors.templates_for_program(program))
+    if not form.is_valid():
+        messages.error(request, _("Choose a checklist."))
+        return redirect("program_checklists", program_slug=program.slug)
+    ids = request.POST.getlist("participant") or None
+    try:
+        count = services.tracks_assign_bulk(
+            program=program,
+            template=form.cleaned_data["template"],
+            by=request.user,
+            participant_ids=ids,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(count)d participants now follow “%(name)s”.")
+            % {"count": count, "name": form.cleaned_data["template"].name},
+        )
+    return redirect("program_checklists", program_slug=program.slug)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_GET
+def checklist_grid(request, program_slug, template_id):
+    program, template = get_program_template_for_user(request, program_slug, template_id)
+    stuck_at = _int_or_none(request.GET.get("stuck_at"))
+    reason_id = _int_or_none(request.GET.get("reason"))
+    steps, rows = selectors.checklist_grid(
+        program, template, stuck_at=stuck_at, reason_id=reason_id
+    )
+    return render(
+        request,
+        "checklists/grid.html",
+        {
+            "program": program,
+            "template": template,
+            "steps": steps,
+            "rows": rows,
+            "reasons": selectors.active_reasons([template.pk]),
+            "stuck_at": stuck_at,
+            "reason_id": reason_id,
+            "funnel": selectors.funnel(template, [program]),
+        },
+    )

@@ -1,0 +1,235 @@
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from checklists.enums import SATISFIED, StepState
+from checklists.models import BlockerReason, ChecklistStep, ChecklistTemplate, StepProgress, Track
+from pkk_training.permissions import is_admin
+from sessions.models import Membership, OrganizationMembership
+
+
+def user_organization_ids(user):
+    """Organizations the user works in: coordinates it or is a member of one of its programs."""
+    return set(
+        OrganizationMembership.objects.filter(user=user).values_list("organization_id", flat=True)
+    ) | set(Membership.objects.filter(user=user).values_list("program__organization_id", flat=True))
+
+
+def templates_visible_to(user):
+    templates = ChecklistTemplate.objects.select_related("organization")
+    if not user.is_authenticated:
+        return templates.none()
+    if is_admin(user):
+        return templates
+    return templates.filter(
+        Q(organization__isnull=True) | Q(organization_id__in=user_organization_ids(user))
+    )
+
+
+def templates_for_program(program):
+    """Templates a program's participants can follow: shared ones and the organization's."""
+    return ChecklistTemplate.objects.filter(
+        Q(organization__isnull=True) | Q(organization_id=program.organization_id), archived=False
+    ).order_by("name", "pk")
+
+
+def current_steps(template_ids):
+    return ChecklistStep.objects.filter(
+        template_id__in=template_ids, archived_at__isnull=True
+    ).order_by("template_id", "position", "pk")
+
+
+def active_reasons(template_ids):
+    return BlockerReason.objects.filter(template_id__in=template_ids, archived=False).order_by(
+        "template_id", "position", "pk"
+    )
+
+
+@dataclass
+class StepRow:
+    step: object
+    progress: object  # StepProgress or None (not started)
+
+    @property
+    def state(self):
+        return self.progress.state if self.progress else StepState.NOT_STARTED
+
+    @property
+    def version(self):
+        return self.progress.version if self.progress else 0
+
+
+@dataclass
+class TrackView:
+    track: object
+    rows: list
+    reasons: list
+    earlier: list = field(default_factory=list)  # progress on archived steps
+
+    @property
+    def done(self):
+        return sum(1 for r in self.rows if r.state in SATISFIED)
+
+    @property
+    def total(self):
+        return len(self.rows)
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def participant_checklists(enrollment):
+    """The participant's tracks with every current step and its progress; four queries."""
+    tracks = list(enrollment.tracks.select_related("template").order_by("template__name"))
+    template_ids = [t.template_id for t in tracks]
+    steps = defaultdict(list)
+    for step in current_steps(template_ids):
+        steps[step.template_id].append(step)
+    reasons = defaultdict(list)
+    for reason in active_reasons(template_ids):
+        reasons[reason.template_id].append(reason)
+    progress = defaultdict(dict)
+    for p in StepProgress.objects.filter(track__in=tracks).select_related("reason", "by", "step"):
+        progress[p.track_id][p.step_id] = p
+    views = []
+    for track in tracks:
+        mine = progress[track.pk]
+        current = {s.pk for s in steps[track.template_id]}
+        views.append(
+            TrackView(
+                track=track,
+                rows=[StepRow(s, mine.get(s.pk)) for s in steps[track.template_id]],
+                reasons=reasons[track.template_id],
+                earlier=[p for step_id, p in mine.items() if step_id not in current],
+            )
+        )
+    return views
+
+
+@dataclass
+class GridRow:
+    enrollment: object
+    track: object
+    cells: list  # StepRow per current step
+    stuck_at: int | None  # position of the first required step not yet satisfied
+    blocked_reasons: set
+
+    @property
+    def done(self):
+        return sum(1 for c in self.cells if c.state in SATISFIED)
+
+    @property
+    def percent(self):
+        return round(100 * self.done / len(self.cells)) if self.cells else 0
+
+
+def checklist_grid(program, template, *, stuck_at=None, reason_id=None):
+    """Participants × steps for one template in one program; four queries at any size."""
+    steps = list(current_steps([template.pk]))
+    tracks = list(
+        Track.objects.filter(
+            template=template, enrollment__program=program, enrollment__status="active"
+        )
+        .select_related("enrollment__participant", "enrollment__program")
+        .order_by("enrollment__participant__full_name", "pk")
+    )
+    progress = defaultdict(dict)
+    for p in StepProgress.objects.filter(
+        track__template=template, track__enrollment__program=program
+    ).select_related("reason"):
+        progress[p.track_id][p.step_id] = p
+    rows = []
+    for track in tracks:
+        cells = [StepRow(s, progress[track.pk].get(s.pk)) for s in steps]
+        first_open = next(
+            (c.step.position for c in cells if c.step.required and c.state not in SATISFIED), None
+        )
+        blocked = {c.progress.reason_id for c in cells if c.state == StepState.BLOCKED}
+        rows.append(GridRow(track.enrollment, track, cells, first_open, blocked))
+    if stuck_at is not None:
+        rows = [r for r in rows if r.stuck_at == stuck_at]
+    if reason_id is not None:
+        rows = [r for r in rows if reason_id in r.blocked_reasons]
+    return steps, rows
+
+
+@dataclass
+class FunnelStep:
+    step: object
+    reached: int = 0
+    done: int = 0
+    blocked: int = 0
+    not_applicable: int = 0
+    blocked_by_reason: list = field(default_factory=list)  # [(reason, count)], most first
+
+
+@dataclass
+class Funnel:
+    template: object
+    tracks: int
+    completed: int
+    steps: list
+
+
+def funnel(template, programs):
+    """Per current step of the template, over the tracks in `programs` (a queryset).
+
+    Reached: the participant has any recorded state at the step; done,
+    blocked and not applicable are counted separately, blocked broken down by
+    reason. Counted in the database: three queries whatever the size.
+    """
+    tracks = Track.objects.filter(template=template, enrollment__program__in=programs)
+    totals = tracks.aggregate(
+        tracks=Count("pk"), completed=Count("pk", filter=Q(completed_at__isnull=False))
+    )
+    steps = list(current_steps([template.pk]))
+    counts = (
+        StepProgress.objects.filter(track__in=tracks, step__in=steps)
+        .exclude(state=StepState.NOT_STARTED)
+        .values("step_id", "state", "reason_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    reasons = {r.pk: r for r in BlockerReason.objects.filter(template=template)}
+    by_step = {s.pk: FunnelStep(step=s) for s in steps}
+    blocked = defaultdict(Counter)
+    for row in counts:
+        entry = by_step[row["step_id"]]
+        entry.reached += row["n"]
+        if row["state"] == StepState.DONE:
+            entry.done += row["n"]
+        elif row["state"] == StepState.NOT_APPLICABLE:
+            entry.not_applicable += row["n"]
+        elif row["state"] == StepState.BLOCKED:
+            entry.blocked += row["n"]
+            blocked[row["step_id"]][row["reason_id"]] += row["n"]
+    for step_id, counter in blocked.items():
+        by_step[step_id].blocked_by_reason = [
+            (reasons[reason_id], n)
+            for reason_id, n in sorted(
+                counter.items(), key=lambda kv: (-kv[1], reasons[kv[0]].position)
+            )
+        ]
+    return Funnel(
+        template=template,
+        tracks=totals["tracks"],
+        completed=totals["completed"],
+        steps=[by_step[s.pk] for s in steps],
+    )
+
+
+def program_template_summaries(program):
+    """Templates that the program's participants follow, with track and completion counts."""
+    return (
+        ChecklistTemplate.objects.filter(tracks__enrollment__program=program)
+        .annotate(
+            n_tracks=Count("tracks", filter=Q(tracks__enrollment__program=program)),
+            n_completed=Count(
+                "tracks",
+                filter=Q(tracks__enrollment__program=program, tracks__completed_at__isnull=False),
+            ),
+        )
+        .order_by("name", "pk")
+    )

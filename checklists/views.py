@@ -1,0 +1,183 @@
+"""Building checklist templates: steps, order, blocker reasons, copies."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from checklists import services
+from checklists.forms import CopyForm, ReasonForm, StepForm, TemplateForm
+from checklists.selectors import templates_visible_to
+from pkk_training import permissions
+from pkk_training.access import get_template_for_user
+from pkk_training.forms import run_service
+from sessions.models import Organization
+
+
+def _managed_organizations(user):
+    if permissions.is_admin(user):
+        return Organization.objects.all()
+    return Organization.objects.filter(pk__in=permissions.managed_organization_ids(user))
+
+
+@login_required
+@require_GET
+def template_list(request):
+    templates = templates_visible_to(request.user).filter(archived=False)
+    return render(
+        request,
+        "checklists/template_list.html",
+        {"templates": templates, "can_build": permissions.can_build_templates(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_create(request):
+    if not permissions.can_build_templates(request.user):
+        raise PermissionDenied
+    form = TemplateForm(request.POST or None, organizations=_managed_organizations(request.user))
+    if request.method == "POST" and form.is_valid():
+        template = run_service(form, services.template_create, by=request.user, **form.cleaned_data)
+        if template:
+            messages.success(request, _("Checklist created. Now add its steps."))
+            return redirect(template)
+    return render(request, "checklists/template_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def template_detail(request, template_id):
+    template = get_template_for_user(request, template_id)
+    organizations = _managed_organizations(request.user)
+    return render(
+        request,
+        "checklists/template_detail.html",
+        {
+            "template": template,
+            "steps": services.current_steps(template),
+            "reasons": template.blocker_reasons.filter(archived=False),
+            "can_manage": permissions.can_manage_template(request.user, template),
+            "copy_form": CopyForm(organizations=organizations) if organizations else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request, template_id):
+    template = get_template_for_user(request, template_id, manage=True)
+    form = TemplateForm(request.POST or None, instance=template)
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form, services.template_update, template=template, by=request.user, **form.cleaned_data
+        ):
+            messages.success(request, _("Checklist saved."))
+            return redirect(template)
+    return render(request, "checklists/template_form.html", {"form": form, "template": template})
+
+
+@login_required
+@require_POST
+def template_copy(request, template_id):
+    template = get_template_for_user(request, template_id)
+    if not permissions.can_build_templates(request.user):
+        raise PermissionDenied
+    form = CopyForm(request.POST, organizations=_managed_organizations(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Choose an organization to copy into."))
+        return redirect(template)
+    copy = services.template_copy(
+        template=template,
+        by=request.user,
+        organization=form.cleaned_data["organization"],
+        name=form.cleaned_data["name"],
+    )
+    messages.success(request, _("Copy created; edit it freely."))
+    return redirect(copy)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_create(request, template_id):
+    template = get_template_for_user(request, template_id, manage=True)
+    form = StepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form, services.step_add, template=template, by=request.user, **form.cleaned_data
+        ):
+            messages.success(request, _("Step added."))
+            return redirect(template)
+    return render(request, "checklists/step_form.html", {"form": form, "template": template})
+
+
+def _step(template, step_id):
+    return get_object_or_404(template.steps.filter(archived_at__isnull=True), pk=step_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_edit(request, template_id, step_id):
+    template = get_template_for_user(request, template_id, manage=True)
+    step = _step(template, step_id)
+    form = StepForm(request.POST or None, instance=step)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.step_update, step=step, by=request.user, **form.cleaned_data):
+            messages.success(request, _("Step saved."))
+            return redirect(template)
+    return render(
+        request, "checklists/step_form.html", {"form": form, "template": template, "step": step}
+    )
+
+
+@login_required
+@require_POST
+def step_move(request, template_id, step_id):
+    template = get_template_for_user(request, template_id, manage=True)
+    services.step_move(
+        step=_step(template, step_id), by=request.user, direction=request.POST.get("direction")
+    )
+    return redirect(f"{template.get_absolute_url()}#step-{step_id}")
+
+
+@login_required
+@require_POST
+def step_remove(request, template_id, step_id):
+    template = get_template_for_user(request, template_id, manage=True)
+    services.step_remove(step=_step(template, step_id), by=request.user)
+    messages.success(request, _("Step removed."))
+    return redirect(template)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reason_list(request, template_id):
+    template = get_template_for_user(request, template_id, manage=True)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form, services.reason_add, template=template, by=request.user, **form.cleaned_data
+        ):
+            messages.success(request, _("Reason added."))
+            return redirect("reason_list", template_id=template.pk)
+    return render(
+        request,
+        "checklists/reason_list.html",
+        {
+            "template": template,
+            "form": form,
+            "reasons": template.blocker_reasons.filter(archived=False),
+        },
+    )
+
+
+@login_required
+@require_POST
+def reason_archive(request, template_id, reason_id):
+    template = get_template_for_user(request, template_id, manage=True)
+    reason = get_object_or_404(template.blocker_reasons, pk=reason_id)
+    services.reason_archive(reason=reason, by=request.user)
+    messages.success(request, _("Reason removed from the list."))
+    return redirect("reason_list", template_id=template.pk)
