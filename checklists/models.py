@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from checklists.enums import ContactChannel, StepState
@@ -41,6 +42,8 @@ class ChecklistTemplate(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
     archived = models.BooleanField(_("archived"), default=False)
+    # Moves whenever the blocker reasons change: the key of their cached list.
+    reasons_changed_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -104,7 +104,7 @@ def progress_mark(request, program_slug, participant_id, track_id, step_id):
         return redirect(f"{_checklist_url(track.enrollment)}#step-{track.pk}-{step.pk}")
     if outcome != services.APPLIED and progress is not None:
         step = progress.step
-    reasons = selectors.active_reasons([track.template_id])
+    reasons = selectors.template_reasons(track.template)
     return render(
         request,
         "checklists/_step_row.html",

@@ -1,6 +1,7 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from checklists.enums import SATISFIED, StepState
@@ -44,6 +45,16 @@ def active_reasons(template_ids):
     return BlockerReason.objects.filter(template_id__in=template_ids, archived=False).order_by(
         "template_id", "position", "pk"
     )
+
+
+def template_reasons(template):
+    """The template's active blocker reasons, cached per process until they change.
+
+    Every progress mark re-renders its step with the reason buttons; the list
+    changes rarely, so a mark does not pay a query for it.
+    """
+    key = f"checklist-reasons:{template.pk}:{template.reasons_changed_at.timestamp()}"
+    return cache.get_or_set(key, lambda: list(active_reasons([template.pk])), timeout=3600)
 
 
 @dataclass

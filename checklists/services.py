@@ -141,13 +141,22 @@ def reason_add(*, template, by, label, needs_note=False):
         template=template, code=code, label=label, needs_note=needs_note, position=last + 1
     )
     reason.full_clean()
-    reason.save()
+    with transaction.atomic():
+        reason.save()
+        _reasons_changed(template)
     return reason
 
 
 def reason_archive(*, reason, by):
     reason.archived = True
-    reason.save(update_fields=["archived"])
+    with transaction.atomic():
+        reason.save(update_fields=["archived"])
+        _reasons_changed(reason.template)
+
+
+def _reasons_changed(template):
+    template.reasons_changed_at = timezone.now()
+    template.save(update_fields=["reasons_changed_at"])
 
 
 # --- tracks --------------------------------------------------------------------

@@ -76,3 +76,11 @@ def assert_max_data_queries():
         assert len(data) <= limit, "\n".join([f"{len(data)} queries > {limit}:", *data])
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached lists (e.g. a template's blocker reasons) never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,0 +1,499 @@
+import datetime as dt
+import threading
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+
+from checklists import selectors, services
+from checklists.models import MentoringContact, ProgressEvent, StepProgress, Track
+from tests.factories import (
+    ChecklistTemplateFactory,
+    EnrollmentFactory,
+    MembershipFactory,
+    ProgramFactory,
+    TrackFactory,
+)
+
+
+@pytest.fixture
+def track(enrollment):
+    return TrackFactory(enrollment=enrollment)
+
+
+def steps(track):
+    return list(services.current_steps(track.template))
+
+
+def reason(track, code):
+    return track.template.blocker_reasons.get(code=code)
+
+
+def states(track):
+    return [
+        (p.step.title, p.state, p.reason.code if p.reason else None)
+        for p in StepProgress.objects.filter(track=track)
+        .select_related("step", "reason")
+        .order_by("step__position")
+    ]
+
+
+def mark_url(track, step):
+    e = track.enrollment
+    return reverse("progress_mark", args=[e.program.slug, e.participant_id, track.pk, step.pk])
+
+
+# --- services --------------------------------------------------------------
+
+
+def test_marks_record_who_when_and_the_history(track, facilitator):
+    first, second, third = steps(track)
+    services.progress_mark(track=track, step=first, state="done", by=facilitator, base_version=0)
+    services.progress_mark(
+        track=track,
+        step=second,
+        state="blocked",
+        by=facilitator,
+        base_version=0,
+        reason=reason(track, "documents"),
+    )
+
+    assert states(track) == [("Daftar", "done", None), ("Unggah KTP", "blocked", "documents")]
+    assert ProgressEvent.objects.filter(track=track, by=facilitator).count() == 2
+
+
+def test_blocked_needs_a_reason_and_other_needs_a_note(track, facilitator):
+    step = steps(track)[0]
+
+    with pytest.raises(ValidationError) as no_reason:
+        services.progress_mark(track=track, step=step, state="blocked", by=facilitator)
+    with pytest.raises(ValidationError) as no_note:
+        services.progress_mark(
+            track=track, step=step, state="blocked", by=facilitator, reason=reason(track, "other")
+        )
+
+    assert (list(no_reason.value.message_dict), list(no_note.value.message_dict)) == (
+        ["reason"],
+        ["note"],
+    )
+    assert StepProgress.objects.count() == 0
+
+
+def test_reason_of_another_template_is_refused(track, facilitator):
+    foreign = ChecklistTemplateFactory().blocker_reasons.first()
+
+    with pytest.raises(ValidationError):
+        services.progress_mark(
+            track=track, step=steps(track)[0], state="blocked", by=facilitator, reason=foreign
+        )
+
+    assert StepProgress.objects.count() == 0
+
+
+def test_a_replayed_old_request_never_reverts_a_newer_state(track, facilitator, coordinator):
+    step = steps(track)[0]
+    old_id = uuid.uuid4()
+    services.progress_mark(
+        track=track,
+        step=step,
+        state="blocked",
+        by=facilitator,
+        base_version=0,
+        mark_id=old_id,
+        reason=reason(track, "documents"),
+    )
+    services.progress_mark(track=track, step=step, state="done", by=coordinator, base_version=1)
+
+    # The phone resends the first request after a timeout...
+    repeat = services.progress_mark(
+        track=track,
+        step=step,
+        state="blocked",
+        by=facilitator,
+        base_version=0,
+        mark_id=old_id,
+        reason=reason(track, "documents"),
+    )
+    # ...and another phone, offline for a while, sends a mark made on version 1.
+    stale = services.progress_mark(
+        track=track, step=step, state="not_applicable", by=facilitator, base_version=1
+    )
+
+    assert (repeat[1], stale[1]) == (services.REPEAT, services.CONFLICT)
+    assert (stale[0].state, stale[0].version) == ("done", 2)
+    assert states(track) == [("Daftar", "done", None)]
+    assert ProgressEvent.objects.count() == 2
+
+
+def test_completion_time_is_kept_and_follows_required_steps(enrollment, facilitator):
+    template = ChecklistTemplateFactory(
+        organization=enrollment.program.organization, steps=["Satu", "Dua", "Opsional"]
+    )
+    first, second, optional = services.current_steps(template)
+    optional.required = False
+    optional.save()
+    track = TrackFactory(enrollment=enrollment, template=template)
+    when = dt.datetime(2023, 8, 9, 10, tzinfo=dt.UTC)
+
+    services.progress_mark(track=track, step=first, state="done", by=facilitator, at=when)
+    track.refresh_from_db()
+    assert track.completed_at is None
+    services.progress_mark(
+        track=track, step=second, state="not_applicable", by=facilitator, at=when
+    )
+    track.refresh_from_db()
+    assert track.completed_at == when
+
+    services.progress_mark(
+        track=track,
+        step=optional,
+        state="blocked",
+        by=facilitator,
+        reason=reason(track, "no_signal"),
+    )
+    services.progress_mark(track=track, step=first, state="done", by=facilitator)
+    track.refresh_from_db()
+    assert track.completed_at == when  # kept, not moved by later marks
+
+    services.progress_mark(
+        track=track, step=first, state="blocked", by=facilitator, reason=reason(track, "no_signal")
+    )
+    track.refresh_from_db()
+    assert track.completed_at is None
+
+
+def test_editing_a_used_step_keeps_what_participants_did(track, facilitator, coordinator):
+    used, unused, _third = steps(track)
+    services.progress_mark(track=track, step=used, state="done", by=facilitator)
+
+    new = services.step_update(step=used, by=coordinator, title="Daftar (baru)", how_to="Baru")
+    services.step_update(step=unused, by=coordinator, title="Unggah KTP-el")
+
+    used.refresh_from_db()
+    assert (used.title, used.archived_at is not None) == ("Daftar", True)
+    assert [(s.position, s.title) for s in steps(track)] == [
+        (1, "Daftar (baru)"),
+        (2, "Unggah KTP-el"),
+        (3, "Tambah produk"),
+    ]
+    assert new.replaces == used
+    assert states(track) == [("Daftar", "done", None)]
+    view = selectors.participant_checklists(track.enrollment)[0]
+    assert ([r.state for r in view.rows], [p.step.title for p in view.earlier]) == (
+        ["not_started", "not_started", "not_started"],
+        ["Daftar"],
+    )
+
+
+def test_removing_and_moving_steps(track, facilitator, coordinator):
+    used, unused, third = steps(track)
+    services.progress_mark(track=track, step=used, state="done", by=facilitator)
+
+    services.step_remove(step=used, by=coordinator)
+    services.step_remove(step=unused, by=coordinator)
+    services.step_move(step=third, by=coordinator, direction="up")
+
+    assert [s.title for s in steps(track)] == ["Tambah produk"]
+    assert StepProgress.objects.filter(step=used).count() == 1  # history kept
+
+
+def test_copy_takes_current_steps_and_reasons(track, coordinator):
+    services.step_remove(step=steps(track)[1], by=coordinator)
+    other = ProgramFactory().organization
+
+    copy = services.template_copy(template=track.template, organization=other, by=coordinator)
+
+    assert [s.title for s in services.current_steps(copy)] == ["Daftar", "Tambah produk"]
+    assert copy.blocker_reasons.count() == 8
+    assert (copy.copied_from, copy.organization) == (track.template, other)
+
+
+def test_bulk_assign_is_idempotent_and_skips_withdrawn(program, facilitator):
+    template = ChecklistTemplateFactory(organization=program.organization)
+    EnrollmentFactory.create_batch(3, program=program)
+    EnrollmentFactory(program=program, status="withdrawn")
+
+    first = services.tracks_assign_bulk(program=program, template=template, by=facilitator)
+    again = services.tracks_assign_bulk(program=program, template=template, by=facilitator)
+
+    assert (first, again, Track.objects.count()) == (3, 0, 3)
+
+
+def test_template_of_another_organization_cannot_be_assigned(enrollment, facilitator):
+    foreign = ChecklistTemplateFactory()
+
+    with pytest.raises(ValidationError):
+        services.track_assign(enrollment=enrollment, template=foreign, by=facilitator)
+
+    assert Track.objects.count() == 0
+
+
+def test_resolving_a_blocker_in_mentoring_marks_the_step_done(track, facilitator):
+    step = steps(track)[1]
+    services.progress_mark(
+        track=track, step=step, state="blocked", by=facilitator, reason=reason(track, "documents")
+    )
+
+    services.mentoring_add(
+        enrollment=track.enrollment,
+        by=facilitator,
+        date=dt.date(2023, 8, 8),
+        channel="visit",
+        action="Unggah ulang KTP",
+        resolved=True,
+        step=step,
+        mark_done=True,
+    )
+
+    assert states(track)[0][1:] == ("done", None)
+    assert MentoringContact.objects.get().track == track
+
+
+def test_funnel_counts_reached_done_blocked_by_reason(program, facilitator):
+    template = ChecklistTemplateFactory(organization=program.organization)
+    first, second, third = services.current_steps(template)
+    plans = [
+        [("done", None), ("done", None), ("done", None)],
+        [("done", None), ("blocked", "documents")],
+        [("done", None), ("blocked", "documents")],
+        [("done", None), ("blocked", "no_signal")],
+        [("blocked", "password_otp")],
+        [],
+    ]
+    for plan in plans:
+        track = TrackFactory(enrollment=EnrollmentFactory(program=program), template=template)
+        for step, (state, code) in zip((first, second, third), plan, strict=False):
+            services.progress_mark(
+                track=track,
+                step=step,
+                state=state,
+                by=facilitator,
+                reason=reason(track, code) if code else None,
+            )
+    TrackFactory(template=template, enrollment=EnrollmentFactory())  # another program
+
+    result = selectors.funnel(template, ProgramFactory._meta.model.objects.filter(pk=program.pk))
+
+    assert (result.tracks, result.completed) == (6, 1)
+    assert [
+        (f.reached, f.done, f.blocked, [(r.code, n) for r, n in f.blocked_by_reason])
+        for f in result.steps
+    ] == [
+        (5, 4, 1, [("password_otp", 1)]),
+        (4, 1, 3, [("documents", 2), ("no_signal", 1)]),
+        (1, 1, 0, []),
+    ]
+
+
+@pytest.mark.parametrize("participants", [3, 500])
+def test_funnel_is_a_constant_number_of_queries(program, participants, django_assert_num_queries):
+    template = ChecklistTemplateFactory(organization=program.organization)
+    for enrollment in EnrollmentFactory.create_batch(participants, program=program):
+        TrackFactory(enrollment=enrollment, template=template)
+
+    with django_assert_num_queries(4):
+        selectors.funnel(template, [program])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent transactions")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_marks_give_one_row_and_no_error():
+    track = TrackFactory()
+    step = services.current_steps(track.template).first()
+    users = [MembershipFactory(program=track.enrollment.program).user for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes, errors = [], []
+
+    def mark(user, state):
+        try:
+            barrier.wait()
+            outcomes.append(
+                services.progress_mark(
+                    track=track, step=step, state=state, by=user, base_version=0
+                )[1]
+            )
+        except Exception as exc:  # noqa: BLE001 - any error fails the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=mark, args=a)
+        for a in ((users[0], "done"), (users[1], "not_applicable"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(outcomes) == [services.APPLIED, services.CONFLICT]
+    assert StepProgress.objects.count() == 1
+    assert ProgressEvent.objects.count() == 1
+
+
+# --- views -----------------------------------------------------------------
+
+
+def test_htmx_mark_returns_the_row(login, facilitator, track):
+    step = steps(track)[1]
+
+    response = login(facilitator).post(
+        mark_url(track, step),
+        {
+            "state": "blocked",
+            "reason": reason(track, "documents").pk,
+            "version": 0,
+            "mark_id": str(uuid.uuid4()),
+        },
+        HTTP_HX_REQUEST="true",
+    )
+
+    html = response.content.decode()
+    assert response.templates[0].name == "checklists/_step_row.html"
+    assert 'data-state="blocked"' in html
+    assert "Terkendala: Dokumen wajib (KTP) gagal diunggah atau ditolak" in html
+    assert states(track) == [("Unggah KTP", "blocked", "documents")]
+
+
+def test_stale_mark_over_htmx_shows_the_newer_state(login, facilitator, track):
+    step = steps(track)[0]
+    services.progress_mark(track=track, step=step, state="done", by=facilitator)
+
+    response = login(facilitator).post(
+        mark_url(track, step), {"state": "not_applicable", "version": 0}, HTTP_HX_REQUEST="true"
+    )
+
+    html = response.content.decode()
+    assert 'data-state="done"' in html
+    assert "Orang lain baru saja mengubah langkah ini" in html
+
+
+@pytest.mark.parametrize("target", ["track", "step", "reason"])
+def test_another_programs_or_templates_ids_are_404_and_write_nothing(
+    login, facilitator, track, target
+):
+    foreign_track = TrackFactory()
+    foreign_template = ChecklistTemplateFactory(organization=track.enrollment.program.organization)
+    step = steps(track)[0]
+    data = {"state": "done", "version": 0}
+    url = mark_url(track, step)
+    if target == "track":
+        url = mark_url(foreign_track, steps(foreign_track)[0]).replace(
+            foreign_track.enrollment.program.slug, track.enrollment.program.slug
+        )
+    elif target == "step":
+        url = mark_url(track, services.current_steps(foreign_template).first())
+    else:
+        data = {
+            "state": "blocked",
+            "reason": foreign_template.blocker_reasons.first().pk,
+            "version": 0,
+        }
+
+    response = login(facilitator).post(url, data)
+
+    assert response.status_code == 404
+    assert ProgressEvent.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_mark_is_at_most_six_queries(client, assert_max_data_queries):
+    track = TrackFactory()
+    first, second, _third = services.current_steps(track.template)
+    client.force_login(MembershipFactory(program=track.enrollment.program).user)
+    documents = track.template.blocker_reasons.first().pk
+    # Steady state: an earlier mark has cached the template's reason list.
+    client.post(mark_url(track, first), {"state": "done", "version": 0}, HTTP_HX_REQUEST="true")
+
+    with assert_max_data_queries(6):
+        blocked = client.post(
+            mark_url(track, second),
+            {"state": "blocked", "reason": documents, "version": 0, "mark_id": str(uuid.uuid4())},
+            HTTP_HX_REQUEST="true",
+        )
+    with assert_max_data_queries(6):
+        done = client.post(
+            mark_url(track, second),
+            {"state": "done", "version": 1, "mark_id": str(uuid.uuid4())},
+            HTTP_HX_REQUEST="true",
+        )
+
+    assert (blocked.status_code, done.status_code) == (200, 200)
+    assert states(track) == [("Daftar", "done", None), ("Unggah KTP", "done", None)]
+
+
+@pytest.mark.parametrize("participants", [3, 500])
+def test_grid_query_count_does_not_grow(
+    login, facilitator, program, participants, django_assert_max_num_queries
+):
+    template = ChecklistTemplateFactory(organization=program.organization)
+    for enrollment in EnrollmentFactory.create_batch(participants, program=program):
+        track = TrackFactory(enrollment=enrollment, template=template)
+        services.progress_mark(
+            track=track, step=services.current_steps(template).first(), state="done", by=facilitator
+        )
+    client = login(facilitator)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("checklist_grid", args=[program.slug, template.pk]))
+
+    assert len(response.context["rows"]) == participants
+
+
+def test_grid_filters_stuck_at_step_and_reason(login, facilitator, program):
+    template = ChecklistTemplateFactory(organization=program.organization)
+    first, second, _third = services.current_steps(template)
+    people = {}
+    for name, plan in [
+        ("Ani", [("done", None), ("blocked", "documents")]),
+        ("Budi", [("done", None), ("blocked", "no_signal")]),
+        ("Cici", [("blocked", "documents")]),
+        ("Dewi", []),
+    ]:
+        track = TrackFactory(
+            enrollment=EnrollmentFactory(program=program, participant__full_name=name),
+            template=template,
+        )
+        people[name] = track
+        for step, (state, code) in zip((first, second), plan, strict=False):
+            services.progress_mark(
+                track=track,
+                step=step,
+                state=state,
+                by=facilitator,
+                reason=reason(track, code) if code else None,
+            )
+    client = login(facilitator)
+    url = reverse("checklist_grid", args=[program.slug, template.pk])
+    documents = template.blocker_reasons.get(code="documents").pk
+
+    def names(query):
+        return [r.enrollment.participant.full_name for r in client.get(url, query).context["rows"]]
+
+    assert names({"stuck_at": 2}) == ["Ani", "Budi"]
+    assert names({"stuck_at": 1}) == ["Cici", "Dewi"]
+    assert names({"reason": documents}) == ["Ani", "Cici"]
+    assert names({"stuck_at": 2, "reason": documents}) == ["Ani"]
+    assert names({"stuck_at": "x"}) == ["Ani", "Budi", "Cici", "Dewi"]
+
+
+def test_shared_templates_are_edited_by_admins_only(login, coordinator, admin_user):
+    shared = ChecklistTemplateFactory(organization=None)
+    url = reverse("template_edit", args=[shared.pk])
+
+    assert login(coordinator).get(url).status_code == 403
+    assert login(admin_user).get(url).status_code == 200
+
+
+def test_coordinator_builds_a_template_with_default_reasons(login, coordinator, program):
+    response = login(coordinator).post(
+        reverse("template_create"),
+        {"organization": program.organization_id, "name": "Daftar Shopee Affiliate"},
+    )
+
+    template = program.organization.checklist_templates.get()
+    assert response.url == template.get_absolute_url()
+    assert template.blocker_reasons.count() == 8
