@@ -44,8 +44,16 @@ class ParticipantForm(forms.ModelForm):
         ]
         widgets = {"birth_year": forms.NumberInput(attrs={"inputmode": "numeric"})}
 
-    def __init__(self, *args, can_see_nik, **kwargs):
+    def __init__(self, *args, can_see_nik, templates=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if templates is not None:
+            # Chosen at enrollment; changeable later on the participant's checklist page.
+            self.fields["tracks"] = forms.ModelMultipleChoiceField(
+                queryset=templates,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                label=_("Checklists to follow"),
+            )
         self.hides_nik = bool(self.instance.nik) and not can_see_nik
         if self.hides_nik:
             # Only admins see a whole NIK; others may replace it, never read it.

@@ -2,10 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from checklists.selectors import templates_for_program
+from checklists.services import track_assign
 from participants import services
 from participants.forms import EnrollmentForm, ParticipantForm
 from participants.selectors import program_enrollments
@@ -58,14 +61,19 @@ def participant_create(request, program_slug):
     if not permissions.can_record(request.user, program):
         raise PermissionDenied
     form = ParticipantForm(
-        request.POST or None, can_see_nik=permissions.can_see_full_nik(request.user)
+        request.POST or None,
+        can_see_nik=permissions.can_see_full_nik(request.user),
+        templates=templates_for_program(program),
     )
     duplicate = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data.copy()
+        templates = data.pop("tracks", [])
         try:
-            enrollment = services.participant_register(
-                program=program, by=request.user, **form.cleaned_data
-            )
+            with transaction.atomic():  # the person, the enrollment and the tracks, or nothing
+                enrollment = services.participant_register(program=program, by=request.user, **data)
+                for template in templates:
+                    track_assign(enrollment=enrollment, template=template, by=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
             duplicate = getattr(error, "existing", None)

@@ -59,12 +59,17 @@ def page(browser, live_server):
 
 
 def assert_fits_phone(page):
-    """No sideways scrolling at 360 px, and every control is big enough for a thumb."""
+    """No sideways scrolling at 360 px, and every control is big enough for a thumb.
+
+    A checkbox or radio button is reached through its whole label row
+    (.form-check), which is what must be tall enough.
+    """
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
     small = page.evaluate(
         """() => [...document.querySelectorAll(
-                '.btn, input:not([type=hidden]), select, textarea, .list-group-item-action')]
+                '.btn, select, textarea, .list-group-item-action, .form-check, ' +
+                'input:not([type=hidden]):not([type=checkbox]):not([type=radio])')]
             .filter(el => el.offsetParent !== null)
             .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect().height])
             .filter(([, h]) => h < 40)"""

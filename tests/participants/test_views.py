@@ -3,9 +3,15 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from checklists.models import Track
 from participants.models import Enrollment, Participant
 from sessions.services import attendance_mark
-from tests.factories import EnrollmentFactory, ParticipantFactory, TrainingSessionFactory
+from tests.factories import (
+    ChecklistTemplateFactory,
+    EnrollmentFactory,
+    ParticipantFactory,
+    TrainingSessionFactory,
+)
 
 
 def detail_url(enrollment):
@@ -205,3 +211,17 @@ def test_participant_page_lists_attendance_per_session(login, facilitator, enrol
         ("Belum", True, None),
     ]
     assert before.date < enrollment.enrolled_on
+
+
+def test_checklists_are_chosen_at_enrollment(login, facilitator, program):
+    seller = ChecklistTemplateFactory(organization=program.organization, name="Seller")
+    ChecklistTemplateFactory(organization=program.organization, name="Kreator")
+
+    login(facilitator).post(
+        reverse("participant_create", args=[program.slug]),
+        {"full_name": "Siti", "consent_method": "paper", "tracks": [seller.pk]},
+    )
+
+    assert list(
+        Track.objects.values_list("enrollment__participant__full_name", "template__name")
+    ) == [("Siti", "Seller")]

@@ -1,0 +1,69 @@
+from playwright.sync_api import expect
+
+from checklists.models import ChecklistTemplate, StepProgress
+from participants.models import Enrollment
+from pkk_training.demo import PROGRAM_SLUG, demo_load
+from tests.browser.conftest import assert_fits_phone, log_in
+
+
+def step(page, title):
+    return page.locator(".step-row", has=page.locator(".step-title", has_text=title))
+
+
+def test_facilitator_marks_steps_and_finds_them_kept(page, transactional_db):
+    logins = demo_load().passwords
+    # A trained participant of the untrained group: no checklist yet.
+    enrollment = Enrollment.objects.get(
+        program__slug=PROGRAM_SLUG, participant__full_name="Zubaidah"
+    )
+    log_in(page, "fasilitator", logins["fasilitator"])
+    page.goto(f"/programs/{PROGRAM_SLUG}/participants/{enrollment.participant_id}/checklists/")
+    page.get_by_label("Daftar periksa").select_option(label="Daftar sebagai Seller")
+    page.get_by_role("button", name="Tetapkan").click()
+    track = page.locator("[data-track]", has_text="Daftar sebagai Seller")
+    expect(track.locator("[data-track-count]")).to_have_text("0")
+    assert_fits_phone(page)
+
+    step(page, "Daftar TikTok Shop").get_by_role("button", name="Selesai").click()
+    expect(step(page, "Daftar TikTok Shop")).to_have_attribute("data-state", "done")
+    expect(track.locator("[data-track-count]")).to_have_text("1")
+    documents = step(page, "Verifikasi dokumen")
+    documents.locator("summary", has_text="Terkendala…").click()
+    documents.get_by_role("button", name="Dokumen wajib (KTP) gagal diunggah atau ditolak").click()
+    expect(step(page, "Verifikasi dokumen")).to_have_attribute("data-state", "blocked")
+    expect(track.locator("[data-track-count]")).to_have_text("1")
+
+    page.reload()
+
+    expect(step(page, "Daftar TikTok Shop")).to_have_attribute("data-state", "done")
+    expect(step(page, "Verifikasi dokumen").locator(".step-block > summary")).to_have_text(
+        "Terkendala: Dokumen wajib (KTP) gagal diunggah atau ditolak"
+    )
+    expect(track.locator("progress")).to_have_attribute("value", "1")
+    assert sorted(
+        StepProgress.objects.filter(track__enrollment=enrollment).values_list(
+            "step__title", "state"
+        )
+    ) == [("Daftar TikTok Shop", "done"), ("Verifikasi dokumen", "blocked")]
+
+
+def test_stuck_at_filter_shows_the_right_people(page, transactional_db):
+    logins = demo_load().passwords
+    seller = ChecklistTemplate.objects.get(code="tiktok-seller")
+    log_in(page, "koordinator", logins["koordinator"])
+    page.goto(f"/programs/{PROGRAM_SLUG}/checklists/{seller.pk}/")
+
+    page.get_by_label("Tertahan di langkah").select_option("2")
+    page.get_by_role("button", name="Saring").click()
+
+    expect(page.locator(".grid-row td:first-child")).to_have_text(
+        [
+            "Ani Suryani",
+            "Dewi Lestari",
+            "Eka Puspita",
+            "Fitri Handayani",
+            "Hartini",
+            "Indah Permatasari",
+        ]
+    )
+    assert_fits_phone(page)
