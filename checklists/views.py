@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from checklists import services
+from checklists import selectors, services
 from checklists.forms import CopyForm, ReasonForm, StepForm, TemplateForm
 from checklists.selectors import templates_visible_to
 from pkk_training import permissions
 from pkk_training.access import get_template_for_user
 from pkk_training.forms import run_service
 from sessions.models import Organization
+from sessions.selectors import programs_visible_to
 
 
 def _managed_organizations(user):
@@ -61,6 +62,7 @@ def template_detail(request, template_id):
             "reasons": template.blocker_reasons.filter(archived=False),
             "can_manage": permissions.can_manage_template(request.user, template),
             "copy_form": CopyForm(organizations=organizations) if organizations else None,
+            "funnel": selectors.funnel(template, programs_visible_to(request.user)),
         },
     )
 

@@ -497,3 +497,13 @@ def test_coordinator_builds_a_template_with_default_reasons(login, coordinator, 
     template = program.organization.checklist_templates.get()
     assert response.url == template.get_absolute_url()
     assert template.blocker_reasons.count() == 8
+
+
+def test_template_page_shows_the_funnel_across_the_users_programs(login, facilitator, track):
+    services.progress_mark(track=track, step=steps(track)[0], state="done", by=facilitator)
+    TrackFactory(template=track.template)  # a program the facilitator does not belong to
+
+    response = login(facilitator).get(track.template.get_absolute_url())
+
+    result = response.context["funnel"]
+    assert (result.tracks, [f.done for f in result.steps]) == (1, [1, 0, 0])
