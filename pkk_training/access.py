@@ -15,6 +15,7 @@ from participants.models import Enrollment, Participant
 from pkk_training import permissions
 from sessions.models import Membership
 from sessions.selectors import programs_visible_to, role_expression, sessions_visible_to
+from surveys.models import Survey
 
 
 def get_program_for_user(request, program_slug, *, manage=False):
@@ -162,3 +163,15 @@ def get_track_step_for_user(request, program_slug, participant_id, track_id, ste
 
 STEP_FIELDS = ("title", "how_to", "position", "required")
 REASON_FIELDS = ("label", "needs_note", "position")
+
+
+def get_survey_for_user(request, program_slug, survey_id, *, manage=False):
+    program = get_program_for_user(request, program_slug, manage=manage)
+    survey = get_object_or_404(program.surveys.select_related("baseline"), pk=survey_id)
+    survey.program = program
+    return survey
+
+
+def get_public_survey(token):
+    """A survey by its public link: no account, so the token is the only key."""
+    return get_object_or_404(Survey.objects.select_related("program"), public_token=token)

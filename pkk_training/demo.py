@@ -35,6 +35,9 @@ from sessions.models import (
     TrainingSession,
 )
 from sessions.services import attendance_mark
+from surveys.enums import ResponseChannel
+from surveys.library import EVALUATION_TIKTOK
+from surveys.services import response_save, survey_from_definition
 
 ORGANIZATION_SLUG = "uin-raden-intan-kkn-23"
 # Table 1 of the seed counts the participants of the hands-on training; 20 of
@@ -189,6 +192,7 @@ def demo_load(*, reset_passwords=False):
     _demo_participants(program, organization, users["koordinator"])
     _demo_attendance(program, users["fasilitator"])
     _demo_checklists(program, users["fasilitator"])
+    _demo_survey(program, users["koordinator"], users["fasilitator"])
     return result
 
 
@@ -325,6 +329,9 @@ STUCK = {
     20: ("tiktok-kreator", 1, "password_otp"),
 }
 NO_BANK_ACCOUNT = {12, 19, 20}
+# Table 1: 18 of 20 (90 %) installed TikTok, 15 of 20 (75 %) can make a video.
+NO_TIKTOK = {12, 20}
+NO_VIDEO = {6, 8, 12, 19, 20}
 MENTORING = [
     # index, days after the training, channel, (template, step position), what, resolved
     (
@@ -387,14 +394,19 @@ def _demo_checklists(program, facilitator):
             enrollment=enrollment, template=templates["tiktok-persyaratan"], by=facilitator
         )
         for step in steps["tiktok-persyaratan"]:
-            blocked = step.key == "rekening" and index in NO_BANK_ACCOUNT
+            if step.key == "akun-aktif" and index in NO_TIKTOK:
+                reason = reasons[("tiktok-persyaratan", STUCK[index][2])]
+            elif step.key == "rekening" and index in NO_BANK_ACCOUNT:
+                reason = reasons[("tiktok-persyaratan", "no_bank_account")]
+            else:
+                reason = None
             progress_mark(
                 track=requirements,
                 step=step,
                 by=facilitator,
                 at=day,
-                state=StepState.BLOCKED if blocked else StepState.DONE,
-                reason=reasons[("tiktok-persyaratan", "no_bank_account")] if blocked else None,
+                reason=reason,
+                state=StepState.BLOCKED if reason else StepState.DONE,
             )
         route = "tiktok-seller" if index in SELLERS else "tiktok-kreator"
         stuck = STUCK.get(index)
@@ -424,3 +436,54 @@ def _demo_checklists(program, facilitator):
             resolved=resolved,
             by=facilitator,
         )
+
+
+def _demo_survey(program, coordinator, facilitator):
+    """The evaluation of 12 August 2023, answered by the trained group."""
+    title = EVALUATION_TIKTOK["title"]
+    survey = program.surveys.filter(title=title).first()
+    if survey is None:
+        survey = survey_from_definition(
+            program=program, by=coordinator, definition=EVALUATION_TIKTOK
+        )
+        survey.opens_at = timezone.make_aware(dt.datetime(2023, 8, 12, 9, 0))
+        survey.save(update_fields=["opens_at"])
+    if survey.responses.exists():
+        return
+    installed, affiliate, video, useful, remarks = list(
+        survey.questions.prefetch_related("choices").order_by("position")
+    )
+    yes_no = {q.pk: {c.value: c for c in q.choices.all()} for q in (installed, affiliate, video)}
+    scale = {c.value: c for c in useful.choices.all()}
+    completed = set(
+        Track.objects.filter(
+            enrollment__program=program,
+            template__code__in=["tiktok-seller", "tiktok-kreator"],
+            completed_at__isnull=False,
+        ).values_list("enrollment__participant_id", flat=True)
+    )
+    enrollments = {
+        e.participant.phone: e for e in program.enrollments.select_related("participant")
+    }
+    for index in range(1, TRAINED + 1):
+        participant = enrollments[demo_phone(index)].participant
+        response_save(
+            survey=survey,
+            participant=participant,
+            by=facilitator,
+            channel=ResponseChannel.ASSISTED,
+            answers={
+                installed: [yes_no[installed.pk]["no" if index in NO_TIKTOK else "yes"]],
+                affiliate: [yes_no[affiliate.pk]["yes" if participant.pk in completed else "no"]],
+                video: [yes_no[video.pk]["no" if index in NO_VIDEO else "yes"]],
+                useful: [scale["5" if index % 3 else "4"]],
+                remarks: DEMO_REMARKS.get(index, ""),
+            },
+        )
+
+
+DEMO_REMARKS = {
+    6: "Foto KTP selalu ditolak, mohon dibantu lagi.",
+    9: "Sinyal di dusun kami lemah, unggah dokumen sering gagal.",
+    14: "Pelatihannya jelas, ingin ada lanjutan cara membuat video yang menarik.",
+}

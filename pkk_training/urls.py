@@ -9,6 +9,8 @@ from checklists import urls as checklist_urls
 from participants import urls as participant_urls
 from sessions import urls as session_urls
 from sessions import views as session_views
+from surveys import public_urls as survey_public_urls
+from surveys import urls as survey_urls
 
 # Everything inside a program lives under its slug, so one access helper
 # guards the whole subtree.
@@ -16,6 +18,7 @@ program_urls = [
     *session_urls.urlpatterns,
     *participant_urls.urlpatterns,
     *checklist_program_urls.urlpatterns,
+    *survey_urls.urlpatterns,
 ]
 
 urlpatterns = [
@@ -23,6 +26,8 @@ urlpatterns = [
     path("programs/new/", session_views.program_create, name="program_create"),
     path("programs/<slug:program_slug>/", include(program_urls)),
     path("checklists/", include(checklist_urls.urlpatterns)),
+    # The participants' own survey pages: public, reached by link or QR code.
+    path("s/", include(survey_public_urls.urlpatterns)),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants.services import DuplicateParticipant
@@ -207,7 +208,7 @@ def attendance_export(request, program_slug, session_id, file_format):
         for number, row in enumerate(roll.rows, start=1)
     ]
     header = [
-        _("No"),
+        pgettext("row number", "No"),
         _("Name"),
         _("Dusun"),
         _("RT/RW"),

@@ -16,6 +16,9 @@ from sessions.models import (
     Program,
     TrainingSession,
 )
+from surveys.enums import SurveyKind
+from surveys.models import Survey
+from surveys.services import question_add
 
 PASSWORD = "correct horse battery staple"
 
@@ -152,3 +155,26 @@ class TrackFactory(factory.django.DjangoModelFactory):
         ChecklistTemplateFactory,
         organization=factory.SelfAttribute("..enrollment.program.organization"),
     )
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    """An open evaluation survey with one required yes/no question."""
+
+    class Meta:
+        model = Survey
+        skip_postgeneration_save = True
+
+    program = factory.SubFactory(ProgramFactory)
+    kind = SurveyKind.EVALUATION
+    title = factory.Sequence(lambda n: f"Evaluasi {n}")
+
+    @factory.post_generation
+    def questions(survey, create, extracted, **kwargs):
+        if not create:
+            return
+        for spec in (
+            extracted
+            if extracted is not None
+            else [{"kind": "yes_no", "text": "Apakah Ibu sudah menginstal aplikasi TikTok?"}]
+        ):
+            question_add(survey=survey, by=None, **spec)

@@ -16,6 +16,7 @@ from tests.factories import (
     OrganizationMembershipFactory,
     ParticipantFactory,
     ProgramFactory,
+    SurveyFactory,
     TrackFactory,
     TrainingSessionFactory,
     UserFactory,
@@ -35,6 +36,7 @@ class World:
     template: object  # a checklist template of the program's organization
     shared_template: object  # a template shared with every organization
     track: object  # the enrollment following `template`
+    survey: object  # an open survey with one yes/no question
     users: dict = field(default_factory=dict)
 
 
@@ -56,6 +58,7 @@ def build_world():
         template=template,
         shared_template=ChecklistTemplateFactory(organization=None),
         track=TrackFactory(enrollment=enrollment, template=template),
+        survey=SurveyFactory(program=program),
         users={
             "anonymous": None,
             "outsider": outsider,
@@ -85,6 +88,19 @@ def template_kwargs(w):
 
 def step_kwargs(w):
     return {**template_kwargs(w), "step_id": w.template.steps.first().pk}
+
+
+def survey_kwargs(w):
+    return {**program_kwargs(w), "survey_id": w.survey.pk}
+
+
+def question_kwargs(w):
+    return {**survey_kwargs(w), "question_id": w.survey.questions.first().pk}
+
+
+def answer_data(w):
+    question = w.survey.questions.first()
+    return {f"q{question.pk}": question.choices.first().pk}
 
 
 def new_program_data(w):
@@ -142,6 +158,9 @@ def answers(anonymous=LOGIN, outsider=404, facilitator=200, coordinator=200, adm
 MEMBER_PAGE = answers()
 MANAGER_PAGE = answers(facilitator=403)
 POST_ONLY = answers(facilitator=405, coordinator=405, admin=405, outsider=405)
+EVERYONE_200 = answers(anonymous=200, outsider=200)
+EVERYONE_302 = answers(anonymous=302, outsider=302, facilitator=302, coordinator=302, admin=302)
+EVERYONE_405 = answers(anonymous=405, outsider=405, facilitator=405, coordinator=405, admin=405)
 
 MATRIX = [
     Case("home", get=answers(outsider=200)),
@@ -364,6 +383,85 @@ MATRIX = [
         get=POST_ONLY,
         post=answers(facilitator=302, coordinator=302, admin=302),
         data=lambda w: {"date": "2023-08-08", "channel": "whatsapp", "action": "Cek status"},
+    ),
+    Case("survey_list", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "survey_start",
+        program_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"start": "library:evaluasi-tiktok"},
+    ),
+    Case(
+        "survey_create",
+        program_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"kind": "evaluation", "title": "Survei baru"},
+    ),
+    Case("survey_detail", survey_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "survey_edit",
+        survey_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"kind": "evaluation", "title": "Judul baru"},
+    ),
+    Case("survey_qr", survey_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "question_create",
+        survey_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"kind": "short_text", "text": "Apa kendala Ibu?"},
+    ),
+    Case(
+        "question_edit",
+        question_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"kind": "yes_no", "text": "Sudah pasang TikTok?", "required": "on"},
+    ),
+    Case(
+        "question_move",
+        question_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"direction": "down"},
+    ),
+    Case(
+        "question_delete",
+        question_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+    ),
+    Case("survey_respondents", survey_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "survey_answer",
+        lambda w: {**survey_kwargs(w), "participant_id": w.enrollment.participant_id},
+        get=MEMBER_PAGE,
+        post=answers(facilitator=302, coordinator=302, admin=302),
+        data=answer_data,
+    ),
+    Case("survey_results", survey_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "survey_export",
+        lambda w: {**survey_kwargs(w), "file_format": "csv"},
+        get=MEMBER_PAGE,
+        post=POST_ONLY,
+    ),
+    Case(
+        "survey_public",
+        lambda w: {"token": w.survey.public_token},
+        get=EVERYONE_200,
+        post=EVERYONE_302,
+        data=lambda w: {"phone": w.enrollment.participant.phone, **answer_data(w)},
+    ),
+    Case(
+        "survey_public_done",
+        lambda w: {"token": w.survey.public_token},
+        get=EVERYONE_200,
+        post=EVERYONE_405,
     ),
     Case(
         "login",

@@ -1,0 +1,288 @@
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from surveys.enums import CHOICE_KINDS, QuestionKind, ResponseChannel
+from surveys.models import Answer, Choice, Question, Response, Survey
+
+SURVEY_FIELDS = ("kind", "title", "intro", "opens_at", "closes_at", "anonymous", "baseline")
+
+
+def _check_survey(survey):
+    if survey.baseline_id and survey.baseline.program_id != survey.program_id:
+        raise ValidationError({"baseline": _("The pre-test must belong to the same program.")})
+    if survey.opens_at and survey.closes_at and survey.closes_at <= survey.opens_at:
+        raise ValidationError({"closes_at": _("The survey must close after it opens.")})
+    survey.full_clean()
+
+
+def survey_create(*, program, by, **data):
+    survey = Survey(program=program, created_by=by)
+    for field in SURVEY_FIELDS:
+        if field in data:
+            setattr(survey, field, data[field])
+    _check_survey(survey)
+    survey.save()
+    return survey
+
+
+def survey_update(*, survey, by, **data):
+    if survey.responses.exists() and data.get("anonymous", survey.anonymous) != survey.anonymous:
+        raise ValidationError(
+            {"anonymous": _("Answers exist already: a survey cannot switch to or from anonymous.")}
+        )
+    for field in SURVEY_FIELDS:
+        if field in data:
+            setattr(survey, field, data[field])
+    _check_survey(survey)
+    survey.save()
+    return survey
+
+
+@transaction.atomic
+def survey_copy(*, source, program, by, title=None):
+    """A new survey in `program` with the questions and options of `source`."""
+    copy = Survey.objects.create(
+        program=program,
+        kind=source.kind,
+        title=title or source.title,
+        intro=source.intro,
+        anonymous=source.anonymous,
+        copied_from=source,
+        created_by=by,
+    )
+    for question in source.questions.prefetch_related("choices"):
+        new = Question.objects.create(
+            survey=copy,
+            position=question.position,
+            kind=question.kind,
+            text=question.text,
+            help_text=question.help_text,
+            required=question.required,
+        )
+        Choice.objects.bulk_create(
+            Choice(
+                question=new,
+                position=c.position,
+                label=c.label,
+                value=c.value,
+                is_correct=c.is_correct,
+            )
+            for c in question.choices.all()
+        )
+    return copy
+
+
+@transaction.atomic
+def survey_from_definition(*, program, by, definition):
+    """Create a survey from a built-in template (surveys/library.py)."""
+    survey = survey_create(
+        program=program,
+        by=by,
+        kind=definition["kind"],
+        title=str(definition["title"]),
+        intro=str(definition.get("intro", "")),
+    )
+    for question in definition["questions"]:
+        question_add(survey=survey, by=by, **question)
+    return survey
+
+
+def parse_options(kind, options_text):
+    """Option lines for a question; a leading * marks a correct answer.
+
+    Returns [(label, value, is_correct)]. Yes/no and scale questions get
+    their fixed options; * may still mark the correct yes/no answer.
+    """
+    lines = [line.strip() for line in (options_text or "").splitlines() if line.strip()]
+    marked = [(line[1:].strip(), True) if line.startswith("*") else (line, False) for line in lines]
+    if kind == QuestionKind.YES_NO:
+        correct = {label.lower() for label, is_correct in marked if is_correct}
+        return [
+            (pgettext("answer", "Yes"), "yes", bool(correct & {"ya", "yes"})),
+            (pgettext("answer", "No"), "no", bool(correct & {"tidak", "no"})),
+        ]
+    if kind == QuestionKind.SCALE:
+        return [(str(n), str(n), False) for n in range(1, 6)]
+    if kind in CHOICE_KINDS:
+        if len(marked) < 2:
+            raise ValidationError({"options": _("Give at least two options, one per line.")})
+        if len(marked) > 30:
+            raise ValidationError({"options": _("At most 30 options.")})
+        if any(len(label) > 300 for label, _c in marked):
+            raise ValidationError({"options": _("An option is at most 300 characters.")})
+        if kind == QuestionKind.SINGLE and sum(c for _l, c in marked) > 1:
+            raise ValidationError(
+                {"options": _("A single-choice question has one correct answer.")}
+            )
+        return [(label, "", is_correct) for label, is_correct in marked]
+    return []
+
+
+@transaction.atomic
+def question_add(*, survey, by, kind, text, help_text="", required=True, options=""):
+    last = survey.questions.aggregate(last=Max("position"))["last"] or 0
+    question = Question(
+        survey=survey,
+        position=last + 1,
+        kind=kind,
+        text=text,
+        help_text=help_text,
+        required=required,
+    )
+    question.full_clean()
+    parsed = parse_options(kind, options)
+    question.save()
+    Choice.objects.bulk_create(
+        Choice(question=question, position=i, label=label, value=value, is_correct=correct)
+        for i, (label, value, correct) in enumerate(parsed, start=1)
+    )
+    return question
+
+
+@transaction.atomic
+def question_update(*, question, by, kind, text, help_text="", required=True, options=""):
+    """Change a question. Once answered, only changes that keep every answer's
+    meaning are allowed: wording, help, required, correct answers and new options."""
+    answered = question.answers.exists()
+    if answered and kind != question.kind:
+        raise ValidationError(
+            {"kind": _("This question has answers; its type cannot change. Add a new question.")}
+        )
+    parsed = parse_options(kind, options)
+    existing = list(question.choices.order_by("position", "pk"))
+    if kind != question.kind:
+        Choice.objects.filter(question=question).delete()
+        existing = []
+    removed = existing[len(parsed) :]
+    if answered and kind in CHOICE_KINDS:
+        chosen = set(
+            Choice.objects.filter(
+                pk__in=[c.pk for c in removed], answers__isnull=False
+            ).values_list("label", flat=True)
+        )
+        if chosen:
+            raise ValidationError(
+                {
+                    "options": _(
+                        "These options were chosen by respondents and cannot be removed: "
+                        "%(labels)s."
+                    )
+                    % {"labels": ", ".join(sorted(chosen))}
+                }
+            )
+    question.kind, question.text, question.help_text, question.required = (
+        kind,
+        text,
+        help_text,
+        required,
+    )
+    question.full_clean()
+    question.save()
+    for choice, (label, value, correct) in zip(existing, parsed, strict=False):
+        choice.label, choice.value, choice.is_correct = label, value, correct
+    Choice.objects.bulk_update(existing[: len(parsed)], ["label", "value", "is_correct"])
+    Choice.objects.filter(pk__in=[c.pk for c in removed]).delete()
+    Choice.objects.bulk_create(
+        Choice(question=question, position=i, label=label, value=value, is_correct=correct)
+        for i, (label, value, correct) in enumerate(parsed, start=1)
+        if i > len(existing)
+    )
+    return question
+
+
+def question_delete(*, question, by):
+    if question.answers.exists():
+        raise ValidationError(_("This question has answers and cannot be deleted."))
+    question.delete()
+
+
+@transaction.atomic
+def question_move(*, question, by, direction):
+    questions = list(question.survey.questions.select_for_update().order_by("position", "pk"))
+    index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(questions):
+        return
+    questions[index], questions[other] = questions[other], questions[index]
+    for position, q in enumerate(questions, start=1):
+        q.position = position
+    Question.objects.bulk_update(questions, ["position"])
+
+
+def response_save(*, survey, answers, channel, participant=None, by=None, submission_id=None):
+    """Save one respondent's answers: a second submission updates the first.
+
+    `answers` maps each question to its cleaned value: a list of Choice for
+    choice questions (yes/no, single, multiple, scale), a Decimal for numbers,
+    a string for text; None or empty means unanswered.
+    Returns (response, created).
+    """
+    if not survey.is_open():
+        raise ValidationError(_("This survey is closed."), code="closed")
+    if survey.anonymous:
+        participant = None
+    elif participant is None:
+        raise ValidationError(_("Say who is answering."), code="no_participant")
+    submission_id = submission_id or uuid.uuid4()
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _response_write(survey, answers, channel, participant, by, submission_id)
+        except IntegrityError:
+            # A double tap raced this one to the insert: the next try updates it.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _response_write(survey, answers, channel, participant, by, submission_id):
+    now = timezone.now()
+    existing = (
+        Response.objects.select_for_update()
+        .filter(
+            survey=survey,
+            **({"participant": participant} if participant else {"submission_id": submission_id}),
+        )
+        .first()
+    )
+    created = existing is None
+    if created:
+        response = Response.objects.create(
+            survey=survey,
+            participant=participant,
+            channel=channel,
+            entered_by=by,
+            submission_id=submission_id,
+            submitted_at=now,
+            updated_at=now,
+        )
+    else:
+        response = existing
+        response.channel, response.entered_by, response.updated_at = channel, by, now
+        response.save(update_fields=["channel", "entered_by", "updated_at"])
+        response.answers.all().delete()
+    through = Answer.choices.through
+    links = []
+    for question, value in answers.items():
+        if value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            answer = Answer.objects.create(response=response, question=question)
+            links.extend(through(answer_id=answer.pk, choice_id=c.pk) for c in value)
+        elif isinstance(value, Decimal):
+            Answer.objects.create(response=response, question=question, number=value)
+        else:
+            Answer.objects.create(response=response, question=question, text=value)
+    through.objects.bulk_create(links)
+    return response, created
+
+
+ASSISTED = ResponseChannel.ASSISTED
+SELF = ResponseChannel.SELF
