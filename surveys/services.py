@@ -156,16 +156,13 @@ def question_update(*, question, by, kind, text, help_text="", required=True, op
             {"kind": _("This question has answers; its type cannot change. Add a new question.")}
         )
     parsed = parse_options(kind, options)
-    existing = list(question.choices.order_by("position", "pk"))
-    if kind != question.kind:
-        Choice.objects.filter(question=question).delete()
-        existing = []
-    removed = existing[len(parsed) :]
+    existing = [] if kind != question.kind else list(question.choices.order_by("position", "pk"))
+    matched, removed = _match_options(existing, [label for label, _v, _c in parsed])
     if answered and kind in CHOICE_KINDS:
-        chosen = set(
-            Choice.objects.filter(
-                pk__in=[c.pk for c in removed], answers__isnull=False
-            ).values_list("label", flat=True)
+        chosen = sorted(
+            Choice.objects.filter(pk__in=[c.pk for c in removed], answers__isnull=False)
+            .distinct()
+            .values_list("label", flat=True)
         )
         if chosen:
             raise ValidationError(
@@ -174,7 +171,7 @@ def question_update(*, question, by, kind, text, help_text="", required=True, op
                         "These options were chosen by respondents and cannot be removed: "
                         "%(labels)s."
                     )
-                    % {"labels": ", ".join(sorted(chosen))}
+                    % {"labels": ", ".join(chosen)}
                 }
             )
     question.kind, question.text, question.help_text, question.required = (
@@ -185,16 +182,40 @@ def question_update(*, question, by, kind, text, help_text="", required=True, op
     )
     question.full_clean()
     question.save()
-    for choice, (label, value, correct) in zip(existing, parsed, strict=False):
-        choice.label, choice.value, choice.is_correct = label, value, correct
-    Choice.objects.bulk_update(existing[: len(parsed)], ["label", "value", "is_correct"])
-    Choice.objects.filter(pk__in=[c.pk for c in removed]).delete()
-    Choice.objects.bulk_create(
-        Choice(question=question, position=i, label=label, value=value, is_correct=correct)
-        for i, (label, value, correct) in enumerate(parsed, start=1)
-        if i > len(existing)
-    )
+    Choice.objects.filter(question=question).exclude(pk__in=[c.pk for c in matched if c]).delete()
+    for position, ((label, value, correct), choice) in enumerate(
+        zip(parsed, matched, strict=True), start=1
+    ):
+        if choice is None:
+            Choice.objects.create(
+                question=question, position=position, label=label, value=value, is_correct=correct
+            )
+        else:
+            choice.position, choice.label, choice.value, choice.is_correct = (
+                position,
+                label,
+                value,
+                correct,
+            )
+            choice.save()
     return question
+
+
+def _match_options(existing, labels):
+    """Pair new option lines with existing options: same label first, then, in
+    order, the rest (a reworded option keeps its answers). Returns the match
+    per line (None: a new option) and the existing options left unmatched."""
+    free = list(existing)
+    matched = [None] * len(labels)
+    for i, label in enumerate(labels):
+        same = next((c for c in free if c.label == label), None)
+        if same is not None:
+            matched[i] = same
+            free.remove(same)
+    for i in range(len(labels)):
+        if matched[i] is None and free:
+            matched[i] = free.pop(0)
+    return matched, free
 
 
 def question_delete(*, question, by):

@@ -1,5 +1,7 @@
 """Building surveys, entering answers with participants, and reading results."""
 
+import io
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -150,7 +152,9 @@ def survey_qr(request, program_slug, survey_id):
     """The public link as a printable SVG QR code."""
     survey = get_survey_for_user(request, program_slug, survey_id)
     qr = segno.make(_public_url(request, survey), error="m")
-    response = HttpResponse(qr.svg_inline(scale=8, border=2), content_type="image/svg+xml")
+    svg = io.BytesIO()
+    qr.save(svg, kind="svg", scale=8, border=2, title=survey.title)
+    response = HttpResponse(svg.getvalue(), content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="survei-{survey.pk}-qr.svg"'
     return response
 
