@@ -175,3 +175,19 @@ def get_survey_for_user(request, program_slug, survey_id, *, manage=False):
 def get_public_survey(token):
     """A survey by its public link: no account, so the token is the only key."""
     return get_object_or_404(Survey.objects.select_related("program"), public_token=token)
+
+
+def get_indicator_for_user(request, program_slug, indicator_id):
+    program = get_program_for_user(request, program_slug, manage=True)
+    indicator = get_object_or_404(program.indicators, pk=indicator_id)
+    indicator.program = program
+    return indicator
+
+
+def get_organization_for_user(request, organization_slug):
+    """An organization and those of its programs the user may see; 404 if none."""
+    programs = programs_visible_to(request.user).filter(organization__slug=organization_slug)
+    first = programs.first()
+    if first is None:
+        raise Http404
+    return first.organization, programs

@@ -25,6 +25,8 @@ from checklists.services import current_steps, progress_mark, track_assign
 from participants.enums import ConsentMethod, EnrollmentSource
 from participants.models import Enrollment, Participant
 from participants.services import enrollment_create, participant_create
+from reports.enums import Population, ReasonSource, SuccessSource
+from reports.services import indicator_save
 from sessions.enums import AttendanceStatus, MembershipRole, ProgramStatus, SessionPhase
 from sessions.models import (
     Attendance,
@@ -193,6 +195,7 @@ def demo_load(*, reset_passwords=False):
     _demo_attendance(program, users["fasilitator"])
     _demo_checklists(program, users["fasilitator"])
     _demo_survey(program, users["koordinator"], users["fasilitator"])
+    _demo_indicators(program, users["koordinator"])
     return result
 
 
@@ -487,3 +490,52 @@ DEMO_REMARKS = {
     9: "Sinyal di dusun kami lemah, unggah dokumen sering gagal.",
     14: "Pelatihannya jelas, ingin ada lanjutan cara membuat video yang menarik.",
 }
+
+
+def _demo_indicators(program, coordinator):
+    """Table 1 of the seed, computed from the data above, never typed in."""
+    if program.indicators.exists():
+        return
+    survey = program.surveys.get(title=EVALUATION_TIKTOK["title"])
+    questions = list(survey.questions.order_by("position"))
+    training = program.sessions.get(phase=SessionPhase.TRAINING)
+
+    def yes(question):
+        return [question.choices.get(value="yes")]
+
+    indicator_save(
+        program=program,
+        by=coordinator,
+        label="Peserta yang sudah menginstal aplikasi TikTok",
+        success_phrase="peserta sudah menginstal aplikasi TikTok",
+        failure_phrase="belum",
+        source=SuccessSource.SURVEY_ANSWER,
+        question=questions[0],
+        success_choices=yes(questions[0]),
+        population=Population.ANSWERED_SURVEY,
+        population_survey=survey,
+    )
+    indicator_save(
+        program=program,
+        by=coordinator,
+        label="Peserta yang berhasil membuat akun TikTok Affiliate",
+        success_phrase="peserta berhasil membuat akun TikTok Affiliate",
+        failure_phrase="belum berhasil",
+        source=SuccessSource.CHECKLIST_COMPLETE,
+        templates=ChecklistTemplate.objects.filter(code__in=["tiktok-seller", "tiktok-kreator"]),
+        population=Population.ATTENDED_SESSION,
+        population_session=training,
+        reason_source=ReasonSource.CHECKLIST,
+    )
+    indicator_save(
+        program=program,
+        by=coordinator,
+        label="Peserta yang bisa membuat konten video",
+        success_phrase="peserta bisa membuat konten video di TikTok",
+        failure_phrase="belum bisa",
+        source=SuccessSource.SURVEY_ANSWER,
+        question=questions[2],
+        success_choices=yes(questions[2]),
+        population=Population.ANSWERED_SURVEY,
+        population_survey=survey,
+    )

@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from checklists import program_urls as checklist_program_urls
 from checklists import urls as checklist_urls
 from participants import urls as participant_urls
+from reports import urls as report_urls
 from sessions import urls as session_urls
 from sessions import views as session_views
 from surveys import public_urls as survey_public_urls
@@ -19,6 +20,7 @@ program_urls = [
     *participant_urls.urlpatterns,
     *checklist_program_urls.urlpatterns,
     *survey_urls.urlpatterns,
+    *report_urls.urlpatterns,
 ]
 
 urlpatterns = [
@@ -26,6 +28,7 @@ urlpatterns = [
     path("programs/new/", session_views.program_create, name="program_create"),
     path("programs/<slug:program_slug>/", include(program_urls)),
     path("checklists/", include(checklist_urls.urlpatterns)),
+    path("organizations/<slug:organization_slug>/", include(report_urls.organization_urlpatterns)),
     # The participants' own survey pages: public, reached by link or QR code.
     path("s/", include(survey_public_urls.urlpatterns)),
     path(

@@ -8,6 +8,8 @@ from checklists.enums import DEFAULT_BLOCKER_REASONS
 from checklists.models import BlockerReason, ChecklistStep, ChecklistTemplate, Track
 from participants.enums import ConsentMethod, EnrollmentSource
 from participants.models import Enrollment, Participant
+from reports.enums import Population, SuccessSource
+from reports.models import Indicator
 from sessions.enums import MembershipRole, ProgramStatus, SessionPhase
 from sessions.models import (
     Membership,
@@ -178,3 +180,19 @@ class SurveyFactory(factory.django.DjangoModelFactory):
             else [{"kind": "yes_no", "text": "Apakah Ibu sudah menginstal aplikasi TikTok?"}]
         ):
             question_add(survey=survey, by=None, **spec)
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    """Success: attended at least one session; over everyone enrolled."""
+
+    class Meta:
+        model = Indicator
+
+    program = factory.SubFactory(ProgramFactory)
+    position = factory.Sequence(lambda n: n)
+    label = factory.Sequence(lambda n: f"Indikator {n}")
+    success_phrase = "peserta hadir"
+    failure_phrase = "belum"
+    source = SuccessSource.ATTENDED_MIN
+    min_sessions = 1
+    population = Population.ENROLLED

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.factories import (
     ChecklistTemplateFactory,
     EnrollmentFactory,
+    IndicatorFactory,
     MembershipFactory,
     OrganizationMembershipFactory,
     ParticipantFactory,
@@ -37,6 +38,7 @@ class World:
     shared_template: object  # a template shared with every organization
     track: object  # the enrollment following `template`
     survey: object  # an open survey with one yes/no question
+    indicator: object
     users: dict = field(default_factory=dict)
 
 
@@ -59,6 +61,7 @@ def build_world():
         shared_template=ChecklistTemplateFactory(organization=None),
         track=TrackFactory(enrollment=enrollment, template=template),
         survey=SurveyFactory(program=program),
+        indicator=IndicatorFactory(program=program),
         users={
             "anonymous": None,
             "outsider": outsider,
@@ -101,6 +104,26 @@ def question_kwargs(w):
 def answer_data(w):
     question = w.survey.questions.first()
     return {f"q{question.pk}": question.choices.first().pk}
+
+
+def indicator_kwargs(w):
+    return {**program_kwargs(w), "indicator_id": w.indicator.pk}
+
+
+def indicator_data(w):
+    return {
+        "label": "Hadir minimal 1 sesi",
+        "success_phrase": "peserta hadir",
+        "failure_phrase": "belum",
+        "source": "attended_min",
+        "min_sessions": 1,
+        "population": "enrolled",
+        "reason_source": "none",
+    }
+
+
+def organization_kwargs(w):
+    return {"organization_slug": w.program.organization.slug}
 
 
 def new_program_data(w):
@@ -159,6 +182,7 @@ MEMBER_PAGE = answers()
 MANAGER_PAGE = answers(facilitator=403)
 POST_ONLY = answers(facilitator=405, coordinator=405, admin=405, outsider=405)
 EVERYONE_200 = answers(anonymous=200, outsider=200)
+ORGANIZATION_PAGE = answers(outsider=404)
 EVERYONE_302 = answers(anonymous=302, outsider=302, facilitator=302, coordinator=302, admin=302)
 EVERYONE_405 = answers(anonymous=405, outsider=405, facilitator=405, coordinator=405, admin=405)
 
@@ -463,6 +487,37 @@ MATRIX = [
         get=EVERYONE_200,
         post=EVERYONE_405,
     ),
+    Case("program_report", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case("program_report_pdf", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "indicator_list",
+        program_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=indicator_data,
+    ),
+    Case(
+        "indicators_copy",
+        program_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+    ),
+    Case(
+        "indicator_edit",
+        indicator_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=indicator_data,
+    ),
+    Case(
+        "indicator_delete",
+        indicator_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+    ),
+    Case("organization_rollup", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
+    Case("organization_rollup_pdf", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
+    Case("organization_rollup_xlsx", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
     Case(
         "login",
         get=answers(anonymous=200, outsider=302, facilitator=302, coordinator=302, admin=302),

@@ -1,0 +1,69 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from checklists.models import ChecklistStep
+from checklists.selectors import templates_for_program
+from reports.models import Indicator
+from surveys.models import Choice, Question
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "label",
+            "success_phrase",
+            "failure_phrase",
+            "source",
+            "question",
+            "success_choices",
+            "templates",
+            "step",
+            "session",
+            "min_sessions",
+            "population",
+            "population_session",
+            "population_survey",
+            "reason_source",
+            "reason_question",
+        ]
+        widgets = {
+            "success_choices": forms.CheckboxSelectMultiple,
+            "templates": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        questions = Question.objects.filter(survey__program=program).select_related("survey")
+        self.fields["question"].queryset = questions
+        self.fields["reason_question"].queryset = questions
+        for name in ("question", "reason_question"):
+            self.fields[name].label_from_instance = lambda q: f"{q.survey.title}: {q.text}"
+        self.fields["success_choices"].queryset = Choice.objects.filter(
+            question__survey__program=program
+        ).select_related("question")
+        self.fields["success_choices"].label_from_instance = lambda c: (
+            f"{c.question.text[:60]} → {c.label}"
+        )
+        templates = templates_for_program(program)
+        self.fields["templates"].queryset = templates
+        self.fields["step"].queryset = ChecklistStep.objects.filter(
+            template__in=templates, archived_at__isnull=True
+        ).select_related("template")
+        self.fields["step"].label_from_instance = lambda s: (
+            f"{s.template.name}: {s.position}. {s.title}"
+        )
+        sessions = program.sessions.order_by("date", "pk")
+        self.fields["session"].queryset = sessions
+        self.fields["population_session"].queryset = sessions
+        self.fields["population_survey"].queryset = program.surveys.all()
+
+
+class CopyIndicatorsForm(forms.Form):
+    source = forms.ModelChoiceField(
+        queryset=None, label=_("Copy the indicators of"), empty_label=None
+    )
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = programs

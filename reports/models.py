@@ -1,0 +1,113 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from reports.enums import Population, ReasonSource, SuccessSource
+
+
+class Indicator(models.Model):
+    """One row of a program's success table (the seed's "Tabel 1").
+
+    What counts as success, over whom (the denominator) and where the
+    reasons for failure come from are all taken from the program's data.
+    """
+
+    program = models.ForeignKey(
+        "training_sessions.Program", on_delete=models.CASCADE, related_name="indicators"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    label = models.CharField(
+        _("label"),
+        max_length=200,
+        help_text=_(
+            "As the table should read, e.g. “Peserta yang sudah menginstal aplikasi TikTok”."
+        ),
+    )
+    success_phrase = models.CharField(
+        _("success phrase"),
+        max_length=200,
+        help_text=_(
+            "Completes “90% (18 dari 20) …”, e.g. “peserta sudah menginstal aplikasi TikTok”."
+        ),
+    )
+    failure_phrase = models.CharField(
+        _("failure phrase"),
+        max_length=200,
+        default="belum",
+        help_text=_("Completes “10% (2 dari 20) …”, e.g. “belum”."),
+    )
+    source = models.CharField(_("success is"), max_length=24, choices=SuccessSource.choices)
+    question = models.ForeignKey(
+        "surveys.Question",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("survey question"),
+    )
+    success_choices = models.ManyToManyField(
+        "surveys.Choice",
+        blank=True,
+        related_name="+",
+        verbose_name=_("answers that count as success"),
+    )
+    templates = models.ManyToManyField(
+        "checklists.ChecklistTemplate", blank=True, related_name="+", verbose_name=_("checklists")
+    )
+    step = models.ForeignKey(
+        "checklists.ChecklistStep",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checklist step"),
+    )
+    session = models.ForeignKey(
+        "training_sessions.TrainingSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("session"),
+    )
+    min_sessions = models.PositiveIntegerField(_("at least N sessions"), null=True, blank=True)
+    population = models.CharField(
+        _("measured over"), max_length=24, choices=Population.choices, default=Population.ENROLLED
+    )
+    population_session = models.ForeignKey(
+        "training_sessions.TrainingSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("session attended"),
+    )
+    population_survey = models.ForeignKey(
+        "surveys.Survey",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("survey answered"),
+    )
+    reason_source = models.CharField(
+        _("reasons for failure from"),
+        max_length=24,
+        choices=ReasonSource.choices,
+        default=ReasonSource.NONE,
+    )
+    reason_question = models.ForeignKey(
+        "surveys.Question",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("follow-up question"),
+    )
+
+    class Meta:
+        ordering = ["program", "position", "pk"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self):
+        return self.label

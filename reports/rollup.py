@@ -1,0 +1,167 @@
+"""All the programs of an organization side by side, one row each."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from checklists.models import ChecklistTemplate, Track
+from participants.enums import EnrollmentStatus
+from participants.models import Enrollment
+from reports.selectors import evaluate
+from sessions.selectors import session_attendance_summary
+
+
+@dataclass
+class RollupFilters:
+    year: int | None = None
+    regency: str = ""
+    district: str = ""
+    template: int | None = None
+    sort: str = "name"
+
+    @classmethod
+    def from_query(cls, query):
+        def number(name):
+            try:
+                return int(query.get(name, ""))
+            except ValueError:
+                return None
+
+        return cls(
+            year=number("year"),
+            regency=query.get("regency", "")[:120],
+            district=query.get("district", "")[:120],
+            template=number("template"),
+            sort=query.get("sort", "name")[:20],
+        )
+
+    def apply(self, programs):
+        if self.year:
+            programs = programs.filter(start_date__year=self.year)
+        if self.regency:
+            programs = programs.filter(regency=self.regency)
+        if self.district:
+            programs = programs.filter(district=self.district)
+        if self.template:
+            follows = Track.objects.filter(
+                enrollment__program=OuterRef("pk"), template_id=self.template
+            )
+            programs = programs.filter(Exists(follows))
+        return programs
+
+
+@dataclass
+class RollupRow:
+    program: object
+    enrolled: int
+    attended: int
+    eligible: int
+    indicators: dict = field(default_factory=dict)  # label → IndicatorResult
+
+    @property
+    def attendance_rate(self):
+        return 100 * self.attended / self.eligible if self.eligible else None
+
+
+@dataclass
+class RollupTable:
+    labels: list
+    rows: list
+
+    def plain_header(self):
+        return [
+            _("Program"),
+            _("Village"),
+            _("District"),
+            _("Regency"),
+            _("Start"),
+            _("Enrolled"),
+            _("Attendance %"),
+            *self.labels,
+        ]
+
+    def plain_rows(self):
+        rows = []
+        for row in self.rows:
+            cells = [
+                row.program.name,
+                row.program.village,
+                row.program.district,
+                row.program.regency,
+                row.program.start_date,
+                row.enrolled,
+                None if row.attendance_rate is None else round(row.attendance_rate, 1),
+            ]
+            for label in self.labels:
+                result = row.indicators.get(label)
+                cells.append(
+                    None
+                    if result is None or result.empty
+                    else f"{round(result.percent)}% ({result.numerator}/{result.denominator})"
+                )
+            rows.append(cells)
+        return rows
+
+
+def rollup(organization, programs, filters):
+    """One row per program; queries grow with programs and indicators, not people."""
+    active = Enrollment.objects.filter(program=OuterRef("pk"), status=EnrollmentStatus.ACTIVE)
+    programs = list(
+        filters.apply(programs)
+        .annotate(
+            enrolled=Coalesce(
+                Subquery(active.order_by().values("program").annotate(n=Count("pk")).values("n")),
+                0,
+            )
+        )
+        .prefetch_related("indicators__templates", "indicators__success_choices")
+        .order_by("name")
+    )
+    labels, rows = [], []
+    for program in programs:
+        sessions = [s for s in session_attendance_summary(program) if s.roll_taken]
+        row = RollupRow(
+            program=program,
+            enrolled=program.enrolled,
+            attended=sum(s.n_attended for s in sessions),
+            eligible=sum(s.n_eligible for s in sessions),
+        )
+        for indicator in program.indicators.all():
+            if indicator.label not in labels:
+                labels.append(indicator.label)
+            row.indicators[indicator.label] = evaluate(indicator, program)
+        rows.append(row)
+    rows.sort(key=_sort_key(filters.sort, labels), reverse=filters.sort.startswith("-"))
+    return RollupTable(labels=labels, rows=rows)
+
+
+def _sort_key(sort, labels):
+    key = sort.lstrip("-")
+    if key == "enrolled":
+        return lambda row: row.enrolled
+    if key == "attendance":
+        return lambda row: (row.attendance_rate is not None, row.attendance_rate or 0)
+    if key.startswith("i") and key[1:].isdigit() and int(key[1:]) < len(labels):
+        label = labels[int(key[1:])]
+
+        def by_indicator(row):
+            result = row.indicators.get(label)
+            return (result is not None and not result.empty, (result.percent or 0) if result else 0)
+
+        return by_indicator
+    return lambda row: row.program.name.lower()
+
+
+def filter_choices(programs):
+    return {
+        "years": sorted(
+            {d.year for d in programs.values_list("start_date", flat=True)}, reverse=True
+        ),
+        "regencies": sorted(set(programs.values_list("regency", flat=True))),
+        "districts": sorted(set(programs.values_list("district", flat=True))),
+        "templates": ChecklistTemplate.objects.filter(Q(tracks__enrollment__program__in=programs))
+        .distinct()
+        .order_by("name"),
+    }

@@ -1,0 +1,334 @@
+"""Success indicators, the program report and the roll-up, counted in the database."""
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from checklists.enums import SATISFIED, StepState
+from checklists.models import ChecklistStep, MentoringContact, StepProgress, Track
+from checklists.selectors import funnel
+from participants.enums import EnrollmentStatus
+from participants.models import Enrollment, Participant
+from reports.enums import SMALL_N, Population, ReasonSource, SuccessSource
+from sessions.enums import ATTENDED, SessionPhase
+from sessions.models import Attendance
+from sessions.selectors import participant_attendance, session_attendance_summary
+from surveys.models import Answer, Response
+from surveys.selectors import pre_post, survey_results
+
+
+def _enrolled(program):
+    return Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE).values(
+        "participant_id"
+    )
+
+
+def population_ids(indicator, program):
+    """Participant ids the indicator is measured over (its denominator)."""
+    enrolled = _enrolled(program)
+    if indicator.population == Population.ATTENDED_SESSION:
+        return Attendance.objects.filter(
+            session=indicator.population_session, status__in=ATTENDED, participant_id__in=enrolled
+        ).values("participant_id")
+    if indicator.population == Population.ANSWERED_SURVEY:
+        return Response.objects.filter(
+            survey=indicator.population_survey, participant_id__in=enrolled
+        ).values("participant_id")
+    return enrolled
+
+
+def success_ids(indicator, program):
+    source = indicator.source
+    if source == SuccessSource.SURVEY_ANSWER:
+        return Answer.objects.filter(
+            question=indicator.question, choices__in=indicator.success_choices.all()
+        ).values("response__participant_id")
+    if source == SuccessSource.CHECKLIST_COMPLETE:
+        return Track.objects.filter(
+            enrollment__program=program,
+            template__in=indicator.templates.all(),
+            completed_at__isnull=False,
+        ).values("enrollment__participant_id")
+    if source == SuccessSource.CHECKLIST_STEP:
+        return StepProgress.objects.filter(
+            step=indicator.step, state=StepState.DONE, track__enrollment__program=program
+        ).values("track__enrollment__participant_id")
+    if source == SuccessSource.ATTENDED_SESSION:
+        return Attendance.objects.filter(session=indicator.session, status__in=ATTENDED).values(
+            "participant_id"
+        )
+    return (
+        Attendance.objects.filter(session__program=program, status__in=ATTENDED)
+        .values("participant_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=indicator.min_sessions or 1)
+        .values("participant_id")
+    )
+
+
+def _failure_reasons(indicator, program, population, success):
+    """[(reason label, people)] among those counted but not successful, most first."""
+    failed = Q(pk__in=population) & ~Q(pk__in=success)
+    failed_ids = Participant.objects.filter(failed).values("pk")
+    if indicator.reason_source == ReasonSource.CHECKLIST:
+        if indicator.step_id:
+            template_ids = [indicator.step.template_id]
+        else:
+            template_ids = [t.pk for t in indicator.templates.all()]
+        rows = (
+            StepProgress.objects.filter(
+                state=StepState.BLOCKED,
+                track__template_id__in=template_ids,
+                track__enrollment__program=program,
+                track__enrollment__participant_id__in=failed_ids,
+            )
+            .values("reason__label")
+            .annotate(n=Count("track__enrollment__participant_id", distinct=True))
+            .order_by("-n", "reason__label")
+        )
+        return [(row["reason__label"], row["n"]) for row in rows]
+    if indicator.reason_source == ReasonSource.SURVEY_QUESTION and indicator.reason_question_id:
+        rows = (
+            Answer.choices.through.objects.filter(
+                answer__question=indicator.reason_question,
+                answer__response__participant_id__in=failed_ids,
+            )
+            .values("choice__label")
+            .annotate(n=Count("answer__response__participant_id", distinct=True))
+            .order_by("-n", "choice__label")
+        )
+        return [(row["choice__label"], row["n"]) for row in rows]
+    return []
+
+
+@dataclass
+class IndicatorResult:
+    indicator: object
+    numerator: int
+    denominator: int
+    reasons: list = field(default_factory=list)
+
+    @property
+    def empty(self):
+        return self.denominator == 0
+
+    @property
+    def rest(self):
+        return self.denominator - self.numerator
+
+    @property
+    def percent(self):
+        return 100 * self.numerator / self.denominator if self.denominator else None
+
+    @property
+    def rest_percent(self):
+        return 100 * self.rest / self.denominator if self.denominator else None
+
+    @property
+    def small(self):
+        return 0 < self.denominator < SMALL_N
+
+    @property
+    def sentence(self):
+        """The seed's way: "90% (18 dari 20) peserta sudah …; 10% (2 dari 20) belum"."""
+        label = self.indicator.label
+        if self.empty:
+            return _("No data yet for “%(label)s”.") % {"label": label}
+        text = _(
+            "%(pct)s%% (%(n)s of %(total)s) %(success)s; %(rest_pct)s%% (%(rest)s of %(total)s) "
+            "%(failure)s"
+        ) % {
+            "pct": round(self.percent),
+            "n": self.numerator,
+            "total": self.denominator,
+            "success": self.indicator.success_phrase,
+            "rest_pct": round(self.rest_percent),
+            "rest": self.rest,
+            "failure": self.indicator.failure_phrase,
+        }
+        if self.rest and self.reasons:
+            reason, count = self.reasons[0]
+            text += _(", mostly because: %(reason)s (%(count)s people)") % {
+                "reason": reason[:1].lower() + reason[1:],
+                "count": count,
+            }
+        text += "."
+        if self.small:
+            text += " " + _("(Based on few people: n = %(n)s.)") % {"n": self.denominator}
+        return text
+
+
+def evaluate(indicator, program):
+    """One indicator: two or three queries, whatever the number of participants."""
+    population = population_ids(indicator, program)
+    success = success_ids(indicator, program)
+    counts = Participant.objects.filter(pk__in=population).aggregate(
+        denominator=Count("pk"), numerator=Count("pk", filter=Q(pk__in=success))
+    )
+    result = IndicatorResult(indicator, counts["numerator"], counts["denominator"])
+    if result.rest:
+        result.reasons = _failure_reasons(indicator, program, population, success)
+    return result
+
+
+def program_indicators(program):
+    indicators = program.indicators.select_related("step").prefetch_related(
+        "templates", "success_choices"
+    )
+    return [evaluate(indicator, program) for indicator in indicators]
+
+
+def training_date(program):
+    """The day of the hands-on training (the first training session), if any."""
+    return program.sessions.filter(phase=SessionPhase.TRAINING).aggregate(d=Min("date"))["d"]
+
+
+@dataclass
+class TrackReport:
+    funnel: object
+    days_to_complete: list  # whole days from the training to each completion
+
+    @property
+    def bars(self):
+        return funnel_bars(self.funnel)
+
+    @property
+    def chart_height(self):
+        return len(self.funnel.steps) * ROW + 4
+
+    @property
+    def median_days(self):
+        return statistics.median(self.days_to_complete) if self.days_to_complete else None
+
+
+def checklist_reports(program):
+    started = training_date(program)
+    tracks = Track.objects.filter(enrollment__program=program)
+    templates = {t.template for t in tracks.select_related("template").distinct()}
+    reports = []
+    for template in sorted(templates, key=lambda t: t.name):
+        days = []
+        if started:
+            for completed_at in tracks.filter(
+                template=template, completed_at__isnull=False
+            ).values_list("completed_at", flat=True):
+                days.append((timezone.localtime(completed_at).date() - started).days)
+        reports.append(
+            TrackReport(funnel=funnel(template, [program]), days_to_complete=sorted(days))
+        )
+    return reports
+
+
+def mentoring_summary(program):
+    contacts = MentoringContact.objects.filter(enrollment__program=program)
+    totals = contacts.aggregate(
+        contacts=Count("pk"),
+        people=Count("enrollment", distinct=True),
+        resolved=Count("pk", filter=Q(resolved=True)),
+    )
+    totals["by_channel"] = Counter(
+        dict(contacts.values_list("channel").annotate(n=Count("pk")).order_by())
+    )
+    return totals
+
+
+def participant_annex(program):
+    """Per participant: sessions attended, and each checklist's steps satisfied / total."""
+    enrollments = list(participant_attendance(program))
+    current_steps = dict(
+        ChecklistStep.objects.filter(archived_at__isnull=True, required=True)
+        .values_list("template_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    tracks = (
+        Track.objects.filter(enrollment__program=program)
+        .select_related("template")
+        .annotate(
+            satisfied=Count(
+                "progress",
+                filter=Q(
+                    progress__state__in=SATISFIED,
+                    progress__step__archived_at__isnull=True,
+                    progress__step__required=True,
+                ),
+            )
+        )
+        .order_by("template__name")
+    )
+    by_enrollment = {}
+    for track in tracks:
+        track.total = current_steps.get(track.template_id, 0)
+        by_enrollment.setdefault(track.enrollment_id, []).append(track)
+    for enrollment in enrollments:
+        enrollment.report_tracks = by_enrollment.get(enrollment.pk, [])
+    return enrollments
+
+
+def session_facilitators(program):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(facilitated_sessions__program=program)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def program_report(program, *, annex=False):
+    """Everything the evaluation report shows, as plain data for one template."""
+    sessions = session_attendance_summary(program)
+    surveys = list(program.surveys.select_related("baseline").order_by("created_at", "pk"))
+    return {
+        "program": program,
+        "facilitators": session_facilitators(program),
+        "enrolled": Enrollment.objects.filter(
+            program=program, status=EnrollmentStatus.ACTIVE
+        ).count(),
+        "sessions": sessions,
+        "sessions_held": sum(1 for s in sessions if s.date <= timezone.localdate()),
+        "indicators": program_indicators(program),
+        "checklists": checklist_reports(program),
+        "surveys": [(s, survey_results(s), pre_post(s)) for s in surveys],
+        "mentoring": mentoring_summary(program),
+        "annex": participant_annex(program) if annex else None,
+        "generated_at": timezone.localtime(),
+    }
+
+
+@dataclass
+class Bar:
+    y: int
+    label: str
+    done: float  # width of the done part
+    blocked_x: float
+    blocked: float
+    figures: str
+
+
+BAR_LEFT, BAR_WIDTH, ROW = 150, 160, 12
+
+
+def funnel_bars(result):
+    """Geometry of the funnel chart (SVG drawn by the template): done then blocked."""
+    total = result.tracks or 1
+    bars = []
+    for i, step in enumerate(result.steps):
+        done = BAR_WIDTH * step.done / total
+        blocked = BAR_WIDTH * step.blocked / total
+        bars.append(
+            Bar(
+                y=i * ROW,
+                label=f"{step.step.position}. {step.step.title}",
+                done=round(done, 1),
+                blocked_x=round(BAR_LEFT + done, 1),
+                blocked=round(blocked, 1),
+                figures=f"{step.done}/{step.blocked}",
+            )
+        )
+    return bars

@@ -1,0 +1,146 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from reports.enums import Population, ReasonSource, SuccessSource
+from reports.models import Indicator
+from surveys.services import survey_copy
+
+FIELDS = (
+    "label",
+    "success_phrase",
+    "failure_phrase",
+    "source",
+    "question",
+    "step",
+    "session",
+    "min_sessions",
+    "population",
+    "population_session",
+    "population_survey",
+    "reason_source",
+    "reason_question",
+)
+
+
+def _check(indicator, program, success_choices, templates):
+    errors = {}
+    source = indicator.source
+    if source == SuccessSource.SURVEY_ANSWER:
+        if indicator.question is None or indicator.question.survey.program_id != program.pk:
+            errors["question"] = _("Choose a question of one of this program's surveys.")
+        elif not success_choices or any(
+            c.question_id != indicator.question_id for c in success_choices
+        ):
+            errors["success_choices"] = _(
+                "Choose the answers of that question that count as success."
+            )
+    elif source == SuccessSource.CHECKLIST_COMPLETE and not templates:
+        errors["templates"] = _("Choose at least one checklist.")
+    elif source == SuccessSource.CHECKLIST_STEP and indicator.step is None:
+        errors["step"] = _("Choose the step.")
+    elif source == SuccessSource.ATTENDED_SESSION and (
+        indicator.session is None or indicator.session.program_id != program.pk
+    ):
+        errors["session"] = _("Choose a session of this program.")
+    elif source == SuccessSource.ATTENDED_MIN and not indicator.min_sessions:
+        errors["min_sessions"] = _("Give the number of sessions.")
+    if indicator.population == Population.ATTENDED_SESSION and (
+        indicator.population_session is None
+        or indicator.population_session.program_id != program.pk
+    ):
+        errors["population_session"] = _("Choose the session whose attendees are counted.")
+    if indicator.population == Population.ANSWERED_SURVEY and (
+        indicator.population_survey is None or indicator.population_survey.program_id != program.pk
+    ):
+        errors["population_survey"] = _("Choose the survey whose respondents are counted.")
+    if indicator.reason_source == ReasonSource.SURVEY_QUESTION and (
+        indicator.reason_question is None
+        or indicator.reason_question.survey.program_id != program.pk
+    ):
+        errors["reason_question"] = _("Choose the follow-up question.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def indicator_save(*, program, by, indicator=None, success_choices=(), templates=(), **data):
+    """Create or change an indicator; every reference must belong to the program."""
+    if indicator is None:
+        last = program.indicators.aggregate(last=Max("position"))["last"] or 0
+        indicator = Indicator(program=program, position=last + 1)
+    for name in FIELDS:
+        if name in data:
+            setattr(indicator, name, data[name])
+    success_choices, templates = list(success_choices), list(templates)
+    _check(indicator, program, success_choices, templates)
+    indicator.full_clean()
+    indicator.save()
+    indicator.success_choices.set(success_choices)
+    indicator.templates.set(templates)
+    return indicator
+
+
+def indicator_delete(*, indicator, by):
+    indicator.delete()
+
+
+@transaction.atomic
+def indicators_copy(*, source, target, by):
+    """Copy a program's indicators so that another program is measured the same way.
+
+    Survey references follow the survey: the target program's survey with the
+    same title is used (a copy of the source survey is made when it has
+    none), its question at the same position, its options with the same labels.
+    Sessions are matched by title, then by phase and order. Returns how many.
+    """
+    surveys = {}
+
+    def target_survey(survey):
+        if survey is None:
+            return None
+        if survey.pk not in surveys:
+            surveys[survey.pk] = target.surveys.filter(title=survey.title).first() or survey_copy(
+                source=survey, program=target, by=by
+            )
+        return surveys[survey.pk]
+
+    def target_question(question):
+        if question is None:
+            return None
+        return target_survey(question.survey).questions.filter(position=question.position).first()
+
+    def target_session(session):
+        if session is None:
+            return None
+        same = target.sessions.filter(title=session.title).first()
+        if same:
+            return same
+        order = list(session.program.sessions.filter(phase=session.phase).order_by("date", "pk"))
+        candidates = list(target.sessions.filter(phase=session.phase).order_by("date", "pk"))
+        index = order.index(session)
+        return candidates[index] if index < len(candidates) else None
+
+    copied = 0
+    for indicator in source.indicators.prefetch_related("success_choices", "templates"):
+        question = target_question(indicator.question)
+        labels = {c.label for c in indicator.success_choices.all()}
+        choices = list(question.choices.filter(label__in=labels)) if question else []
+        data = {name: getattr(indicator, name) for name in FIELDS}
+        data.update(
+            question=question,
+            session=target_session(indicator.session),
+            population_session=target_session(indicator.population_session),
+            population_survey=target_survey(indicator.population_survey),
+            reason_question=target_question(indicator.reason_question),
+        )
+        indicator_save(
+            program=target,
+            by=by,
+            success_choices=choices,
+            templates=indicator.templates.all(),
+            **data,
+        )
+        copied += 1
+    return copied

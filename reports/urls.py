@@ -1,0 +1,28 @@
+from django.urls import path
+
+from reports import views
+
+urlpatterns = [
+    path("report/", views.program_report, name="program_report"),
+    path("report.pdf", views.program_report_pdf, name="program_report_pdf"),
+    path("indicators/", views.indicator_list, name="indicator_list"),
+    path("indicators/copy/", views.indicators_copy, name="indicators_copy"),
+    path("indicators/<int:indicator_id>/edit/", views.indicator_edit, name="indicator_edit"),
+    path("indicators/<int:indicator_id>/delete/", views.indicator_delete, name="indicator_delete"),
+]
+
+organization_urlpatterns = [
+    path("rollup/", views.organization_rollup, name="organization_rollup"),
+    path(
+        "rollup.pdf",
+        views.organization_rollup,
+        {"file_format": "pdf"},
+        name="organization_rollup_pdf",
+    ),
+    path(
+        "rollup.xlsx",
+        views.organization_rollup,
+        {"file_format": "xlsx"},
+        name="organization_rollup_xlsx",
+    ),
+]

@@ -1,0 +1,155 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pkk_training import permissions
+from pkk_training.access import (
+    get_indicator_for_user,
+    get_organization_for_user,
+    get_program_for_user,
+)
+from pkk_training.exports import spreadsheet_response
+from pkk_training.forms import run_service
+from pkk_training.pdf import render_pdf
+from reports import rollup, selectors, services
+from reports.forms import CopyIndicatorsForm, IndicatorForm
+from sessions.selectors import programs_visible_to
+
+
+@login_required
+@require_GET
+def program_report(request, program_slug):
+    program = get_program_for_user(request, program_slug)
+    context = selectors.program_report(program, annex=request.GET.get("annex") == "1")
+    context["can_manage"] = permissions.can_manage_program(request.user, program)
+    return render(request, "reports/program_report.html", context)
+
+
+def program_report_pdf_bytes(program, *, annex=False):
+    context = selectors.program_report(program, annex=annex)
+    return render_pdf("reports/program_report_pdf.html", context)
+
+
+@login_required
+@require_GET
+def program_report_pdf(request, program_slug):
+    program = get_program_for_user(request, program_slug)
+    pdf = program_report_pdf_bytes(program, annex=request.GET.get("annex") == "1")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="laporan-{program.slug}.pdf"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_list(request, program_slug):
+    program = get_program_for_user(request, program_slug, manage=True)
+    form = IndicatorForm(request.POST or None, program=program)
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form, services.indicator_save, program=program, by=request.user, **form.cleaned_data
+        ):
+            messages.success(request, _("Indicator added."))
+            return redirect("indicator_list", program_slug=program.slug)
+    others = programs_visible_to(request.user).exclude(pk=program.pk)
+    return render(
+        request,
+        "reports/indicator_list.html",
+        {
+            "program": program,
+            "indicators": program.indicators.all(),
+            "form": form,
+            "copy_form": CopyIndicatorsForm(programs=others) if others.exists() else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request, program_slug, indicator_id):
+    indicator = get_indicator_for_user(request, program_slug, indicator_id)
+    program = indicator.program
+    form = IndicatorForm(request.POST or None, instance=indicator, program=program)
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            services.indicator_save,
+            program=program,
+            by=request.user,
+            indicator=indicator,
+            **form.cleaned_data,
+        ):
+            messages.success(request, _("Indicator saved."))
+            return redirect("indicator_list", program_slug=program.slug)
+    return render(
+        request,
+        "reports/indicator_form.html",
+        {"program": program, "indicator": indicator, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def indicator_delete(request, program_slug, indicator_id):
+    indicator = get_indicator_for_user(request, program_slug, indicator_id)
+    services.indicator_delete(indicator=indicator, by=request.user)
+    messages.success(request, _("Indicator deleted."))
+    return redirect("indicator_list", program_slug=program_slug)
+
+
+@login_required
+@require_POST
+def indicators_copy(request, program_slug):
+    program = get_program_for_user(request, program_slug, manage=True)
+    form = CopyIndicatorsForm(
+        request.POST, programs=programs_visible_to(request.user).exclude(pk=program.pk)
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose a program to copy from."))
+        return redirect("indicator_list", program_slug=program.slug)
+    try:
+        count = services.indicators_copy(
+            source=form.cleaned_data["source"], target=program, by=request.user
+        )
+    except ValidationError as error:
+        messages.error(
+            request,
+            _("These indicators do not fit this program: %(why)s")
+            % {"why": " ".join(error.messages)},
+        )
+    else:
+        messages.success(request, _("%(count)d indicators copied.") % {"count": count})
+    return redirect("indicator_list", program_slug=program.slug)
+
+
+@login_required
+@require_GET
+def organization_rollup(request, organization_slug, file_format="html"):
+    organization, programs = get_organization_for_user(request, organization_slug)
+    filters = rollup.RollupFilters.from_query(request.GET)
+    table = rollup.rollup(organization, programs, filters)
+    if file_format == "xlsx":
+        return spreadsheet_response(
+            rows=table.plain_rows(),
+            header=table.plain_header(),
+            file_format="xlsx",
+            filename=f"rekap-{slugify(organization.slug)}",
+            sheet_title=_("Roll-up"),
+        )
+    context = {
+        "organization": organization,
+        "table": table,
+        "filters": filters,
+        "choices": rollup.filter_choices(programs),
+    }
+    if file_format == "pdf":
+        pdf = render_pdf("reports/rollup_pdf.html", context)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="rekap-{organization.slug}.pdf"'
+        return response
+    return render(request, "reports/rollup.html", context)
