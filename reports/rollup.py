@@ -1,5 +1,6 @@
 """All the programs of an organization side by side, one row each."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -9,8 +10,9 @@ from django.utils.translation import gettext as _
 from checklists.models import ChecklistTemplate, Track
 from participants.enums import EnrollmentStatus
 from participants.models import Enrollment
-from reports.selectors import evaluate
-from sessions.selectors import session_attendance_summary
+from reports.selectors import evaluate_many
+from sessions.models import TrainingSession
+from sessions.selectors import sessions_with_attendance
 
 
 @dataclass
@@ -120,18 +122,23 @@ def rollup(organization, programs, filters):
         .order_by("name")
     )
     labels, rows = [], []
+    sessions_of = defaultdict(list)
+    for session in sessions_with_attendance(TrainingSession.objects.filter(program__in=programs)):
+        if session.roll_taken:
+            sessions_of[session.program_id].append(session)
     for program in programs:
-        sessions = [s for s in session_attendance_summary(program) if s.roll_taken]
+        sessions = sessions_of[program.pk]
         row = RollupRow(
             program=program,
             enrolled=program.enrolled,
             attended=sum(s.n_attended for s in sessions),
             eligible=sum(s.n_eligible for s in sessions),
         )
-        for indicator in program.indicators.all():
-            if indicator.label not in labels:
-                labels.append(indicator.label)
-            row.indicators[indicator.label] = evaluate(indicator, program)
+        # The roll-up shows no failure reasons: skip their queries.
+        for result in evaluate_many(program.indicators.all(), program, with_reasons=False):
+            if result.indicator.label not in labels:
+                labels.append(result.indicator.label)
+            row.indicators[result.indicator.label] = result
         rows.append(row)
     rows.sort(key=_sort_key(filters.sort, labels), reverse=filters.sort.startswith("-"))
     return RollupTable(labels=labels, rows=rows)

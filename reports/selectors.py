@@ -22,8 +22,8 @@ from surveys.selectors import pre_post, survey_results
 
 
 def _enrolled(program):
-    return Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE).values(
-        "participant_id"
+    return Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE).values_list(
+        "participant_id", flat=True
     )
 
 
@@ -32,12 +32,14 @@ def population_ids(indicator, program):
     enrolled = _enrolled(program)
     if indicator.population == Population.ATTENDED_SESSION:
         return Attendance.objects.filter(
-            session=indicator.population_session, status__in=ATTENDED, participant_id__in=enrolled
-        ).values("participant_id")
+            session_id=indicator.population_session_id,
+            status__in=ATTENDED,
+            participant_id__in=enrolled,
+        ).values_list("participant_id", flat=True)
     if indicator.population == Population.ANSWERED_SURVEY:
         return Response.objects.filter(
-            survey=indicator.population_survey, participant_id__in=enrolled
-        ).values("participant_id")
+            survey_id=indicator.population_survey_id, participant_id__in=enrolled
+        ).values_list("participant_id", flat=True)
     return enrolled
 
 
@@ -45,28 +47,29 @@ def success_ids(indicator, program):
     source = indicator.source
     if source == SuccessSource.SURVEY_ANSWER:
         return Answer.objects.filter(
-            question=indicator.question, choices__in=indicator.success_choices.all()
-        ).values("response__participant_id")
+            question_id=indicator.question_id,
+            choices__in=[c.pk for c in indicator.success_choices.all()],
+        ).values_list("response__participant_id", flat=True)
     if source == SuccessSource.CHECKLIST_COMPLETE:
         return Track.objects.filter(
             enrollment__program=program,
-            template__in=indicator.templates.all(),
+            template__in=[t.pk for t in indicator.templates.all()],
             completed_at__isnull=False,
-        ).values("enrollment__participant_id")
+        ).values_list("enrollment__participant_id", flat=True)
     if source == SuccessSource.CHECKLIST_STEP:
         return StepProgress.objects.filter(
-            step=indicator.step, state=StepState.DONE, track__enrollment__program=program
-        ).values("track__enrollment__participant_id")
+            step_id=indicator.step_id, state=StepState.DONE, track__enrollment__program=program
+        ).values_list("track__enrollment__participant_id", flat=True)
     if source == SuccessSource.ATTENDED_SESSION:
-        return Attendance.objects.filter(session=indicator.session, status__in=ATTENDED).values(
-            "participant_id"
-        )
+        return Attendance.objects.filter(
+            session_id=indicator.session_id, status__in=ATTENDED
+        ).values_list("participant_id", flat=True)
     return (
         Attendance.objects.filter(session__program=program, status__in=ATTENDED)
         .values("participant_id")
         .annotate(n=Count("pk"))
         .filter(n__gte=indicator.min_sessions or 1)
-        .values("participant_id")
+        .values_list("participant_id", flat=True)
     )
 
 
@@ -162,24 +165,44 @@ class IndicatorResult:
         return text
 
 
-def evaluate(indicator, program):
-    """One indicator: two or three queries, whatever the number of participants."""
-    population = population_ids(indicator, program)
-    success = success_ids(indicator, program)
-    counts = Participant.objects.filter(pk__in=population).aggregate(
-        denominator=Count("pk"), numerator=Count("pk", filter=Q(pk__in=success))
-    )
-    result = IndicatorResult(indicator, counts["numerator"], counts["denominator"])
-    if result.rest:
-        result.reasons = _failure_reasons(indicator, program, population, success)
-    return result
+def evaluate(indicator, program, *, with_reasons=True):
+    return evaluate_many([indicator], program, with_reasons=with_reasons)[0]
+
+
+def evaluate_many(indicators, program, *, with_reasons=True):
+    """A program's indicators: per indicator its success ids and, once per distinct
+    population, the population's ids (one program's people), intersected here;
+    one more query per failure breakdown. Independent of the number of people."""
+    indicators = list(indicators)
+    if not indicators:
+        return []
+    sets = [(population_ids(i, program), success_ids(i, program)) for i in indicators]
+    # Two small indexed queries per indicator beat one aggregate with a
+    # correlated subquery per indicator (measured with bench/reports.py).
+    populations = {}  # indicators often share a population: fetch each once
+    results = []
+    for indicator, (population, success) in zip(indicators, sets, strict=True):
+        key = (
+            indicator.population,
+            indicator.population_session_id,
+            indicator.population_survey_id,
+        )
+        if key not in populations:
+            populations[key] = set(population)
+        counted = populations[key]
+        succeeded = counted & set(success)
+        result = IndicatorResult(indicator, len(succeeded), len(counted))
+        if result.rest and with_reasons:
+            result.reasons = _failure_reasons(indicator, program, population, success)
+        results.append(result)
+    return results
 
 
 def program_indicators(program):
     indicators = program.indicators.select_related("step").prefetch_related(
         "templates", "success_choices"
     )
-    return [evaluate(indicator, program) for indicator in indicators]
+    return evaluate_many(indicators, program)
 
 
 def training_date(program):

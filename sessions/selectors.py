@@ -176,6 +176,11 @@ def session_attendance_summary(program):
     by the session's day (and not withdrawn) count, in the numerator and the
     denominator alike.
     """
+    return sessions_with_attendance(program.sessions.all())
+
+
+def sessions_with_attendance(sessions):
+    """session_attendance_summary for any set of sessions, e.g. many programs' at once."""
     eligible = Enrollment.objects.filter(**_eligible_enrollments("program", "date"))
     marks = Attendance.objects.filter(
         session=OuterRef("pk"),
@@ -186,7 +191,7 @@ def session_attendance_summary(program):
         for status in AttendanceStatus.values
     }
     sessions = list(
-        program.sessions.annotate(n_eligible=_count(eligible, group="program"), **counts).order_by(
+        sessions.annotate(n_eligible=_count(eligible, group="program"), **counts).order_by(
             "date", "start_time", "pk"
         )
     )
