@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from checklists.models import ChecklistTemplate, Track
 from participants.enums import EnrollmentStatus
 from participants.models import Enrollment
-from reports.selectors import evaluate_many
+from reports.selectors import evaluate_programs
 from sessions.models import TrainingSession
 from sessions.selectors import sessions_with_attendance
 
@@ -126,6 +126,10 @@ def rollup(organization, programs, filters):
     for session in sessions_with_attendance(TrainingSession.objects.filter(program__in=programs)):
         if session.roll_taken:
             sessions_of[session.program_id].append(session)
+    # The roll-up shows no failure reasons: skip their queries.
+    results = evaluate_programs(
+        [(program, list(program.indicators.all())) for program in programs], with_reasons=False
+    )
     for program in programs:
         sessions = sessions_of[program.pk]
         row = RollupRow(
@@ -134,8 +138,7 @@ def rollup(organization, programs, filters):
             attended=sum(s.n_attended for s in sessions),
             eligible=sum(s.n_eligible for s in sessions),
         )
-        # The roll-up shows no failure reasons: skip their queries.
-        for result in evaluate_many(program.indicators.all(), program, with_reasons=False):
+        for result in results[program.pk]:
             if result.indicator.label not in labels:
                 labels.append(result.indicator.label)
             row.indicators[result.indicator.label] = result

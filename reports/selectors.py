@@ -1,7 +1,7 @@
 """Success indicators, the program report and the roll-up, counted in the database."""
 
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Min, Q
@@ -170,31 +170,153 @@ def evaluate(indicator, program, *, with_reasons=True):
 
 
 def evaluate_many(indicators, program, *, with_reasons=True):
-    """A program's indicators: per indicator its success ids and, once per distinct
-    population, the population's ids (one program's people), intersected here;
-    one more query per failure breakdown. Independent of the number of people."""
-    indicators = list(indicators)
-    if not indicators:
-        return []
-    sets = [(population_ids(i, program), success_ids(i, program)) for i in indicators]
-    # Two small indexed queries per indicator beat one aggregate with a
-    # correlated subquery per indicator (measured with bench/reports.py).
-    populations = {}  # indicators often share a population: fetch each once
-    results = []
-    for indicator, (population, success) in zip(indicators, sets, strict=True):
-        key = (
-            indicator.population,
-            indicator.population_session_id,
-            indicator.population_survey_id,
+    return evaluate_programs([(program, list(indicators))], with_reasons=with_reasons)[program.pk]
+
+
+class _Facts:
+    """Who counts and who succeeded, for many programs' indicators at once.
+
+    One query per kind of source or population, whatever the number of
+    programs or participants; the sets are intersected here.
+    """
+
+    def __init__(self, pairs):
+        programs = [p.pk for p, _i in pairs]
+        indicators = [i for _p, group in pairs for i in group]
+
+        def ids(name):
+            return {getattr(i, name) for i in indicators if getattr(i, name)}
+
+        def grouped(rows):
+            out = defaultdict(set)
+            for key, participant in rows:
+                out[key].add(participant)
+            return out
+
+        self.enrolled = grouped(
+            Enrollment.objects.filter(
+                program_id__in=programs, status=EnrollmentStatus.ACTIVE
+            ).values_list("program_id", "participant_id")
         )
-        if key not in populations:
-            populations[key] = set(population)
-        counted = populations[key]
-        succeeded = counted & set(success)
-        result = IndicatorResult(indicator, len(succeeded), len(counted))
-        if result.rest and with_reasons:
-            result.reasons = _failure_reasons(indicator, program, population, success)
-        results.append(result)
+        sessions = ids("population_session_id") | ids("session_id")
+        self.attended = (
+            grouped(
+                Attendance.objects.filter(session_id__in=sessions, status__in=ATTENDED).values_list(
+                    "session_id", "participant_id"
+                )
+            )
+            if sessions
+            else {}
+        )
+        surveys = ids("population_survey_id")
+        self.answered = (
+            grouped(
+                Response.objects.filter(
+                    survey_id__in=surveys, participant__isnull=False
+                ).values_list("survey_id", "participant_id")
+            )
+            if surveys
+            else {}
+        )
+        questions = ids("question_id")
+        self.picked = (
+            grouped(
+                ((question_id, choice_id), participant)
+                for question_id, choice_id, participant in Answer.choices.through.objects.filter(
+                    answer__question_id__in=questions
+                ).values_list(
+                    "answer__question_id", "choice_id", "answer__response__participant_id"
+                )
+            )
+            if questions
+            else {}
+        )
+        self.completed = (
+            grouped(
+                ((program_id, template_id), participant)
+                for program_id, template_id, participant in Track.objects.filter(
+                    enrollment__program_id__in=programs, completed_at__isnull=False
+                ).values_list("enrollment__program_id", "template_id", "enrollment__participant_id")
+            )
+            if any(i.source == SuccessSource.CHECKLIST_COMPLETE for i in indicators)
+            else {}
+        )
+        steps = ids("step_id")
+        self.steps_done = (
+            grouped(
+                ((program_id, step_id), participant)
+                for program_id, step_id, participant in StepProgress.objects.filter(
+                    step_id__in=steps,
+                    state=StepState.DONE,
+                    track__enrollment__program_id__in=programs,
+                ).values_list(
+                    "track__enrollment__program_id", "step_id", "track__enrollment__participant_id"
+                )
+            )
+            if steps
+            else {}
+        )
+        self.sessions_attended = defaultdict(Counter)
+        if any(i.source == SuccessSource.ATTENDED_MIN for i in indicators):
+            for program_id, participant, n in (
+                Attendance.objects.filter(session__program_id__in=programs, status__in=ATTENDED)
+                .values_list("session__program_id", "participant_id")
+                .annotate(n=Count("pk"))
+                .values_list("session__program_id", "participant_id", "n")
+            ):
+                self.sessions_attended[program_id][participant] = n
+
+    def population(self, indicator, program_id):
+        enrolled = self.enrolled.get(program_id, set())
+        if indicator.population == Population.ATTENDED_SESSION:
+            return enrolled & self.attended.get(indicator.population_session_id, set())
+        if indicator.population == Population.ANSWERED_SURVEY:
+            return enrolled & self.answered.get(indicator.population_survey_id, set())
+        return enrolled
+
+    def success(self, indicator, program_id):
+        source = indicator.source
+        if source == SuccessSource.SURVEY_ANSWER:
+            return set().union(
+                *(
+                    self.picked.get((indicator.question_id, c.pk), set())
+                    for c in indicator.success_choices.all()
+                )
+            )
+        if source == SuccessSource.CHECKLIST_COMPLETE:
+            return set().union(
+                *(self.completed.get((program_id, t.pk), set()) for t in indicator.templates.all())
+            )
+        if source == SuccessSource.CHECKLIST_STEP:
+            return self.steps_done.get((program_id, indicator.step_id), set())
+        if source == SuccessSource.ATTENDED_SESSION:
+            return self.attended.get(indicator.session_id, set())
+        minimum = indicator.min_sessions or 1
+        return {p for p, n in self.sessions_attended[program_id].items() if n >= minimum}
+
+
+def evaluate_programs(pairs, *, with_reasons=True):
+    """{program id: [IndicatorResult]} for [(program, [indicator, …]), …].
+
+    A fixed number of queries for any number of programs and participants,
+    plus one per failure breakdown when `with_reasons`.
+    """
+    facts = _Facts(pairs)
+    results = {}
+    for program, indicators in pairs:
+        results[program.pk] = []
+        for indicator in indicators:
+            counted = facts.population(indicator, program.pk)
+            succeeded = counted & facts.success(indicator, program.pk)
+            result = IndicatorResult(indicator, len(succeeded), len(counted))
+            if result.rest and with_reasons:
+                result.reasons = _failure_reasons(
+                    indicator,
+                    program,
+                    population_ids(indicator, program),
+                    success_ids(indicator, program),
+                )
+            results[program.pk].append(result)
     return results
 
 
