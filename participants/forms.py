@@ -90,3 +90,31 @@ class EnrollmentForm(forms.ModelForm):
     class Meta:
         model = Enrollment
         fields = ["status"]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        help_text=_(
+            "At most 5 MB. Columns: Nama, No HP, NIK, Dusun, RT, RW, Alamat, Tahun Lahir, Jalur."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    consent_method = forms.ChoiceField(
+        label=_("How these participants gave consent to data processing"),
+        choices=ConsentMethod.choices,
+    )
+    consent_note = forms.CharField(
+        label=_("Where the consent is kept (optional)"),
+        max_length=255,
+        required=False,
+        help_text=_("For example: the signed PKK registration forms, kept by the PKK chair."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than 5 MB; split it into smaller files.")
+            )
+        return upload

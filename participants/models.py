@@ -130,3 +130,61 @@ class Enrollment(models.Model):
             "participant_detail",
             kwargs={"program_slug": self.program.slug, "participant_id": self.participant_id},
         )
+
+
+class ParticipantImport(models.Model):
+    """Who imported which file into which program, when, and what came of it."""
+
+    program = models.ForeignKey(
+        "training_sessions.Program", on_delete=models.CASCADE, related_name="imports"
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    consent_method = models.CharField(
+        _("how consent was collected"), max_length=16, choices=ConsentMethod.choices
+    )
+    consent_note = models.CharField(_("consent note"), max_length=255, blank=True)
+    valid_only = models.BooleanField(_("valid rows only"), default=False)
+    new = models.PositiveIntegerField(_("new"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    duplicates = models.PositiveIntegerField(_("repeated in the file"), default=0)
+    skipped = models.PositiveIntegerField(_("invalid rows skipped"), default=0)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        verbose_name = _("participant import")
+        verbose_name_plural = _("participant imports")
+
+    def __str__(self):
+        return f"{self.file_name} → {self.program} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+
+class PendingImport(models.Model):
+    """An uploaded spreadsheet between its preview and the confirmation.
+
+    Deleted when the import is confirmed or cancelled, and after a day at most
+    (it holds personal data that was not imported).
+    """
+
+    program = models.ForeignKey(
+        "training_sessions.Program", on_delete=models.CASCADE, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    consent_method = models.CharField(max_length=16, choices=ConsentMethod.choices)
+    consent_note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+
+    def __str__(self):
+        return self.file_name

@@ -1,10 +1,14 @@
+import dataclasses
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from participants.enums import EnrollmentSource, EnrollmentStatus
-from participants.models import Enrollment, Participant
+from participants.enums import ConsentMethod, EnrollmentSource, EnrollmentStatus
+from participants.models import Enrollment, Participant, ParticipantImport
 from participants.validators import normalize_nik, normalize_phone
 
 PARTICIPANT_FIELDS = (
@@ -151,3 +155,100 @@ def enrollment_update(*, enrollment, by, status):
     enrollment.status = status
     enrollment.save(update_fields=["status", "updated_at"])
     return enrollment
+
+
+COLUMN_LABELS = {
+    "full_name": _lazy("Name"),
+    "phone": _lazy("Phone number"),
+    "nik": _lazy("NIK"),
+    "birth_year": _lazy("Birth year"),
+    "dusun": _lazy("Dusun"),
+    "rt": _lazy("RT"),
+    "rw": _lazy("RW"),
+    "address": _lazy("Address"),
+    "track": _lazy("Track"),
+}
+
+
+@dataclass
+class ImportReport:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: list = dataclasses.field(default_factory=list)  # (row, the earlier row it repeats)
+    invalid: list = dataclasses.field(default_factory=list)  # (row, column, reason)
+    near_duplicates: list = dataclasses.field(default_factory=list)  # (row, name, existing)
+    written: bool = False
+    record: object = None
+
+    @property
+    def invalid_rows(self):
+        return sorted({row for row, _column, _reason in self.invalid})
+
+
+def participants_import(
+    *,
+    program,
+    by,
+    file_name,
+    content,
+    consent_method,
+    consent_note="",
+    dry_run=False,
+    valid_only=False,
+):
+    """Import a village spreadsheet into the program; see participants/resources.py.
+
+    With any invalid row nothing is written, unless `valid_only`: then the
+    valid rows are, and the report lists the skipped ones. `dry_run` writes
+    nothing and reports what would happen (the preview).
+    """
+    from participants.resources import ParticipantResource
+    from participants.spreadsheets import ROW_COLUMN, read_table
+
+    if consent_method not in ConsentMethod.values:
+        raise ValidationError({"consent_method": _("Say how consent was collected.")})
+    dataset = read_table(content, file_name)
+    resource = ParticipantResource(program=program, by=by, consent_method=consent_method)
+    result = resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=not valid_only,
+    )
+    if result.has_errors():
+        first = (
+            result.row_errors()[0][1][0].error
+            if result.row_errors()
+            else result.base_errors[0].error
+        )
+        raise first
+    report = ImportReport(
+        new=result.totals["new"],
+        updated=result.totals["update"],
+        duplicates=sorted(resource.duplicates.items()),
+        near_duplicates=resource.near_duplicates,
+    )
+    report.unchanged = result.totals["skip"] - len(report.duplicates)
+    for invalid in result.invalid_rows:
+        number = dataset[invalid.number - 1][dataset.headers.index(ROW_COLUMN)]
+        for column, messages in invalid.error_dict.items():
+            for message in messages:
+                report.invalid.append((number, str(COLUMN_LABELS.get(column, column)), message))
+    report.written = not dry_run and (valid_only or not report.invalid)
+    if report.written:
+        report.record = ParticipantImport.objects.create(
+            program=program,
+            file_name=file_name[:255],
+            imported_by=by,
+            consent_method=consent_method,
+            consent_note=consent_note[:255],
+            valid_only=valid_only,
+            new=report.new,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            duplicates=len(report.duplicates),
+            skipped=len(report.invalid_rows),
+        )
+    return report

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import views
+from participants import import_views, views
 
 urlpatterns = [
     path("participants/", views.participant_list, name="participant_list"),
@@ -22,5 +22,29 @@ urlpatterns = [
         "participants/<uuid:participant_id>/enrollment/",
         views.enrollment_edit,
         name="enrollment_edit",
+    ),
+]
+
+urlpatterns += [
+    path("participants/import/", import_views.participant_import, name="participant_import"),
+    path(
+        "participants/import/template.xlsx",
+        import_views.participant_import_template,
+        name="participant_import_template",
+    ),
+    path(
+        "participants/import/history/",
+        import_views.participant_import_history,
+        name="participant_import_history",
+    ),
+    path(
+        "participants/import/<int:pending_id>/confirm/",
+        import_views.participant_import_confirm,
+        name="participant_import_confirm",
+    ),
+    path(
+        "participants/import/<int:pending_id>/skipped.csv",
+        import_views.participant_import_skipped,
+        name="participant_import_skipped",
     ),
 ]

@@ -50,6 +50,7 @@ def participant_list(request, program_slug):
             "program": program,
             "participants": page,
             "can_record": permissions.can_record(request.user, program),
+            "can_manage": permissions.can_manage_program(request.user, program),
         },
     )
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from participants.models import PendingImport
 from tests.factories import (
     ChecklistTemplateFactory,
     EnrollmentFactory,
@@ -39,6 +40,7 @@ class World:
     track: object  # the enrollment following `template`
     survey: object  # an open survey with one yes/no question
     indicator: object
+    pending_import: object  # an upload of the admin's, awaiting confirmation
     users: dict = field(default_factory=dict)
 
 
@@ -62,6 +64,13 @@ def build_world():
         track=TrackFactory(enrollment=enrollment, template=template),
         survey=SurveyFactory(program=program),
         indicator=IndicatorFactory(program=program),
+        pending_import=PendingImport.objects.create(
+            program=program,
+            uploaded_by=admin,
+            file_name="peserta.csv",
+            consent_method="paper",
+            content=b"Nama;No HP\nSiti;081299990001\n",
+        ),
         users={
             "anonymous": None,
             "outsider": outsider,
@@ -518,6 +527,28 @@ MATRIX = [
     Case("organization_rollup", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
     Case("organization_rollup_pdf", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
     Case("organization_rollup_xlsx", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
+    Case(
+        "participant_import",
+        program_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=200, admin=200),  # no file: errors shown
+    ),
+    Case("participant_import_template", program_kwargs, get=MANAGER_PAGE, post=POST_ONLY),
+    Case("participant_import_history", program_kwargs, get=MANAGER_PAGE, post=POST_ONLY),
+    Case(
+        "participant_import_confirm",
+        lambda w: {**program_kwargs(w), "pending_id": w.pending_import.pk},
+        get=POST_ONLY,
+        # Only the person who uploaded the file can confirm it.
+        post=answers(facilitator=403, coordinator=404, admin=302),
+        data=lambda w: {"action": "import"},
+    ),
+    Case(
+        "participant_import_skipped",
+        lambda w: {**program_kwargs(w), "pending_id": w.pending_import.pk},
+        get=answers(facilitator=403, coordinator=404, admin=200),
+        post=POST_ONLY,
+    ),
     Case(
         "login",
         get=answers(anonymous=200, outsider=302, facilitator=302, coordinator=302, admin=302),

@@ -1,0 +1,79 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from participants.enums import ConsentMethod
+from participants.services import participants_import
+from sessions.models import Program
+
+
+class Command(BaseCommand):
+    help = "Import a village spreadsheet (xlsx or csv) of participants into a program."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--program", required=True, help="the program's slug")
+        parser.add_argument(
+            "--consent",
+            required=True,
+            choices=ConsentMethod.values,
+            help="how the participants gave consent (e.g. paper: the signed registration forms)",
+        )
+        parser.add_argument("--consent-note", default="")
+        parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+        parser.add_argument(
+            "--valid-only", action="store_true", help="import the valid rows, skip invalid ones"
+        )
+        parser.add_argument("--user", help="username recorded as the importer")
+
+    def handle(
+        self,
+        *args,
+        file,
+        program,
+        consent,
+        consent_note="",
+        dry_run=False,
+        valid_only=False,
+        user=None,
+        **options,
+    ):
+        target = Program.objects.select_related("organization").filter(slug=program).first()
+        if target is None:
+            raise CommandError(f"No program with the slug {program!r}.")
+        by = get_user_model().objects.filter(username=user).first() if user else None
+        if user and by is None:
+            raise CommandError(f"No user {user!r}.")
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No file {file!r}.")
+        try:
+            report = participants_import(
+                program=target,
+                by=by,
+                file_name=path.name,
+                content=path.read_bytes(),
+                consent_method=consent,
+                consent_note=consent_note,
+                dry_run=dry_run,
+                valid_only=valid_only,
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        self.stdout.write(
+            f"new {report.new}, updated {report.updated}, unchanged {report.unchanged}, "
+            f"repeated in the file {len(report.duplicates)}, "
+            f"invalid rows {len(report.invalid_rows)}"
+        )
+        for row, column, reason in report.invalid:
+            self.stdout.write(f"  row {row}, {column}: {reason}")
+        for row, name, _existing in report.near_duplicates:
+            self.stdout.write(f"  row {row}: {name!r} is new, but the name is already known")
+        if report.written:
+            self.stdout.write(self.style.SUCCESS("Written."))
+        elif dry_run:
+            self.stdout.write("Dry run: nothing was written.")
+        else:
+            raise CommandError("Invalid rows: nothing was written (use --valid-only to skip them).")
