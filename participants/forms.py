@@ -94,11 +94,11 @@ class EnrollmentForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Spreadsheet (.xlsx or .csv)"),
+        label=_("Spreadsheet (.xlsx, .ods or .csv)"),
         help_text=_(
             "At most 5 MB. Columns: Nama, No HP, NIK, Dusun, RT, RW, Alamat, Tahun Lahir, Jalur."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.ods,.csv"}),
     )
     consent_method = forms.ChoiceField(
         label=_("How these participants gave consent to data processing"),

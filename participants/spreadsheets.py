@@ -1,9 +1,11 @@
 """Reading the spreadsheets villages keep: xlsx, or csv from Excel/WPS in any usual encoding.
 
-Everything is checked before a parser sees it: the size, and for xlsx (a zip
-archive) the unpacked size and the number of entries, so that a zip bomb is
-refused without being opened. openpyxl parses XML through defusedxml when it
-is installed (it is a dependency), which defuses entity attacks.
+Everything is checked before a parser sees it: the size, and for xlsx and ods
+(zip archives) the unpacked size and the number of entries, so that a zip bomb
+is refused without being opened. Workbooks are read by calamine (Rust, through
+python-calamine), whose XML reader expands no entities and which reads 10,000
+rows in a tenth of a second; openpyxl, used for writing, parses XML through
+defusedxml.
 """
 
 import csv
@@ -67,47 +69,49 @@ def read_table(content, file_name):
             code="too_large",
         )
     name = (file_name or "").lower()
-    if name.endswith(".xlsx"):
-        rows = _xlsx_rows(content)
+    if name.endswith((".xlsx", ".ods")):
+        rows = _workbook_rows(content)
     elif name.endswith(".csv") or name.endswith(".txt"):
         rows = _csv_rows(content)
     else:
-        raise ValidationError(_("Upload an .xlsx or .csv file."), code="format")
+        raise ValidationError(_("Upload an .xlsx, .ods or .csv file."), code="format")
     return _dataset(rows)
 
 
-def _xlsx_rows(content):
+def _workbook_rows(content):
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise ValidationError(_("This is not a readable .xlsx file."), code="corrupt") from None
+        raise ValidationError(_("This spreadsheet file cannot be read."), code="corrupt") from None
     if (
         len(entries) > MAX_XLSX_ENTRIES
         or sum(e.file_size for e in entries) > MAX_XLSX_UNPACKED_BYTES
     ):
         raise ValidationError(
-            _("This .xlsx file unpacks to an implausible size; it was not opened."),
+            _("This spreadsheet unpacks to an implausible size; it was not opened."),
             code="zip_bomb",
         )
-    from openpyxl import load_workbook
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield [_xlsx_cell(value) for value in row]
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile):
-        raise ValidationError(_("This is not a readable .xlsx file."), code="corrupt") from None
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except (CalamineError, ValueError, IndexError):
+        raise ValidationError(_("This spreadsheet file cannot be read."), code="corrupt") from None
+    for row in rows:
+        yield [_workbook_cell(value) for value in row]
 
 
 class NumberCell(str):
     """The text of a cell that the spreadsheet stored as a number (NIKs get rounded)."""
 
 
-def _xlsx_cell(value):
-    if value is None:
+def _workbook_cell(value):
+    if value is None or value == "":
         return ""
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         return NumberCell(str(int(value)))
     if isinstance(value, int | float):

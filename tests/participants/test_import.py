@@ -360,3 +360,47 @@ def test_command_imports_and_dry_runs(program, tmp_path):
     assert people(program) == [("Siti", "+6281234567890", "")]
     with pytest.raises(CommandError, match="No program with the slug 'nope'"):
         call_command("import_participants", path, "--program", "nope", "--consent", "paper")
+
+
+def ods(rows):
+    """A minimal OpenDocument spreadsheet (LibreOffice), text cells only."""
+
+    def cell(value):
+        return (
+            '<table:table-cell office:value-type="string">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+
+    table = "".join(
+        f"<table:table-row>{''.join(cell(v) for v in row)}</table:table-row>" for row in rows
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Peserta">{table}'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()
+
+
+def test_ods_from_libreoffice(program):
+    content = ods([["Nama", "No HP"], ["Siti", "081234567890"]])
+
+    report = run(program, content, "desa.ods")
+
+    assert (report.new, people(program)) == (1, [("Siti", "+6281234567890", "")])
