@@ -18,7 +18,7 @@ from checklists.models import Track
 from checklists.selectors import templates_for_program
 from participants.enums import EnrollmentSource
 from participants.models import Enrollment, Participant
-from participants.spreadsheets import ROW_COLUMN, NumberCell
+from participants.spreadsheets import ROW_COLUMN, NumberCell, normalize_dataset
 from participants.validators import normalize_nik, normalize_phone
 
 IMPORTED_FIELDS = ("full_name", "phone", "nik", "birth_year", "dusun", "rt", "rw", "address")
@@ -45,7 +45,7 @@ class ParticipantResource(resources.ModelResource):
         skip_diff = True
         skip_html_diff = True
 
-    def __init__(self, *, program, by, consent_method, **kwargs):
+    def __init__(self, *, program=None, by=None, consent_method="", **kwargs):
         super().__init__(**kwargs)
         self.program = program
         self.by = by
@@ -62,6 +62,9 @@ class ParticipantResource(resources.ModelResource):
     # -- before the rows ------------------------------------------------------
 
     def before_import(self, dataset, **kwargs):
+        if self.program is None:
+            raise ValidationError(_("Choose the program to import into."))
+        normalize_dataset(dataset)  # a no-op for files read by read_table()
         existing = Participant.objects.filter(organization=self.program.organization).only(
             "id",
             "full_name",

@@ -57,17 +57,24 @@ def _key(header):
 HEADER_MAP = {_key(alias): field for field, aliases in ALIASES.items() for alias in aliases}
 
 
-def read_table(content, file_name):
-    """A tablib.Dataset with our field names as headers and a _row column.
-
-    Blank rows are dropped; a ValidationError explains what is wrong with the file.
-    """
+def check_upload(content, file_name):
+    """Refuse a file before any parser opens it: too large, or a zip bomb."""
     if len(content) > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The file is larger than %(mb)s MB; split it into smaller files.")
             % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
             code="too_large",
         )
+    if (file_name or "").lower().endswith((".xlsx", ".ods")):
+        _check_archive(content)
+
+
+def read_table(content, file_name):
+    """A tablib.Dataset with our field names as headers and a _row column.
+
+    Blank rows are dropped; a ValidationError explains what is wrong with the file.
+    """
+    check_upload(content, file_name)
     name = (file_name or "").lower()
     if name.endswith((".xlsx", ".ods")):
         rows = _workbook_rows(content)
@@ -78,7 +85,7 @@ def read_table(content, file_name):
     return _dataset(rows)
 
 
-def _workbook_rows(content):
+def _check_archive(content):
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         entries = archive.infolist()
@@ -92,6 +99,9 @@ def _workbook_rows(content):
             _("This spreadsheet unpacks to an implausible size; it was not opened."),
             code="zip_bomb",
         )
+
+
+def _workbook_rows(content):
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
@@ -129,6 +139,17 @@ def _csv_rows(content):
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+
+
+def normalize_dataset(dataset):
+    """Give a dataset read by django-import-export (the admin) our headers and row numbers."""
+    if ROW_COLUMN in (dataset.headers or []):
+        return
+    normalized = _dataset([dataset.headers or [], *dataset])
+    dataset.wipe()
+    dataset.headers = normalized.headers
+    for row in normalized:
+        dataset.append(row)
 
 
 def _dataset(rows):

@@ -1,5 +1,6 @@
 from django.urls import path
 
+import pkk_training.converters  # noqa: F401  (registers <sheet:…>)
 from participants import import_views, views
 
 urlpatterns = [
@@ -26,6 +27,11 @@ urlpatterns = [
 ]
 
 urlpatterns += [
+    path(
+        "participants/export.<sheet:file_format>",
+        views.participant_export,
+        name="participant_export",
+    ),
     path("participants/import/", import_views.participant_import, name="participant_import"),
     path(
         "participants/import/template.xlsx",

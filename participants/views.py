@@ -19,6 +19,7 @@ from pkk_training.access import (
     get_organization_participant_for_user,
     get_program_for_user,
 )
+from pkk_training.exports import spreadsheet_response
 from pkk_training.forms import add_service_errors, run_service
 from sessions.selectors import participant_sessions
 
@@ -185,3 +186,47 @@ def enrollment_edit(request, program_slug, participant_id):
     else:
         messages.error(request, _("Choose a valid status."))
     return redirect(enrollment)
+
+
+@login_required
+@require_GET
+def participant_export(request, program_slug, file_format):
+    """The program's participants as CSV or XLSX; a whole NIK for admins only."""
+    program = get_program_for_user(request, program_slug)
+    full_nik = permissions.can_see_full_nik(request.user)
+    rows = [
+        [
+            e.participant.full_name,
+            format_phone(e.participant.phone),
+            e.participant.nik if full_nik else mask_nik(e.participant.nik),
+            e.participant.birth_year,
+            e.participant.dusun,
+            e.participant.rt,
+            e.participant.rw,
+            e.participant.address,
+            e.get_status_display(),
+            e.get_source_display(),
+            e.enrolled_on,
+        ]
+        for e in program_enrollments(program)
+    ]
+    header = [
+        _("Name"),
+        _("Phone number"),
+        _("NIK"),
+        _("Birth year"),
+        _("Dusun"),
+        _("RT"),
+        _("RW"),
+        _("Address"),
+        _("Status"),
+        _("Source"),
+        _("Enrolled on"),
+    ]
+    return spreadsheet_response(
+        rows=rows,
+        header=header,
+        file_format=file_format,
+        filename=f"peserta-{program.slug}",
+        sheet_title=_("Participants"),
+    )

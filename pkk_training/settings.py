@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "bootstrap",
+    "import_export",
     "pkk_training.apps.PkkTrainingConfig",
     "sessions.apps.TrainingSessionsConfig",
     "participants.apps.ParticipantsConfig",
@@ -253,3 +254,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# django-import-export: a spreadsheet cell starting with = + - @ is never a
+# formula in what the admin exports.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -528,6 +528,12 @@ MATRIX = [
     Case("organization_rollup_pdf", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
     Case("organization_rollup_xlsx", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
     Case(
+        "participant_export",
+        lambda w: {**program_kwargs(w), "file_format": "xlsx"},
+        get=MEMBER_PAGE,
+        post=POST_ONLY,
+    ),
+    Case(
         "participant_import",
         program_kwargs,
         get=MANAGER_PAGE,

@@ -1,4 +1,6 @@
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
@@ -225,3 +227,25 @@ def test_checklists_are_chosen_at_enrollment(login, facilitator, program):
     assert list(
         Track.objects.values_list("enrollment__participant__full_name", "template__name")
     ) == [("Siti", "Seller")]
+
+
+def test_participant_export_masks_nik_for_non_admins_and_neutralises_formulas(
+    login, coordinator, admin_user, program
+):
+    EnrollmentFactory(
+        program=program,
+        participant__full_name="=1+1",
+        participant__nik="1808054101900001",
+        participant__phone="+6281234567890",
+    )
+    url = reverse("participant_export", args=[program.slug, "csv"])
+
+    def rows(user):
+        content = login(user).get(url).content.decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(content)))
+
+    coordinator_rows, admin_rows = rows(coordinator), rows(admin_user)
+
+    assert coordinator_rows[0][:3] == ["Nama", "Nomor telepon", "NIK"]
+    assert coordinator_rows[1][:3] == ["'=1+1", "0812-3456-7890", "•••• 0001"]
+    assert admin_rows[1][2] == "1808054101900001"
