@@ -18,6 +18,7 @@ from checklists.models import (
     Track,
 )
 from participants.enums import EnrollmentStatus
+from pkk_training.ordering import move_in_order
 
 # --- templates -----------------------------------------------------------------
 
@@ -123,15 +124,7 @@ def step_remove(*, step, by):
 @transaction.atomic
 def step_move(*, step, by, direction):
     """Swap the step with its neighbour above ("up") or below ("down")."""
-    steps = list(current_steps(step.template).select_for_update())
-    index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= other < len(steps):
-        return
-    steps[index], steps[other] = steps[other], steps[index]
-    for position, s in enumerate(steps, start=1):
-        s.position = position
-    ChecklistStep.objects.bulk_update(steps, ["position"])
+    move_in_order(current_steps(step.template), step, direction)
 
 
 def reason_add(*, template, by, label, needs_note=False):

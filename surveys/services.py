@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from pkk_training.ordering import move_in_order
 from surveys.enums import CHOICE_KINDS, QuestionKind, ResponseChannel
 from surveys.models import Answer, Choice, Question, Response, Survey
 
@@ -226,15 +227,7 @@ def question_delete(*, question, by):
 
 @transaction.atomic
 def question_move(*, question, by, direction):
-    questions = list(question.survey.questions.select_for_update().order_by("position", "pk"))
-    index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= other < len(questions):
-        return
-    questions[index], questions[other] = questions[other], questions[index]
-    for position, q in enumerate(questions, start=1):
-        q.position = position
-    Question.objects.bulk_update(questions, ["position"])
+    move_in_order(question.survey.questions.order_by("position", "pk"), question, direction)
 
 
 def response_save(*, survey, answers, channel, participant=None, by=None, submission_id=None):
