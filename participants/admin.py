@@ -6,7 +6,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from participants.enums import ConsentMethod
-from participants.models import Enrollment, Participant
+from participants.models import Enrollment, Participant, ParticipantImport
 from participants.resources import ParticipantResource
 from participants.spreadsheets import check_upload
 from participants.validators import mask_nik
@@ -94,3 +94,23 @@ class EnrollmentAdmin(admin.ModelAdmin):
     search_fields = ["participant__full_name", "participant__phone", "program__name"]
     autocomplete_fields = ["participant", "program"]
     list_select_related = ["participant", "program"]
+
+
+@admin.register(ParticipantImport)
+class ParticipantImportAdmin(admin.ModelAdmin):
+    list_display = [
+        "file_name",
+        "program",
+        "imported_by",
+        "imported_at",
+        "new",
+        "updated",
+        "unchanged",
+        "skipped",
+    ]
+    list_filter = ["program__organization", "consent_method"]
+    search_fields = ["file_name", "program__name"]
+    list_select_related = ["program", "imported_by"]
+
+    def has_add_permission(self, request):
+        return False  # the history is written by imports only

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from reports.models import Indicator
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["label", "program", "source", "population", "position"]
+    list_filter = ["source", "population", "program__organization"]
+    search_fields = ["label", "program__name"]
+    raw_id_fields = [
+        "question",
+        "step",
+        "session",
+        "population_session",
+        "population_survey",
+        "reason_question",
+    ]
+    filter_horizontal = ["templates"]
+    autocomplete_fields = ["program"]
+    list_select_related = ["program"]
