@@ -131,9 +131,10 @@ def main():
     for name, content in (("peserta.csv", csv_content), ("peserta.xlsx", xlsx_content)):
         seconds, n_queries, peak = timed_import(name, content)
         rate = ROWS / seconds
+        note = SQLITE_NOTE if connection.vendor == "sqlite" else ""
         print(
             f"import {name}: {seconds:.2f} s, {rate:,.0f} rows/s, ratio {rate / bare_rate:.2f} "
-            f"(target ≥ 0.30), {n_queries} queries{SQLITE_NOTE if connection.vendor == 'sqlite' else ''}, "
+            f"(target ≥ 0.30), {n_queries} queries{note}, "
             f"peak traced memory {peak / 1024 / 1024:.0f} MB"
         )
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
