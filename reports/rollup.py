@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from checklists.models import ChecklistTemplate, Track
 from participants.enums import EnrollmentStatus
 from participants.models import Enrollment
-from reports.selectors import evaluate_programs
+from reports.indicators import evaluate_programs
 from sessions.models import TrainingSession
 from sessions.selectors import sessions_with_attendance
 

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from checklists import services as checklist_services
 from pkk_training.demo import PROGRAM_SLUG, demo_load
-from reports import rollup, selectors, services
+from reports import indicators, rollup, selectors, services
 from reports.models import Indicator
 from sessions.models import Program
 from sessions.services import attendance_mark
@@ -210,7 +210,7 @@ def test_each_source_and_population_on_hand_built_data(db):
         ),
     }
 
-    results = {name: counts(selectors.evaluate(i, program)) for name, i in cases.items()}
+    results = {name: counts(indicators.evaluate(i, program)) for name, i in cases.items()}
 
     assert results == {
         "survey answer over respondents, reasons from a follow-up question": (
@@ -252,7 +252,7 @@ def test_empty_and_tiny_populations_say_so(db):
         failure_phrase="tidak hadir",
     )
 
-    empty_result, tiny_result = (selectors.evaluate(i, program) for i in (empty, tiny))
+    empty_result, tiny_result = (indicators.evaluate(i, program) for i in (empty, tiny))
 
     assert (empty_result.percent, empty_result.sentence) == (None, "Belum ada data untuk “Hadir”.")
     assert tiny_result.sentence == (
