@@ -49,22 +49,29 @@ def _mentoring_form(enrollment, data=None):
 @require_GET
 def participant_checklists(request, program_slug, participant_id):
     enrollment = get_enrollment_for_user(request, program_slug, participant_id)
-    program = enrollment.program
+    return _checklists_page(request, enrollment, _mentoring_form(enrollment))
+
+
+def _checklists_page(request, enrollment, mentoring_form, status=200):
+    """The participant's checklists and mentoring log; shown again with a refused follow-up."""
     assigned = enrollment.tracks.values("template_id")
     return render(
         request,
         "checklists/participant_checklists.html",
         {
-            "program": program,
+            "program": enrollment.program,
             "enrollment": enrollment,
             "participant": enrollment.participant,
             "tracks": selectors.participant_checklists(enrollment),
             "assign_form": AssignForm(
-                templates=selectors.templates_for_program(program).exclude(pk__in=assigned)
+                templates=selectors.templates_for_program(enrollment.program).exclude(
+                    pk__in=assigned
+                )
             ),
-            "mentoring_form": _mentoring_form(enrollment),
+            "mentoring_form": mentoring_form,
             "contacts": enrollment.mentoring_contacts.select_related("step", "by"),
         },
+        status=status,
     )
 
 
@@ -160,20 +167,7 @@ def mentoring_add(request, program_slug, participant_id):
         else:
             messages.success(request, _("Follow-up saved."))
             return redirect(f"{_checklist_url(enrollment)}#mentoring")
-    return render(
-        request,
-        "checklists/participant_checklists.html",
-        {
-            "program": enrollment.program,
-            "enrollment": enrollment,
-            "participant": enrollment.participant,
-            "tracks": selectors.participant_checklists(enrollment),
-            "assign_form": None,
-            "mentoring_form": form,
-            "contacts": enrollment.mentoring_contacts.select_related("step", "by"),
-        },
-        status=400,
-    )
+    return _checklists_page(request, enrollment, form, status=400)
 
 
 @login_required

@@ -6,15 +6,7 @@ from django.db.models import Count, Q
 
 from checklists.enums import SATISFIED, StepState
 from checklists.models import BlockerReason, ChecklistStep, ChecklistTemplate, StepProgress, Track
-from pkk_training.permissions import is_admin
-from sessions.models import Membership, OrganizationMembership
-
-
-def user_organization_ids(user):
-    """Organizations the user works in: coordinates it or is a member of one of its programs."""
-    return set(
-        OrganizationMembership.objects.filter(user=user).values_list("organization_id", flat=True)
-    ) | set(Membership.objects.filter(user=user).values_list("program__organization_id", flat=True))
+from pkk_training.permissions import is_admin, organization_ids
 
 
 def templates_visible_to(user):
@@ -23,9 +15,8 @@ def templates_visible_to(user):
         return templates.none()
     if is_admin(user):
         return templates
-    return templates.filter(
-        Q(organization__isnull=True) | Q(organization_id__in=user_organization_ids(user))
-    )
+    works_in = organization_ids(user, coordinating=False)
+    return templates.filter(Q(organization__isnull=True) | Q(organization_id__in=works_in))
 
 
 def templates_for_program(program):

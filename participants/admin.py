@@ -8,7 +8,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from participants.enums import ConsentMethod
 from participants.models import Enrollment, Participant, ParticipantImport
 from participants.resources import ParticipantResource
-from participants.spreadsheets import check_upload
+from participants.spreadsheets import check_size, check_upload
 from participants.validators import mask_nik
 from sessions.models import Program
 
@@ -28,6 +28,7 @@ class ParticipantImportForm(ImportForm):
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
+        check_size(upload.size)  # before the upload is read into memory
         content = upload.read()
         upload.seek(0)
         check_upload(content, upload.name)  # size and zip bombs, before any parser

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.enums import ConsentMethod
 from participants.models import Enrollment, Participant
+from participants.spreadsheets import check_size
 from participants.validators import mask_nik, normalize_nik, normalize_phone
 
 
@@ -113,8 +114,5 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than 5 MB; split it into smaller files.")
-            )
+        check_size(upload.size)  # before the upload is read into memory
         return upload

@@ -1,5 +1,6 @@
 import re
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 
 from participants.models import Enrollment
@@ -28,3 +29,14 @@ def program_enrollments(program, *, query="", include_withdrawn=True):
             condition |= Q(participant__phone__contains=digits)
         enrollments = enrollments.filter(condition)
     return enrollments.order_by("participant__full_name", "participant_id")
+
+
+PAGE_SIZE = 50
+
+
+def enrollment_page(program, *, query="", page=None):
+    """One page of the program's participants matching `query` (kept on the page)."""
+    query = query.strip()[:100]
+    result = Paginator(program_enrollments(program, query=query), PAGE_SIZE).get_page(page)
+    result.query = query
+    return result

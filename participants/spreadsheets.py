@@ -59,14 +59,19 @@ HEADER_MAP = {_key(alias): field for field, aliases in ALIASES.items() for alias
 
 def check_upload(content, file_name):
     """Refuse a file before any parser opens it: too large, or a zip bomb."""
-    if len(content) > MAX_UPLOAD_BYTES:
+    check_size(len(content))
+    if (file_name or "").lower().endswith((".xlsx", ".ods")):
+        _check_archive(content)
+
+
+def check_size(size):
+    """Also called on an upload's declared size, before it is read into memory."""
+    if size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The file is larger than %(mb)s MB; split it into smaller files.")
             % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
             code="too_large",
         )
-    if (file_name or "").lower().endswith((".xlsx", ".ods")):
-        _check_archive(content)
 
 
 def read_table(content, file_name):

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from checklists.selectors import templates_for_program
 from checklists.services import track_assign
 from participants import services
 from participants.forms import EnrollmentForm, ParticipantForm
-from participants.selectors import program_enrollments
+from participants.selectors import enrollment_page, program_enrollments
 from participants.validators import format_phone, mask_nik
 from pkk_training import permissions
 from pkk_training.access import (
@@ -23,22 +22,12 @@ from pkk_training.exports import spreadsheet_response
 from pkk_training.forms import add_service_errors, run_service
 from sessions.selectors import participant_sessions
 
-PAGE_SIZE = 50
-
-
-def participant_page(request, enrollments):
-    """One page of a participant list; the query string carries `q` and `page`."""
-    page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.query = request.GET.get("q", "").strip()
-    return page
-
 
 @login_required
 @require_GET
 def participant_list(request, program_slug):
     program = get_program_for_user(request, program_slug)
-    query = request.GET.get("q", "")[:100]
-    page = participant_page(request, program_enrollments(program, query=query))
+    page = enrollment_page(program, query=request.GET.get("q", ""), page=request.GET.get("page"))
     template = (
         "participants/_participant_results.html"
         if request.htmx

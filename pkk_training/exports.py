@@ -20,26 +20,32 @@ def safe_cell(value):
     return value
 
 
+def xlsx_bytes(sheets):
+    """A workbook of [(title, header, rows), …], every text cell neutralised."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=str(title)[:31])
+        sheet.append([str(h) for h in header])
+        for row in rows:
+            sheet.append([safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def spreadsheet_response(*, rows, header, filename, file_format, sheet_title="Data"):
     """Rows (sequences) as a CSV or XLSX download, every text cell neutralised."""
-    clean = [[safe_cell(v) for v in row] for row in rows]
     if file_format == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")  # BOM: Excel opens UTF-8 (names with accents) correctly
         writer = csv.writer(buffer)
         writer.writerow(header)
-        writer.writerows(clean)
+        writer.writerows([safe_cell(v) for v in row] for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=sheet_title[:31])
-        sheet.append(header)
-        for row in clean:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+        content = xlsx_bytes([(sheet_title, header, rows)])
+        response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
     return response

@@ -62,19 +62,25 @@ def can_create_program(user):
     return is_admin(user) or user.organization_memberships.exists()
 
 
-def managed_organization_ids(user):
-    """Organizations whose checklist templates the user may build and edit."""
+def organization_ids(user, *, coordinating):
+    """Organizations the user coordinates (an organization coordinator, or a
+    coordinator of one of its programs), or with coordinating=False any the
+    user works in (also as a facilitator)."""
     from sessions.models import Membership, OrganizationMembership
 
     if not user.is_authenticated:
         return set()
+    memberships = Membership.objects.filter(user=user)
+    if coordinating:
+        memberships = memberships.filter(role=COORDINATOR)
     return set(
         OrganizationMembership.objects.filter(user=user).values_list("organization_id", flat=True)
-    ) | set(
-        Membership.objects.filter(user=user, role=COORDINATOR).values_list(
-            "program__organization_id", flat=True
-        )
-    )
+    ) | set(memberships.values_list("program__organization_id", flat=True))
+
+
+def managed_organization_ids(user):
+    """Organizations whose checklist templates the user may build and edit."""
+    return organization_ids(user, coordinating=True)
 
 
 def can_build_templates(user):

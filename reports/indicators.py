@@ -3,75 +3,22 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from checklists.enums import StepState
 from checklists.models import StepProgress, Track
 from participants.enums import EnrollmentStatus
-from participants.models import Enrollment, Participant
+from participants.models import Enrollment
 from reports.enums import SMALL_N, Population, ReasonSource, SuccessSource
 from sessions.enums import ATTENDED
 from sessions.models import Attendance
 from surveys.models import Answer, Response
 
 
-def _enrolled(program):
-    return Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE).values_list(
-        "participant_id", flat=True
-    )
-
-
-def population_ids(indicator, program):
-    """Participant ids the indicator is measured over (its denominator)."""
-    enrolled = _enrolled(program)
-    if indicator.population == Population.ATTENDED_SESSION:
-        return Attendance.objects.filter(
-            session_id=indicator.population_session_id,
-            status__in=ATTENDED,
-            participant_id__in=enrolled,
-        ).values_list("participant_id", flat=True)
-    if indicator.population == Population.ANSWERED_SURVEY:
-        return Response.objects.filter(
-            survey_id=indicator.population_survey_id, participant_id__in=enrolled
-        ).values_list("participant_id", flat=True)
-    return enrolled
-
-
-def success_ids(indicator, program):
-    source = indicator.source
-    if source == SuccessSource.SURVEY_ANSWER:
-        return Answer.objects.filter(
-            question_id=indicator.question_id,
-            choices__in=[c.pk for c in indicator.success_choices.all()],
-        ).values_list("response__participant_id", flat=True)
-    if source == SuccessSource.CHECKLIST_COMPLETE:
-        return Track.objects.filter(
-            enrollment__program=program,
-            template__in=[t.pk for t in indicator.templates.all()],
-            completed_at__isnull=False,
-        ).values_list("enrollment__participant_id", flat=True)
-    if source == SuccessSource.CHECKLIST_STEP:
-        return StepProgress.objects.filter(
-            step_id=indicator.step_id, state=StepState.DONE, track__enrollment__program=program
-        ).values_list("track__enrollment__participant_id", flat=True)
-    if source == SuccessSource.ATTENDED_SESSION:
-        return Attendance.objects.filter(
-            session_id=indicator.session_id, status__in=ATTENDED
-        ).values_list("participant_id", flat=True)
-    return (
-        Attendance.objects.filter(session__program=program, status__in=ATTENDED)
-        .values("participant_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=indicator.min_sessions or 1)
-        .values_list("participant_id", flat=True)
-    )
-
-
-def _failure_reasons(indicator, program, population, success):
+def _failure_reasons(indicator, program, failed_ids):
     """[(reason label, people)] among those counted but not successful, most first."""
-    failed = Q(pk__in=population) & ~Q(pk__in=success)
-    failed_ids = Participant.objects.filter(failed).values("pk")
+    failed_ids = list(failed_ids)  # one program's people at most
     if indicator.reason_source == ReasonSource.CHECKLIST:
         if indicator.step_id:
             template_ids = [indicator.step.template_id]
@@ -92,7 +39,7 @@ def _failure_reasons(indicator, program, population, success):
     if indicator.reason_source == ReasonSource.SURVEY_QUESTION and indicator.reason_question_id:
         rows = (
             Answer.choices.through.objects.filter(
-                answer__question=indicator.reason_question,
+                answer__question_id=indicator.reason_question_id,
                 answer__response__participant_id__in=failed_ids,
             )
             .values("choice__label")
@@ -305,11 +252,6 @@ def evaluate_programs(pairs, *, with_reasons=True):
             succeeded = counted & facts.success(indicator, program.pk)
             result = IndicatorResult(indicator, len(succeeded), len(counted))
             if result.rest and with_reasons:
-                result.reasons = _failure_reasons(
-                    indicator,
-                    program,
-                    population_ids(indicator, program),
-                    success_ids(indicator, program),
-                )
+                result.reasons = _failure_reasons(indicator, program, counted - succeeded)
             results[program.pk].append(result)
     return results

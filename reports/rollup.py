@@ -61,6 +61,7 @@ class RollupRow:
     attended: int
     eligible: int
     indicators: dict = field(default_factory=dict)  # label → IndicatorResult
+    cells: list = field(default_factory=list)  # IndicatorResult or None, one per table label
 
     @property
     def attendance_rate(self):
@@ -71,6 +72,11 @@ class RollupRow:
 class RollupTable:
     labels: list
     rows: list
+
+    def __post_init__(self):
+        # Programs need not share every indicator: line each row up with the columns.
+        for row in self.rows:
+            row.cells = [row.indicators.get(label) for label in self.labels]
 
     def plain_header(self):
         return [
@@ -96,8 +102,7 @@ class RollupTable:
                 row.enrolled,
                 None if row.attendance_rate is None else round(row.attendance_rate, 1),
             ]
-            for label in self.labels:
-                result = row.indicators.get(label)
+            for result in row.cells:
                 cells.append(
                     None
                     if result is None or result.empty

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from checklists.enums import SATISFIED
 from checklists.models import ChecklistStep, MentoringContact, Track
-from checklists.selectors import funnel
+from checklists.selectors import funnel, program_template_summaries
 from participants.enums import EnrollmentStatus
 from participants.models import Enrollment
 from reports.indicators import evaluate_many
@@ -51,9 +51,8 @@ class TrackReport:
 def checklist_reports(program):
     started = training_date(program)
     tracks = Track.objects.filter(enrollment__program=program)
-    templates = {t.template for t in tracks.select_related("template").distinct()}
     reports = []
-    for template in sorted(templates, key=lambda t: t.name):
+    for template in program_template_summaries(program):
         days = []
         if started:
             for completed_at in tracks.filter(

@@ -5,8 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from participants.selectors import program_enrollments
-from participants.views import participant_page
+from participants.selectors import enrollment_page
 from pkk_training import permissions
 from pkk_training.access import get_membership_for_user, get_program_for_user, get_session_for_user
 from pkk_training.forms import run_service
@@ -58,7 +57,9 @@ def program_detail(request, program_slug):
             "program": program,
             "phases": selectors.sessions_by_phase(selectors.session_attendance_summary(program)),
             "members": selectors.program_members(program),
-            "participants": participant_page(request, program_enrollments(program)),
+            "participants": enrollment_page(
+                program, query=request.GET.get("q", ""), page=request.GET.get("page")
+            ),
             "can_manage": permissions.can_manage_program(request.user, program),
             "can_record": permissions.can_record(request.user, program),
         },

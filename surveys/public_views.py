@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from participants.models import Enrollment
 from pkk_training.access import get_public_survey
 from pkk_training.forms import add_service_errors
 from surveys import selectors, services
@@ -25,20 +24,10 @@ def survey_public(request, token):
     if posted is not None and form.is_valid() and (who is None or who.is_valid()):
         participant = None
         if who is not None:
-            enrollment = (
-                Enrollment.objects.filter(
-                    program_id=survey.program_id,
-                    status="active",
-                    participant__phone=who.cleaned_data["phone"],
-                )
-                .select_related("participant")
-                .first()
-            )
-            if enrollment is None:
+            participant = selectors.respondent_by_phone(survey, who.cleaned_data["phone"])
+            if participant is None:
                 # Say only that this number is not registered; never who is.
                 who.add_error("phone", _("This number is not registered for this program."))
-            else:
-                participant = enrollment.participant
         if who is None or participant is not None:
             try:
                 services.response_save(

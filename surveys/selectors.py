@@ -172,6 +172,18 @@ def pre_post(survey):
     )
 
 
+def respondent_by_phone(survey, phone):
+    """The participant actively enrolled in the survey's program with this E.164 phone."""
+    enrollment = (
+        Enrollment.objects.filter(
+            program_id=survey.program_id, status="active", participant__phone=phone
+        )
+        .select_related("participant")
+        .first()
+    )
+    return enrollment.participant if enrollment else None
+
+
 def respondents(survey):
     """Active enrollments of the survey's program, each flagged `answered`."""
     return (

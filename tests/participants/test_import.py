@@ -443,3 +443,17 @@ def test_admin_import_refuses_a_zip_bomb(login, admin_user, program):
             "berkas tidak dibuka."
         ]
     }
+
+
+def test_import_page_refuses_an_oversize_upload_with_a_message(login, coordinator, program):
+    upload = SimpleUploadedFile("besar.csv", b"a" * (5 * 1024 * 1024 + 1), content_type="text/csv")
+
+    response = login(coordinator).post(
+        reverse("participant_import", args=[program.slug]),
+        {"file": upload, "consent_method": "paper"},
+    )
+
+    assert response.context["form"].errors == {
+        "file": ["Berkas lebih dari 5 MB; pecah menjadi beberapa berkas."]
+    }
+    assert PendingImport.objects.count() == 0
