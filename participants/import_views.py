@@ -51,6 +51,7 @@ def participant_import(request, program_slug):
                 content=content,
                 consent_method=form.cleaned_data["consent_method"],
                 consent_note=form.cleaned_data["consent_note"],
+                invalid_rows=report.invalid,
             )
             return render(
                 request,
@@ -115,16 +116,8 @@ def participant_import_skipped(request, program_slug, pending_id):
     """The invalid rows of a previewed file, with the reasons, as CSV."""
     program = get_program_for_user(request, program_slug, manage=True)
     pending = _pending(request, program, pending_id)
-    report = services.participants_import(
-        program=program,
-        by=request.user,
-        file_name=pending.file_name,
-        content=bytes(pending.content),
-        consent_method=pending.consent_method,
-        dry_run=True,
-    )
     return spreadsheet_response(
-        rows=report.invalid,
+        rows=pending.invalid_rows,
         header=[_("Row"), _("Column"), _("Reason")],
         file_format="csv",
         filename="baris-tidak-valid",

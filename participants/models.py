@@ -180,6 +180,8 @@ class PendingImport(models.Model):
     content = models.BinaryField()
     consent_method = models.CharField(max_length=16, choices=ConsentMethod.choices)
     consent_note = models.CharField(max_length=255, blank=True)
+    # The preview's invalid rows [(row, column, reason)], offered for download.
+    invalid_rows = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

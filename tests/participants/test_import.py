@@ -1,3 +1,4 @@
+import csv
 import io
 import zipfile
 
@@ -457,3 +458,25 @@ def test_import_page_refuses_an_oversize_upload_with_a_message(login, coordinato
         "file": ["Berkas lebih dari 5 MB; pecah menjadi beberapa berkas."]
     }
     assert PendingImport.objects.count() == 0
+
+
+def test_preview_offers_the_invalid_rows_for_download(login, coordinator, program):
+    client = login(coordinator)
+    upload = SimpleUploadedFile(
+        "desa.csv",
+        csv_bytes([["Nama", "No HP"], ["", "081234567890"], ["Ani", "12"]]),
+        content_type="text/csv",
+    )
+    client.post(
+        reverse("participant_import", args=[program.slug]),
+        {"file": upload, "consent_method": "paper"},
+    )
+    pending = PendingImport.objects.get()
+
+    response = client.get(reverse("participant_import_skipped", args=[program.slug, pending.pk]))
+
+    assert list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == [
+        ["Baris", "Kolom", "Alasan"],
+        ["2", "Nama", "Nama kosong."],
+        ["3", "Nomor telepon", "12 bukan nomor telepon yang valid (contoh: 0812 3456 7890)."],
+    ]
