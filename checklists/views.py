@@ -13,6 +13,7 @@ from checklists.selectors import templates_visible_to
 from pkk_training import permissions
 from pkk_training.access import get_template_for_user
 from pkk_training.forms import run_service
+from pkk_training.http import posted
 from sessions.models import Organization
 from sessions.selectors import programs_visible_to
 
@@ -39,7 +40,7 @@ def template_list(request):
 def template_create(request):
     if not permissions.can_build_templates(request.user):
         raise PermissionDenied
-    form = TemplateForm(request.POST or None, organizations=_managed_organizations(request.user))
+    form = TemplateForm(posted(request), organizations=_managed_organizations(request.user))
     if request.method == "POST" and form.is_valid():
         template = run_service(form, services.template_create, by=request.user, **form.cleaned_data)
         if template:
@@ -71,7 +72,7 @@ def template_detail(request, template_id):
 @require_http_methods(["GET", "POST"])
 def template_edit(request, template_id):
     template = get_template_for_user(request, template_id, manage=True)
-    form = TemplateForm(request.POST or None, instance=template)
+    form = TemplateForm(posted(request), instance=template)
     if request.method == "POST" and form.is_valid():
         if run_service(
             form, services.template_update, template=template, by=request.user, **form.cleaned_data
@@ -105,7 +106,7 @@ def template_copy(request, template_id):
 @require_http_methods(["GET", "POST"])
 def step_create(request, template_id):
     template = get_template_for_user(request, template_id, manage=True)
-    form = StepForm(request.POST or None)
+    form = StepForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if run_service(
             form, services.step_add, template=template, by=request.user, **form.cleaned_data
@@ -124,7 +125,7 @@ def _step(template, step_id):
 def step_edit(request, template_id, step_id):
     template = get_template_for_user(request, template_id, manage=True)
     step = _step(template, step_id)
-    form = StepForm(request.POST or None, instance=step)
+    form = StepForm(posted(request), instance=step)
     if request.method == "POST" and form.is_valid():
         if run_service(form, services.step_update, step=step, by=request.user, **form.cleaned_data):
             messages.success(request, _("Step saved."))
@@ -157,7 +158,7 @@ def step_remove(request, template_id, step_id):
 @require_http_methods(["GET", "POST"])
 def reason_list(request, template_id):
     template = get_template_for_user(request, template_id, manage=True)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if run_service(
             form, services.reason_add, template=template, by=request.user, **form.cleaned_data

@@ -17,6 +17,7 @@ from participants.forms import ImportForm
 from participants.models import PendingImport
 from pkk_training.access import get_program_for_user
 from pkk_training.exports import XLSX_TYPE, spreadsheet_response
+from pkk_training.http import posted
 
 
 def _forget_stale_uploads():
@@ -27,7 +28,7 @@ def _forget_stale_uploads():
 @require_http_methods(["GET", "POST"])
 def participant_import(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()

@@ -20,6 +20,7 @@ from pkk_training.access import (
 )
 from pkk_training.exports import spreadsheet_response
 from pkk_training.forms import add_service_errors, run_service
+from pkk_training.http import posted
 from sessions.selectors import participant_sessions
 
 
@@ -52,7 +53,7 @@ def participant_create(request, program_slug):
     if not permissions.can_record(request.user, program):
         raise PermissionDenied
     form = ParticipantForm(
-        request.POST or None,
+        posted(request),
         can_see_nik=permissions.can_see_full_nik(request.user),
         templates=templates_for_program(program),
     )
@@ -139,7 +140,7 @@ def participant_edit(request, program_slug, participant_id):
         raise PermissionDenied
     participant = enrollment.participant
     form = ParticipantForm(
-        request.POST or None,
+        posted(request),
         instance=participant,
         can_see_nik=permissions.can_see_full_nik(request.user),
     )

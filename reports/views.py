@@ -15,6 +15,7 @@ from pkk_training.access import (
 )
 from pkk_training.exports import spreadsheet_response
 from pkk_training.forms import run_service
+from pkk_training.http import posted
 from pkk_training.pdf import render_pdf
 from reports import rollup, selectors, services
 from reports.forms import CopyIndicatorsForm, IndicatorForm
@@ -49,7 +50,7 @@ def program_report_pdf(request, program_slug):
 @require_http_methods(["GET", "POST"])
 def indicator_list(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
-    form = IndicatorForm(request.POST or None, program=program)
+    form = IndicatorForm(posted(request), program=program)
     if request.method == "POST" and form.is_valid():
         if run_service(
             form, services.indicator_save, program=program, by=request.user, **form.cleaned_data
@@ -74,7 +75,7 @@ def indicator_list(request, program_slug):
 def indicator_edit(request, program_slug, indicator_id):
     indicator = get_indicator_for_user(request, program_slug, indicator_id)
     program = indicator.program
-    form = IndicatorForm(request.POST or None, instance=indicator, program=program)
+    form = IndicatorForm(posted(request), instance=indicator, program=program)
     if request.method == "POST" and form.is_valid():
         if run_service(
             form,

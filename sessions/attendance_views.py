@@ -25,6 +25,7 @@ from pkk_training.access import (
 )
 from pkk_training.exports import spreadsheet_response
 from pkk_training.forms import add_service_errors
+from pkk_training.http import posted
 from pkk_training.pdf import render_pdf
 from sessions import selectors, services
 from sessions.enums import AttendanceStatus
@@ -100,7 +101,7 @@ def attendance_mark_all(request, program_slug, session_id):
 @require_http_methods(["GET", "POST"])
 def attendance_walk_in(request, program_slug, session_id):
     session = _recording_session(request, program_slug, session_id)
-    form = WalkInForm(request.POST or None, can_see_nik=False)
+    form = WalkInForm(posted(request), can_see_nik=False)
     duplicate = None
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,6 +9,7 @@ from participants.selectors import enrollment_page
 from pkk_training import permissions
 from pkk_training.access import get_membership_for_user, get_program_for_user, get_session_for_user
 from pkk_training.forms import run_service
+from pkk_training.http import posted
 from sessions import selectors, services
 from sessions.forms import MemberAddForm, ProgramForm, TrainingSessionForm
 
@@ -30,7 +31,7 @@ def program_create(request):
     if not permissions.can_create_program(request.user):
         raise PermissionDenied
     organizations = selectors.organizations_for_new_program(request.user)
-    form = ProgramForm(request.POST or None, organizations=organizations)
+    form = ProgramForm(posted(request), organizations=organizations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data.copy()
         program = run_service(
@@ -70,7 +71,7 @@ def program_detail(request, program_slug):
 @require_http_methods(["GET", "POST"])
 def program_edit(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
-    form = ProgramForm(request.POST or None, instance=program)
+    form = ProgramForm(posted(request), instance=program)
     if request.method == "POST" and form.is_valid():
         if run_service(
             form, services.program_update, program=program, by=request.user, **form.cleaned_data
@@ -84,7 +85,7 @@ def program_edit(request, program_slug):
 @require_http_methods(["GET", "POST"])
 def program_members(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
-    form = MemberAddForm(request.POST or None)
+    form = MemberAddForm(posted(request))
     if request.method == "POST" and form.is_valid():
         membership = services.membership_add(
             program=program,
@@ -126,7 +127,7 @@ def member_remove(request, program_slug, membership_id):
 def session_create(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
     form = TrainingSessionForm(
-        request.POST or None,
+        posted(request),
         staff=selectors.program_staff_choices(program),
         initial={"venue": program.village},
     )
@@ -166,7 +167,7 @@ def session_edit(request, program_slug, session_id):
     session = get_session_for_user(request, program_slug, session_id, manage=True)
     program = session.program
     form = TrainingSessionForm(
-        request.POST or None, instance=session, staff=selectors.program_staff_choices(program)
+        posted(request), instance=session, staff=selectors.program_staff_choices(program)
     )
     if request.method == "POST" and form.is_valid():
         if run_service(

@@ -21,6 +21,7 @@ from pkk_training.access import (
 )
 from pkk_training.exports import spreadsheet_response
 from pkk_training.forms import add_service_errors, run_service
+from pkk_training.http import posted
 from sessions.selectors import programs_visible_to
 from surveys import selectors, services
 from surveys.forms import AnswersForm, NewSurveyForm, QuestionForm, SurveyForm
@@ -98,7 +99,7 @@ def survey_start(request, program_slug):
 @require_http_methods(["GET", "POST"])
 def survey_create(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
-    form = SurveyForm(request.POST or None, program=program)
+    form = SurveyForm(posted(request), program=program)
     if request.method == "POST" and form.is_valid():
         survey = run_service(
             form, services.survey_create, program=program, by=request.user, **form.cleaned_data
@@ -132,7 +133,7 @@ def survey_detail(request, program_slug, survey_id):
 @require_http_methods(["GET", "POST"])
 def survey_edit(request, program_slug, survey_id):
     survey = get_survey_for_user(request, program_slug, survey_id, manage=True)
-    form = SurveyForm(request.POST or None, instance=survey, program=survey.program)
+    form = SurveyForm(posted(request), instance=survey, program=survey.program)
     if request.method == "POST" and form.is_valid():
         if run_service(
             form, services.survey_update, survey=survey, by=request.user, **form.cleaned_data
@@ -169,7 +170,7 @@ def _options_text(question):
 @require_http_methods(["GET", "POST"])
 def question_create(request, program_slug, survey_id):
     survey = get_survey_for_user(request, program_slug, survey_id, manage=True)
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if run_service(
             form, services.question_add, survey=survey, by=request.user, **form.cleaned_data
@@ -189,7 +190,7 @@ def question_edit(request, program_slug, survey_id, question_id):
     survey = get_survey_for_user(request, program_slug, survey_id, manage=True)
     question = get_object_or_404(survey.questions, pk=question_id)
     form = QuestionForm(
-        request.POST or None, instance=question, initial={"options": _options_text(question)}
+        posted(request), instance=question, initial={"options": _options_text(question)}
     )
     if request.method == "POST" and form.is_valid():
         if run_service(
@@ -263,7 +264,7 @@ def survey_answer(request, program_slug, survey_id, participant_id):
         .first()
     )
     form = AnswersForm(
-        request.POST or None, questions=selectors.survey_questions(survey), response=existing
+        posted(request), questions=selectors.survey_questions(survey), response=existing
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -243,3 +243,16 @@ def test_pages_carry_a_content_security_policy(client):
     assert response.headers["Content-Security-Policy"].startswith(
         "default-src 'self'; script-src 'self'"
     )
+
+
+def test_an_empty_post_is_answered_with_what_is_missing(login, facilitator, program):
+    session = TrainingSessionFactory(program=program)
+
+    response = login(facilitator).post(
+        reverse("attendance_walk_in", args=[program.slug, session.pk]), {}
+    )
+
+    assert response.context["form"].errors == {
+        "full_name": ["Bidang ini tidak boleh kosong."],
+        "consent_method": ["Bidang ini tidak boleh kosong."],
+    }
