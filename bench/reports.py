@@ -20,12 +20,13 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from checklists.models import ChecklistTemplate, Track  # noqa: E402
+from demo.services import PROGRAM_SLUG, demo_load  # noqa: E402
 from participants.models import Enrollment, Participant  # noqa: E402
-from pkk_training.demo import PROGRAM_SLUG, demo_load  # noqa: E402
 from pkk_training.pdf import render_pdf  # noqa: E402
+from programs.models import Program  # noqa: E402
 from reports import rollup, selectors  # noqa: E402
 from reports.services import indicators_copy  # noqa: E402
-from sessions.models import Attendance, Program, TrainingSession  # noqa: E402
+from sessions.models import Attendance, TrainingSession  # noqa: E402
 from surveys.models import Answer, Response  # noqa: E402
 from tests.factories import OrganizationMembershipFactory, UserFactory  # noqa: E402
 

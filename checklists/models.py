@@ -21,7 +21,7 @@ class ChecklistTemplate(models.Model):
     """
 
     organization = models.ForeignKey(
-        "training_sessions.Organization",
+        "programs.Organization",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

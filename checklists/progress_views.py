@@ -11,17 +11,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from checklists import selectors, services
-from checklists.forms import AssignForm, MentoringForm, ProgressMarkForm
-from checklists.models import ChecklistStep
-from participants.models import Enrollment
-from pkk_training.access import (
-    get_enrollment_for_user,
-    get_program_for_user,
+from checklists.access import (
     get_program_template_for_user,
     get_track_for_user,
     get_track_step_for_user,
 )
+from checklists.forms import AssignForm, MentoringForm, ProgressMarkForm
+from checklists.models import ChecklistStep
+from participants.access import get_enrollment_for_user
+from participants.models import Enrollment
 from pkk_training.forms import add_service_errors
+from programs.access import get_program_for_user
 
 
 def _checklist_url(enrollment):

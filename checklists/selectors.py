@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 
 from checklists.enums import SATISFIED, StepState
 from checklists.models import BlockerReason, ChecklistStep, ChecklistTemplate, StepProgress, Track
-from pkk_training.permissions import is_admin, organization_ids
+from programs.permissions import is_admin, organization_ids
 
 
 def templates_visible_to(user):

@@ -7,19 +7,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from checklists import selectors, services
+from checklists import permissions, selectors, services
+from checklists.access import get_template_for_user
 from checklists.forms import CopyForm, ReasonForm, StepForm, TemplateForm
 from checklists.selectors import templates_visible_to
-from pkk_training import permissions
-from pkk_training.access import get_template_for_user
 from pkk_training.forms import run_service
 from pkk_training.http import posted
-from sessions.models import Organization
-from sessions.selectors import programs_visible_to
+from programs.models import Organization
+from programs.permissions import is_admin
+from programs.selectors import programs_visible_to
 
 
 def _managed_organizations(user):
-    if permissions.is_admin(user):
+    if is_admin(user):
         return Organization.objects.all()
     return Organization.objects.filter(pk__in=permissions.managed_organization_ids(user))
 

@@ -10,7 +10,7 @@ from participants.models import Enrollment, Participant, ParticipantImport
 from participants.resources import ParticipantResource
 from participants.spreadsheets import check_size, check_upload
 from participants.validators import mask_nik
-from sessions.models import Program
+from programs.models import Program
 
 
 class EnrollmentInline(admin.TabularInline):

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from participants import services
 from participants.forms import ImportForm
 from participants.models import PendingImport
-from pkk_training.access import get_program_for_user
 from pkk_training.exports import XLSX_TYPE, spreadsheet_response
 from pkk_training.http import posted
+from programs.access import get_program_for_user
 
 
 def _forget_stale_uploads():

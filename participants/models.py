@@ -20,7 +20,7 @@ class Participant(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
-        "training_sessions.Organization", on_delete=models.PROTECT, related_name="participants"
+        "programs.Organization", on_delete=models.PROTECT, related_name="participants"
     )
     full_name = models.CharField(_("full name"), max_length=200)
     phone = models.CharField(
@@ -90,7 +90,7 @@ class Participant(models.Model):
 
 class Enrollment(models.Model):
     program = models.ForeignKey(
-        "training_sessions.Program", on_delete=models.CASCADE, related_name="enrollments"
+        "programs.Program", on_delete=models.CASCADE, related_name="enrollments"
     )
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="enrollments"
@@ -136,7 +136,7 @@ class ParticipantImport(models.Model):
     """Who imported which file into which program, when, and what came of it."""
 
     program = models.ForeignKey(
-        "training_sessions.Program", on_delete=models.CASCADE, related_name="imports"
+        "programs.Program", on_delete=models.CASCADE, related_name="imports"
     )
     file_name = models.CharField(_("file"), max_length=255)
     imported_by = models.ForeignKey(
@@ -170,9 +170,7 @@ class PendingImport(models.Model):
     (it holds personal data that was not imported).
     """
 
-    program = models.ForeignKey(
-        "training_sessions.Program", on_delete=models.CASCADE, related_name="+"
-    )
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )

@@ -9,18 +9,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from checklists.selectors import templates_for_program
 from checklists.services import track_assign
 from participants import services
+from participants.access import get_enrollment_for_user, get_organization_participant_for_user
 from participants.forms import EnrollmentForm, ParticipantForm
 from participants.selectors import enrollment_page, program_enrollments
 from participants.validators import format_phone, mask_nik
-from pkk_training import permissions
-from pkk_training.access import (
-    get_enrollment_for_user,
-    get_organization_participant_for_user,
-    get_program_for_user,
-)
 from pkk_training.exports import spreadsheet_response
 from pkk_training.forms import add_service_errors, run_service
 from pkk_training.http import posted
+from programs import permissions
+from programs.access import get_program_for_user
 from sessions.selectors import participant_sessions
 
 

@@ -95,11 +95,14 @@ INSTALLED_APPS = [
     "bootstrap",
     "import_export",
     "pkk_training.apps.PkkTrainingConfig",
-    "sessions.apps.TrainingSessionsConfig",
+    # The project's apps, bottom layer first: each imports only those above it here.
+    "programs.apps.ProgramsConfig",
     "participants.apps.ParticipantsConfig",
+    "sessions.apps.TrainingSessionsConfig",
     "checklists.apps.ChecklistsConfig",
     "surveys.apps.SurveysConfig",
     "reports.apps.ReportsConfig",
+    "demo.apps.DemoConfig",
 ]
 
 MIDDLEWARE = [

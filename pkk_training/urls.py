@@ -7,6 +7,8 @@ from django.views.i18n import set_language
 from checklists import program_urls as checklist_program_urls
 from checklists import urls as checklist_urls
 from participants import urls as participant_urls
+from programs import urls as programs_urls
+from programs import views as program_views
 from reports import urls as report_urls
 from sessions import urls as session_urls
 from sessions import views as session_views
@@ -16,6 +18,7 @@ from surveys import urls as survey_urls
 # Everything inside a program lives under its slug, so one access helper
 # guards the whole subtree.
 program_urls = [
+    *programs_urls.urlpatterns,
     *session_urls.urlpatterns,
     *participant_urls.urlpatterns,
     *checklist_program_urls.urlpatterns,
@@ -25,7 +28,7 @@ program_urls = [
 
 urlpatterns = [
     path("", session_views.home, name="home"),
-    path("programs/new/", session_views.program_create, name="program_create"),
+    path("programs/new/", program_views.program_create, name="program_create"),
     path("programs/<slug:program_slug>/", include(program_urls)),
     path("checklists/", include(checklist_urls.urlpatterns)),
     path("organizations/<slug:organization_slug>/", include(report_urls.organization_urlpatterns)),

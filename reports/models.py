@@ -12,7 +12,7 @@ class Indicator(models.Model):
     """
 
     program = models.ForeignKey(
-        "training_sessions.Program", on_delete=models.CASCADE, related_name="indicators"
+        "programs.Program", on_delete=models.CASCADE, related_name="indicators"
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     label = models.CharField(

@@ -7,19 +7,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pkk_training import permissions
-from pkk_training.access import (
-    get_indicator_for_user,
-    get_organization_for_user,
-    get_program_for_user,
-)
 from pkk_training.exports import spreadsheet_response
 from pkk_training.forms import run_service
 from pkk_training.http import posted
 from pkk_training.pdf import render_pdf
+from programs import permissions
+from programs.access import get_organization_for_user, get_program_for_user
+from programs.selectors import programs_visible_to
 from reports import rollup, selectors, services
+from reports.access import get_indicator_for_user
 from reports.forms import CopyIndicatorsForm, IndicatorForm
-from sessions.selectors import programs_visible_to
 
 
 @login_required

@@ -6,4 +6,10 @@ class TrainingSessionsConfig(AppConfig):
     name = "sessions"
     # "sessions" is taken by django.contrib.sessions.
     label = "training_sessions"
-    verbose_name = _("Programs and sessions")
+    verbose_name = _("Training sessions")
+
+    def ready(self):
+        from programs import hooks
+        from sessions import services
+
+        hooks.membership_removing.append(services.facilitators_unassign)

@@ -14,20 +14,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from participants.access import get_organization_participant_for_user
 from participants.services import DuplicateParticipant
 from participants.validators import mask_phone
-from pkk_training import permissions
-from pkk_training.access import (
-    get_organization_participant_for_user,
-    get_program_for_user,
-    get_session_enrollment_for_user,
-    get_session_for_user,
-)
 from pkk_training.exports import spreadsheet_response
 from pkk_training.forms import add_service_errors
 from pkk_training.http import posted
 from pkk_training.pdf import render_pdf
+from programs import permissions
+from programs.access import get_program_for_user
 from sessions import selectors, services
+from sessions.access import get_session_enrollment_for_user, get_session_for_user
 from sessions.enums import AttendanceStatus
 from sessions.forms import MarkForm, WalkInForm
 

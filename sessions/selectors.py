@@ -1,44 +1,14 @@
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, OuterRef, Subquery, Value, When
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from participants.enums import EnrollmentStatus
 from participants.models import Enrollment
-from pkk_training.permissions import ADMIN, COORDINATOR, is_admin
+from programs.permissions import role_expression
+from programs.selectors import programs_visible_to
 from sessions.enums import ATTENDED, AttendanceStatus, SessionPhase
-from sessions.models import (
-    Attendance,
-    Membership,
-    OrganizationMembership,
-    Program,
-    TrainingSession,
-)
-
-
-def role_expression(user, path=""):
-    """SQL for the user's role in the program reached by `path` ("" or "program__")."""
-    if is_admin(user):
-        return Value(ADMIN)
-    program_ref = path[:-2] if path else "pk"
-    coordinates_org = OrganizationMembership.objects.filter(
-        organization=OuterRef(f"{path}organization"), user=user
-    )
-    member_role = Membership.objects.filter(program=OuterRef(program_ref), user=user).values(
-        "role"
-    )[:1]
-    return Case(
-        When(Exists(coordinates_org), then=Value(COORDINATOR)),
-        default=Subquery(member_role),
-    )
-
-
-def programs_visible_to(user):
-    """Programs the user may open, each annotated with `user_role`."""
-    programs = Program.objects.select_related("organization")
-    if not user.is_authenticated or not user.is_active:
-        return programs.none()
-    return programs.annotate(user_role=role_expression(user)).filter(user_role__isnull=False)
+from sessions.models import Attendance, TrainingSession
 
 
 def sessions_visible_to(user):
@@ -69,14 +39,6 @@ def _count(queryset, group="program"):
     )
 
 
-def organizations_for_new_program(user):
-    from sessions.models import Organization
-
-    if is_admin(user):
-        return Organization.objects.all()
-    return Organization.objects.filter(memberships__user=user)
-
-
 def sessions_by_phase(sessions):
     """[(phase label, [sessions…]), …] in the method's order, empty phases left out."""
     groups = []
@@ -85,21 +47,6 @@ def sessions_by_phase(sessions):
         if in_phase:
             groups.append((phase.label, in_phase))
     return groups
-
-
-def program_members(program):
-    return program.memberships.select_related("user").order_by("role", "user__username")
-
-
-def program_staff_choices(program):
-    """Users who can be picked as a session's facilitators: the program's members."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(program_memberships__program=program)
-        .order_by("first_name", "username")
-    )
 
 
 @dataclass

@@ -16,7 +16,7 @@ def new_public_token():
 
 class Survey(models.Model):
     program = models.ForeignKey(
-        "training_sessions.Program", on_delete=models.CASCADE, related_name="surveys"
+        "programs.Program", on_delete=models.CASCADE, related_name="surveys"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=SurveyKind.choices)
     title = models.CharField(_("title"), max_length=200)

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pkk_training.access import get_public_survey
 from pkk_training.forms import add_service_errors
 from surveys import selectors, services
+from surveys.access import get_public_survey
 from surveys.forms import AnswersForm, RespondentForm
 
 

@@ -13,17 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pkk_training import permissions
-from pkk_training.access import (
-    get_enrollment_for_user,
-    get_program_for_user,
-    get_survey_for_user,
-)
+from participants.access import get_enrollment_for_user
 from pkk_training.exports import spreadsheet_response
 from pkk_training.forms import add_service_errors, run_service
 from pkk_training.http import posted
-from sessions.selectors import programs_visible_to
+from programs import permissions
+from programs.access import get_program_for_user
+from programs.selectors import programs_visible_to
 from surveys import selectors, services
+from surveys.access import get_survey_for_user
 from surveys.forms import AnswersForm, NewSurveyForm, QuestionForm, SurveyForm
 from surveys.library import LIBRARY
 from surveys.models import Survey

@@ -8,16 +8,12 @@ from checklists.enums import DEFAULT_BLOCKER_REASONS
 from checklists.models import BlockerReason, ChecklistStep, ChecklistTemplate, Track
 from participants.enums import ConsentMethod, EnrollmentSource
 from participants.models import Enrollment, Participant
+from programs.enums import MembershipRole, ProgramStatus
+from programs.models import Membership, Organization, OrganizationMembership, Program
 from reports.enums import Population, SuccessSource
 from reports.models import Indicator
-from sessions.enums import MembershipRole, ProgramStatus, SessionPhase
-from sessions.models import (
-    Membership,
-    Organization,
-    OrganizationMembership,
-    Program,
-    TrainingSession,
-)
+from sessions.enums import SessionPhase
+from sessions.models import TrainingSession
 from surveys.enums import SurveyKind
 from surveys.models import Survey
 from surveys.services import question_add

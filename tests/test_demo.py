@@ -1,8 +1,9 @@
 from django.core.management import call_command
 
+from demo.services import PROGRAM_SLUG, demo_load
 from participants.models import Enrollment, Participant
-from pkk_training.demo import PROGRAM_SLUG, demo_load
-from sessions.models import Program, TrainingSession
+from programs.models import Program
+from sessions.models import TrainingSession
 
 
 def counts():

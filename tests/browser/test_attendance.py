@@ -2,8 +2,9 @@ import datetime as dt
 
 from playwright.sync_api import expect
 
-from pkk_training.demo import PROGRAM_SLUG, demo_load
-from sessions.models import Attendance, Program
+from demo.services import PROGRAM_SLUG, demo_load
+from programs.models import Program
+from sessions.models import Attendance
 from tests.browser.conftest import assert_fits_phone, log_in
 from tests.factories import TrainingSessionFactory
 

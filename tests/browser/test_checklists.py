@@ -1,8 +1,8 @@
 from playwright.sync_api import expect
 
 from checklists.models import ChecklistTemplate, StepProgress
+from demo.services import PROGRAM_SLUG, demo_load
 from participants.models import Enrollment
-from pkk_training.demo import PROGRAM_SLUG, demo_load
 from tests.browser.conftest import assert_fits_phone, log_in
 
 

@@ -2,7 +2,7 @@ import re
 
 from playwright.sync_api import expect
 
-from pkk_training.demo import PARTICIPANTS, SESSIONS, demo_load
+from demo.services import PARTICIPANTS, SESSIONS, demo_load
 from tests.browser.conftest import assert_fits_phone, log_in
 
 

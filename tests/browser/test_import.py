@@ -3,8 +3,8 @@ import io
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
+from demo.services import PROGRAM_SLUG, demo_load
 from participants.models import Enrollment
-from pkk_training.demo import PROGRAM_SLUG, demo_load
 from tests.browser.conftest import assert_fits_phone, log_in
 
 

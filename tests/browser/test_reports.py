@@ -1,7 +1,7 @@
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from pkk_training.demo import PROGRAM_SLUG, demo_load
+from demo.services import PROGRAM_SLUG, demo_load
 from tests.browser.conftest import assert_fits_phone, log_in
 
 

@@ -2,8 +2,8 @@ import re
 
 from playwright.sync_api import expect
 
-from pkk_training.demo import PROGRAM_SLUG, demo_load
-from sessions.models import Program
+from demo.services import PROGRAM_SLUG, demo_load
+from programs.models import Program
 from surveys.models import Response
 from tests.browser.conftest import assert_fits_phone, log_in
 from tests.factories import SurveyFactory

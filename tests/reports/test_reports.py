@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from checklists import services as checklist_services
-from pkk_training.demo import PROGRAM_SLUG, demo_load
+from demo.services import PROGRAM_SLUG, demo_load
+from programs.models import Program
 from reports import indicators, rollup, selectors, services
 from reports.models import Indicator
-from sessions.models import Program
 from sessions.services import attendance_mark
 from surveys.services import response_save
 from tests.factories import (

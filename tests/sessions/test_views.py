@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from sessions.models import Membership, Program, TrainingSession
+from programs.models import Membership, Program
+from sessions.models import TrainingSession
 from tests.factories import (
     EnrollmentFactory,
     MembershipFactory,

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from participants.enums import ConsentMethod
 from participants.services import participants_import
-from sessions.models import Program
+from programs.models import Program
 
 
 class Command(BaseCommand):

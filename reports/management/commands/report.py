@@ -6,9 +6,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from pkk_training.pdf import render_pdf
+from programs.models import Organization, Program
 from reports import rollup, selectors
 from reports.exports import program_report_xlsx
-from sessions.models import Organization, Program
 
 
 class Command(BaseCommand):

@@ -1,13 +1,20 @@
-"""Who may do what, as small named predicates.
+"""The role rule, written once: who may do what in a program.
 
-Roles in a program, from most to least powerful: a staff admin (everything,
-the only one who sees a whole NIK), a coordinator (a program coordinator or a
-coordinator of the program's organization: manages the program, its sessions
-and members), a facilitator (records participants, attendance and progress).
-Anyone else is an outsider, and the access helpers answer 404 to outsiders.
+Roles in a program, from most to least powerful: an admin (a staff account:
+everything, the only one who sees a whole NIK), a coordinator
+(a program coordinator or a coordinator of the program's organization:
+manages the program, its sessions and members), a facilitator (records
+participants, attendance and progress). Anyone else is an outsider, and the
+access helpers answer 404 to outsiders.
+
+`program_role` (Python, for one program in hand) and `role_expression` (SQL,
+for querysets of many) are the same rule twice; tests/programs/test_permissions.py
+checks them against each other for every kind of user.
 """
 
-from sessions.enums import MembershipRole
+from django.db.models import Case, Exists, OuterRef, Subquery, Value, When
+
+from programs.enums import MembershipRole
 
 ADMIN = "admin"
 COORDINATOR = MembershipRole.COORDINATOR.value
@@ -27,7 +34,7 @@ def program_role(user, program):
 
 
 def remember_program_role(user, program, role):
-    """Seed the cache with a role already computed in SQL (selectors.programs_visible_to)."""
+    """Seed the cache with a role already computed in SQL by `role_expression`."""
     program.__dict__.setdefault("_role_cache", {})[user.pk] = role
 
 
@@ -39,6 +46,29 @@ def _compute_program_role(user, program):
     if program.organization.memberships.filter(user=user).exists():
         return COORDINATOR
     return program.memberships.filter(user=user).values_list("role", flat=True).first()
+
+
+def role_expression(user, path=""):
+    """SQL for the user's role in the program reached by `path` ("" or "program__").
+
+    The twin of `program_role`; only for authenticated, active users (callers
+    return an empty queryset for anyone else).
+    """
+    from programs.models import Membership, OrganizationMembership
+
+    if is_admin(user):
+        return Value(ADMIN)
+    program_ref = path[:-2] if path else "pk"
+    coordinates_org = OrganizationMembership.objects.filter(
+        organization=OuterRef(f"{path}organization"), user=user
+    )
+    member_role = Membership.objects.filter(program=OuterRef(program_ref), user=user).values(
+        "role"
+    )[:1]
+    return Case(
+        When(Exists(coordinates_org), then=Value(COORDINATOR)),
+        default=Subquery(member_role),
+    )
 
 
 def can_view_program(user, program):
@@ -66,7 +96,7 @@ def organization_ids(user, *, coordinating):
     """Organizations the user coordinates (an organization coordinator, or a
     coordinator of one of its programs), or with coordinating=False any the
     user works in (also as a facilitator)."""
-    from sessions.models import Membership, OrganizationMembership
+    from programs.models import Membership, OrganizationMembership
 
     if not user.is_authenticated:
         return set()
@@ -76,21 +106,3 @@ def organization_ids(user, *, coordinating):
     return set(
         OrganizationMembership.objects.filter(user=user).values_list("organization_id", flat=True)
     ) | set(memberships.values_list("program__organization_id", flat=True))
-
-
-def managed_organization_ids(user):
-    """Organizations whose checklist templates the user may build and edit."""
-    return organization_ids(user, coordinating=True)
-
-
-def can_build_templates(user):
-    return is_admin(user) or bool(managed_organization_ids(user))
-
-
-def can_manage_template(user, template):
-    """Shared templates (no organization) are the admins'; others their organization's."""
-    if is_admin(user):
-        return True
-    return template.organization_id is not None and (
-        template.organization_id in managed_organization_ids(user)
-    )

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from sessions.enums import MembershipRole, SessionPhase
+from programs.enums import MembershipRole
+from sessions.enums import SessionPhase
 
 ORGANIZATION_SLUG = "uin-raden-intan-kkn-23"
 # Table 1 of the seed counts the participants of the hands-on training; 20 of

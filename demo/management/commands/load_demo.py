@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from pkk_training.demo import PROGRAM_SLUG, demo_load
-from sessions.models import Program
+from demo.services import PROGRAM_SLUG, demo_load
+from programs.models import Program
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """The seed report's program as demo data, built idempotently.
 
 All people here are invented; phone numbers and NIKs are well-formed but made up.
-demo/data.py holds the data, demo/activity.py what happened in the program.
+data.py holds the data, activity.py what happened in the program.
 """
 
 import datetime as dt
@@ -11,16 +11,13 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from participants.enums import ConsentMethod, EnrollmentSource
-from participants.models import Enrollment, Participant
-from participants.services import enrollment_create, participant_create
-from pkk_training.demo.activity import (
+from demo.activity import (
     demo_attendance,
     demo_checklists,
     demo_indicators,
     demo_survey,
 )
-from pkk_training.demo.data import (  # noqa: F401  (the demo's data, used by tests and benches)
+from demo.data import (  # noqa: F401  (the demo's data, used by tests and benches)
     ORGANIZATION_SLUG,
     PARTICIPANTS,
     PROGRAM_SLUG,
@@ -31,14 +28,12 @@ from pkk_training.demo.data import (  # noqa: F401  (the demo's data, used by te
     demo_nik,
     demo_phone,
 )
-from sessions.enums import ProgramStatus
-from sessions.models import (
-    Membership,
-    Organization,
-    OrganizationMembership,
-    Program,
-    TrainingSession,
-)
+from participants.enums import ConsentMethod, EnrollmentSource
+from participants.models import Enrollment, Participant
+from participants.services import enrollment_create, participant_create
+from programs.enums import ProgramStatus
+from programs.models import Membership, Organization, OrganizationMembership, Program
+from sessions.models import TrainingSession
 
 
 @dataclass

@@ -14,7 +14,7 @@ from checklists.models import (
     Track,
 )
 from checklists.services import current_steps, progress_mark, track_assign
-from pkk_training.demo.data import (
+from demo.data import (
     MENTORING,
     NO_BANK_ACCOUNT,
     NO_TIKTOK,

@@ -1,0 +1,41 @@
+"""Fetch a program (or one of its memberships) and check access in one step.
+
+An outsider gets 404 for everything in a program (a 403 would confirm that
+the program exists); a member without the needed role gets 403. Each app
+keeps the helpers for its own objects beside them, built on
+`get_program_for_user`.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from programs import permissions
+from programs.models import Membership
+from programs.selectors import programs_visible_to
+
+
+def get_program_for_user(request, program_slug, *, manage=False):
+    program = get_object_or_404(programs_visible_to(request.user), slug=program_slug)
+    permissions.remember_program_role(request.user, program, program.user_role)
+    if manage and not permissions.can_manage_program(request.user, program):
+        raise PermissionDenied
+    return program
+
+
+def get_membership_for_user(request, program_slug, membership_id):
+    program = get_program_for_user(request, program_slug, manage=True)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), program=program, pk=membership_id
+    )
+    membership.program = program
+    return membership
+
+
+def get_organization_for_user(request, organization_slug):
+    """An organization and those of its programs the user may see; 404 if none."""
+    programs = programs_visible_to(request.user).filter(organization__slug=organization_slug)
+    first = programs.first()
+    if first is None:
+        raise Http404
+    return first.organization, programs

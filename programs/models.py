@@ -1,0 +1,120 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from programs.enums import MembershipRole, ProgramStatus
+
+
+class Organization(models.Model):
+    """Who runs programs: a university's community-service office, an NGO, a PKK branch."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationMembership(models.Model):
+    """An organization coordinator sees and manages every program of the organization."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_memberships"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organization coordinator")
+        verbose_name_plural = _("organization coordinators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="unique_organization_membership"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organization}"
+
+
+class Program(models.Model):
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="programs",
+        verbose_name=_("organization"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("short address"),
+        max_length=80,
+        unique=True,
+        help_text=_("Lowercase letters, digits and dashes; used in the page address."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    village = models.CharField(_("village (kampung/desa)"), max_length=120)
+    district = models.CharField(_("district (kecamatan)"), max_length=120)
+    regency = models.CharField(_("regency/city (kabupaten/kota)"), max_length=120)
+    province = models.CharField(_("province"), max_length=120)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProgramStatus.choices, default=ProgramStatus.PLANNED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="program_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            )
+        ]
+        indexes = [models.Index(fields=["province", "regency", "district"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("program_detail", kwargs={"program_slug": self.slug})
+
+    @property
+    def location(self):
+        return ", ".join(p for p in (self.village, self.district, self.regency, self.province) if p)
+
+
+class Membership(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="program_memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=MembershipRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("program member")
+        verbose_name_plural = _("program members")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "user"], name="unique_program_membership")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}) @ {self.program}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from programs import views
+
+urlpatterns = [
+    path("edit/", views.program_edit, name="program_edit"),
+    path("members/", views.program_members, name="program_members"),
+    path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+]

@@ -1,0 +1,12 @@
+"""Fetch a program's success indicator and check access."""
+
+from django.shortcuts import get_object_or_404
+
+from programs.access import get_program_for_user
+
+
+def get_indicator_for_user(request, program_slug, indicator_id):
+    program = get_program_for_user(request, program_slug, manage=True)
+    indicator = get_object_or_404(program.indicators, pk=indicator_id)
+    indicator.program = program
+    return indicator
