@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ChecklistsConfig(AppConfig):
     name = "checklists"
     verbose_name = _("Checklists")
+
+    def ready(self):
+        from checklists import participant_hooks
+
+        participant_hooks.register()

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participants import hooks
 from participants.enums import ConsentMethod
 from participants.models import Enrollment, Participant
 from participants.spreadsheets import check_size
@@ -45,16 +46,11 @@ class ParticipantForm(forms.ModelForm):
         ]
         widgets = {"birth_year": forms.NumberInput(attrs={"inputmode": "numeric"})}
 
-    def __init__(self, *args, can_see_nik, templates=None, **kwargs):
+    def __init__(self, *args, can_see_nik, program=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if templates is not None:
-            # Chosen at enrollment; changeable later on the participant's checklist page.
-            self.fields["tracks"] = forms.ModelMultipleChoiceField(
-                queryset=templates,
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-                label=_("Checklists to follow"),
-            )
+        if program is not None:
+            for extension in hooks.enrollment_extensions:
+                extension.add_fields(self, program)
         self.hides_nik = bool(self.instance.nik) and not can_see_nik
         if self.hides_nik:
             # Only admins see a whole NIK; others may replace it, never read it.
@@ -64,6 +60,16 @@ class ParticipantForm(forms.ModelForm):
             ) % {"masked": mask_nik(self.instance.nik)}
         if self.instance.consent_method:
             self.fields["consent_method"].initial = self.instance.consent_method
+
+    def participant_data(self):
+        """The cleaned values of the participant's own fields (not the extensions')."""
+        return {
+            name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data
+        }
+
+    def save_extensions(self, enrollment, by):
+        for extension in hooks.enrollment_extensions:
+            extension.save(enrollment, self.cleaned_data, by)
 
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())

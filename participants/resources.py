@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from checklists.models import Track
-from checklists.selectors import templates_for_program
+from participants import hooks
 from participants.enums import EnrollmentSource
 from participants.models import Enrollment, Participant
 from participants.spreadsheets import ROW_COLUMN, NumberCell, normalize_dataset
@@ -55,7 +54,6 @@ class ParticipantResource(resources.ModelResource):
         self.first_row = {}  # participant key → first row number in the file
         self.duplicates = {}  # row number → the row it repeats
         self.touched = {}  # participant pk → the Participant (new or existing)
-        self.tracks_wanted = defaultdict(set)  # participant pk → template ids
         self.near_duplicates = []  # (row number, name, existing participant)
         self.stored = {}  # existing participant pk → its imported fields before this file
 
@@ -86,9 +84,10 @@ class ParticipantResource(resources.ModelResource):
             if participant.nik:
                 self.by_nik[participant.nik] = participant
             self.by_name[_name_key(participant.full_name)].append(participant)
-        self.templates = {_name_key(t.name): t for t in templates_for_program(self.program)} | {
-            _name_key(t.code): t for t in templates_for_program(self.program) if t.code
-        }
+        # Columns the apps above participants read (checklists: "Jalur").
+        self.extra_columns = [
+            (column.field, column.start(self.program, self.by)) for column in hooks.import_columns
+        ]
 
     def get_import_id_fields(self):
         return []
@@ -122,9 +121,10 @@ class ParticipantResource(resources.ModelResource):
             ]
         for field in ("rt", "rw"):
             row[field] = str(row.get(field) or "").strip()[:4]
-        track = _name_key(row.get("track", ""))
-        if track and track not in self.templates:
-            errors["track"] = [_("No checklist is named %(value)s.") % {"value": row.get("track")}]
+        for field, batch in self.extra_columns:
+            message = batch.check(row.get(field) or "")
+            if message:
+                errors[field] = [message]
         if errors:
             raise ValidationError(errors)
 
@@ -175,9 +175,8 @@ class ParticipantResource(resources.ModelResource):
             return True  # the same person again: merged into the first row
         self.first_row[key] = number
         self.touched[key] = instance
-        track = self.templates.get(_name_key(row.get("track", "")))
-        if track:
-            self.tracks_wanted[key].add(track.pk)
+        for field, batch in self.extra_columns:
+            batch.collect(key, row.get(field) or "")
         if instance.phone:
             self.by_phone[instance.phone] = instance
         if instance.nik:
@@ -235,24 +234,8 @@ class ParticipantResource(resources.ModelResource):
             if len(ids) < 5000
             else None
         )
-        if self.tracks_wanted:
-            enrollment_of = dict(
-                Enrollment.objects.filter(
-                    program=self.program, participant_id__in=list(self.tracks_wanted)
-                ).values_list("participant_id", "pk")
-            )
-            Track.objects.bulk_create(
-                [
-                    Track(
-                        enrollment_id=enrollment_of[pk],
-                        template_id=template_id,
-                        assigned_by=self.by,
-                    )
-                    for pk, templates in self.tracks_wanted.items()
-                    for template_id in templates
-                ],
-                ignore_conflicts=True,
-            )
+        for _field, batch in self.extra_columns:
+            batch.save()
 
 
 def _name_key(name):

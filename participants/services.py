@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from participants import hooks
 from participants.enums import ConsentMethod, EnrollmentSource, EnrollmentStatus
 from participants.models import Enrollment, Participant, ParticipantImport
 from participants.validators import normalize_nik, normalize_phone
@@ -166,8 +167,12 @@ COLUMN_LABELS = {
     "rt": _lazy("RT"),
     "rw": _lazy("RW"),
     "address": _lazy("Address"),
-    "track": _lazy("Track"),
 }
+
+
+def column_label(field):
+    extra = {column.field: column.label for column in hooks.import_columns}
+    return COLUMN_LABELS.get(field) or extra.get(field, field)
 
 
 @dataclass
@@ -235,7 +240,7 @@ def participants_import(
         number = dataset[invalid.number - 1][dataset.headers.index(ROW_COLUMN)]
         for column, messages in invalid.error_dict.items():
             for message in messages:
-                report.invalid.append((number, str(COLUMN_LABELS.get(column, column)), message))
+                report.invalid.append((number, str(column_label(column)), message))
     report.written = not dry_run and (valid_only or not report.invalid)
     if report.written:
         report.record = ParticipantImport.objects.create(

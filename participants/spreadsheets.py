@@ -16,6 +16,8 @@ import tablib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from participants import hooks
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_XLSX_ENTRIES = 500
@@ -46,7 +48,6 @@ ALIASES = {
     "rw": ["rw"],
     "address": ["alamat", "address"],
     "birth_year": ["tahun lahir", "birth year", "year of birth"],
-    "track": ["jalur", "track", "daftar periksa", "checklist"],
 }
 
 
@@ -54,7 +55,12 @@ def _key(header):
     return "".join(ch for ch in str(header or "").lower() if ch.isalnum())
 
 
-HEADER_MAP = {_key(alias): field for field, aliases in ALIASES.items() for alias in aliases}
+def header_map():
+    """Normalised header → field, with the columns the apps above register."""
+    aliases = {field: list(names) for field, names in ALIASES.items()}
+    for column in hooks.import_columns:
+        aliases.setdefault(column.field, []).extend(column.aliases)
+    return {_key(alias): field for field, names in aliases.items() for alias in names}
 
 
 def check_upload(content, file_name):
@@ -162,7 +168,8 @@ def _dataset(rows):
     header = next(rows, None)
     if not header:
         raise ValidationError(_("The file is empty."), code="empty")
-    fields = [HEADER_MAP.get(_key(h), "") for h in header]
+    known = header_map()
+    fields = [known.get(_key(h), "") for h in header]
     if "full_name" not in fields:
         raise ValidationError(
             _("No name column found. Name it “Nama” (or “Nama Lengkap”, “Name”)."),

@@ -3,12 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from checklists.selectors import templates_for_program
-from checklists.services import track_assign
-from participants import services
+from participants import hooks, services
 from participants.access import get_enrollment_for_user, get_organization_participant_for_user
 from participants.forms import EnrollmentForm, ParticipantForm
 from participants.selectors import enrollment_page, program_enrollments
@@ -18,7 +17,6 @@ from pkk_training.forms import add_service_errors, run_service
 from pkk_training.http import posted
 from programs import permissions
 from programs.access import get_program_for_user
-from sessions.selectors import participant_sessions
 
 
 @login_required
@@ -52,17 +50,16 @@ def participant_create(request, program_slug):
     form = ParticipantForm(
         posted(request),
         can_see_nik=permissions.can_see_full_nik(request.user),
-        templates=templates_for_program(program),
+        program=program,
     )
     duplicate = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data.copy()
-        templates = data.pop("tracks", [])
         try:
-            with transaction.atomic():  # the person, the enrollment and the tracks, or nothing
-                enrollment = services.participant_register(program=program, by=request.user, **data)
-                for template in templates:
-                    track_assign(enrollment=enrollment, template=template, by=request.user)
+            with transaction.atomic():  # the person, the enrollment and the extensions, or nothing
+                enrollment = services.participant_register(
+                    program=program, by=request.user, **form.participant_data()
+                )
+                form.save_extensions(enrollment, request.user)
         except ValidationError as error:
             add_service_errors(form, error)
             duplicate = getattr(error, "existing", None)
@@ -121,7 +118,19 @@ def participant_detail(request, program_slug, participant_id):
             "phone": format_phone(participant.phone),
             "nik": participant.nik if can_see_nik else mask_nik(participant.nik),
             "enrollment_form": EnrollmentForm(instance=enrollment),
-            "sessions": participant_sessions(enrollment),
+            "sections": [
+                render_to_string(
+                    section.template_name,
+                    {
+                        "program": program,
+                        "participant": participant,
+                        "enrollment": enrollment,
+                        **section.context(request, enrollment),
+                    },
+                    request=request,
+                )
+                for section in sorted(hooks.participant_sections, key=lambda s: s.order)
+            ],
             "can_manage": permissions.can_manage_program(request.user, program),
             "can_record": permissions.can_record(request.user, program),
         },

@@ -9,7 +9,17 @@ class TrainingSessionsConfig(AppConfig):
     verbose_name = _("Training sessions")
 
     def ready(self):
-        from programs import hooks
-        from sessions import services
+        from participants import hooks as participant_hooks
+        from programs import hooks as program_hooks
+        from sessions import selectors, services
 
-        hooks.membership_removing.append(services.facilitators_unassign)
+        program_hooks.membership_removing.append(services.facilitators_unassign)
+        participant_hooks.participant_sections.append(
+            participant_hooks.PageSection(
+                20,
+                "sessions/_participant_section.html",
+                lambda request, enrollment: {
+                    "sessions": selectors.participant_sessions(enrollment)
+                },
+            )
+        )
