@@ -17,7 +17,6 @@ from checklists.models import (
     StepProgress,
     Track,
 )
-from participants.enums import EnrollmentStatus
 from pkk_training.ordering import move_in_order
 
 # --- templates -----------------------------------------------------------------
@@ -177,9 +176,7 @@ def tracks_assign_bulk(*, program, template, by, participant_ids=None):
     Returns how many new tracks were made; existing ones are left alone.
     """
     _check_template_for(template, program)
-    enrollments = program.enrollments.filter(status=EnrollmentStatus.ACTIVE).exclude(
-        tracks__template=template
-    )
+    enrollments = program.enrollments.active().exclude(tracks__template=template)
     if participant_ids is not None:
         enrollments = enrollments.filter(participant_id__in=participant_ids)
     with transaction.atomic():

@@ -1,7 +1,6 @@
 """Building checklist templates: steps, order, blocker reasons, copies."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +23,6 @@ def _managed_organizations(user):
     return Organization.objects.filter(pk__in=permissions.managed_organization_ids(user))
 
 
-@login_required
 @require_GET
 def template_list(request):
     templates = templates_visible_to(request.user).filter(archived=False)
@@ -35,7 +33,6 @@ def template_list(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def template_create(request):
     if not permissions.can_build_templates(request.user):
@@ -49,7 +46,6 @@ def template_create(request):
     return render(request, "checklists/template_form.html", {"form": form})
 
 
-@login_required
 @require_GET
 def template_detail(request, template_id):
     template = get_template_for_user(request, template_id)
@@ -68,7 +64,6 @@ def template_detail(request, template_id):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def template_edit(request, template_id):
     template = get_template_for_user(request, template_id, manage=True)
@@ -82,7 +77,6 @@ def template_edit(request, template_id):
     return render(request, "checklists/template_form.html", {"form": form, "template": template})
 
 
-@login_required
 @require_POST
 def template_copy(request, template_id):
     template = get_template_for_user(request, template_id)
@@ -102,7 +96,6 @@ def template_copy(request, template_id):
     return redirect(copy)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def step_create(request, template_id):
     template = get_template_for_user(request, template_id, manage=True)
@@ -120,7 +113,6 @@ def _step(template, step_id):
     return get_object_or_404(template.steps.filter(archived_at__isnull=True), pk=step_id)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def step_edit(request, template_id, step_id):
     template = get_template_for_user(request, template_id, manage=True)
@@ -135,7 +127,6 @@ def step_edit(request, template_id, step_id):
     )
 
 
-@login_required
 @require_POST
 def step_move(request, template_id, step_id):
     template = get_template_for_user(request, template_id, manage=True)
@@ -145,7 +136,6 @@ def step_move(request, template_id, step_id):
     return redirect(f"{template.get_absolute_url()}#step-{step_id}")
 
 
-@login_required
 @require_POST
 def step_remove(request, template_id, step_id):
     template = get_template_for_user(request, template_id, manage=True)
@@ -154,7 +144,6 @@ def step_remove(request, template_id, step_id):
     return redirect(template)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def reason_list(request, template_id):
     template = get_template_for_user(request, template_id, manage=True)
@@ -176,7 +165,6 @@ def reason_list(request, template_id):
     )
 
 
-@login_required
 @require_POST
 def reason_archive(request, template_id, reason_id):
     template = get_template_for_user(request, template_id, manage=True)

@@ -4,7 +4,6 @@ import datetime as dt
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,6 @@ def _forget_stale_uploads():
     PendingImport.objects.filter(created_at__lt=timezone.now() - dt.timedelta(days=1)).delete()
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def participant_import(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
@@ -68,7 +66,6 @@ def _pending(request, program, pending_id):
     )
 
 
-@login_required
 @require_POST
 def participant_import_confirm(request, program_slug, pending_id):
     program = get_program_for_user(request, program_slug, manage=True)
@@ -111,7 +108,6 @@ def participant_import_confirm(request, program_slug, pending_id):
     return redirect("participant_list", program_slug=program.slug)
 
 
-@login_required
 @require_GET
 def participant_import_skipped(request, program_slug, pending_id):
     """The invalid rows of a previewed file, with the reasons, as CSV."""
@@ -125,7 +121,6 @@ def participant_import_skipped(request, program_slug, pending_id):
     )
 
 
-@login_required
 @require_GET
 def participant_import_history(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
@@ -139,7 +134,6 @@ def participant_import_history(request, program_slug):
 TEMPLATE_HEADER = ["Nama", "No HP", "NIK", "Tahun Lahir", "Dusun", "RT", "RW", "Alamat", "Jalur"]
 
 
-@login_required
 @require_GET
 def participant_import_template(request, program_slug):
     """An empty spreadsheet with the expected headers; NIK and phone columns as text."""

@@ -88,6 +88,12 @@ class Participant(models.Model):
         return ""
 
 
+class EnrollmentQuerySet(models.QuerySet):
+    def active(self):
+        """Enrolments that count: not withdrawn. Rolls, funnels and reports start here."""
+        return self.filter(status=EnrollmentStatus.ACTIVE)
+
+
 class Enrollment(models.Model):
     program = models.ForeignKey(
         "programs.Program", on_delete=models.CASCADE, related_name="enrollments"
@@ -113,6 +119,8 @@ class Enrollment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["participant__full_name"]

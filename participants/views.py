@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -19,7 +18,6 @@ from programs import permissions
 from programs.access import get_program_for_user
 
 
-@login_required
 @require_GET
 def participant_list(request, program_slug):
     program = get_program_for_user(request, program_slug)
@@ -41,7 +39,6 @@ def participant_list(request, program_slug):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def participant_create(request, program_slug):
     program = get_program_for_user(request, program_slug)
@@ -83,7 +80,6 @@ def participant_create(request, program_slug):
     )
 
 
-@login_required
 @require_POST
 def participant_enroll(request, program_slug, participant_id):
     """Enroll a participant the organization already knows (offered on a duplicate)."""
@@ -101,7 +97,6 @@ def participant_enroll(request, program_slug, participant_id):
     return redirect(enrollment)
 
 
-@login_required
 @require_GET
 def participant_detail(request, program_slug, participant_id):
     enrollment = get_enrollment_for_user(request, program_slug, participant_id)
@@ -137,7 +132,6 @@ def participant_detail(request, program_slug, participant_id):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def participant_edit(request, program_slug, participant_id):
     enrollment = get_enrollment_for_user(request, program_slug, participant_id)
@@ -167,7 +161,6 @@ def participant_edit(request, program_slug, participant_id):
     )
 
 
-@login_required
 @require_POST
 def enrollment_edit(request, program_slug, participant_id):
     enrollment = get_enrollment_for_user(request, program_slug, participant_id)
@@ -184,7 +177,6 @@ def enrollment_edit(request, program_slug, participant_id):
     return redirect(enrollment)
 
 
-@login_required
 @require_GET
 def participant_export(request, program_slug, file_format):
     """The program's participants as CSV or XLSX; a whole NIK for admins only."""

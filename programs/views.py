@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,6 @@ from programs.access import get_membership_for_user, get_program_for_user
 from programs.forms import MemberAddForm, ProgramForm
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def program_create(request):
     if not permissions.can_create_program(request.user):
@@ -33,7 +31,6 @@ def program_create(request):
     return render(request, "programs/program_form.html", {"form": form})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def program_edit(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
@@ -45,7 +42,6 @@ def program_edit(request, program_slug):
     return render(request, "programs/program_form.html", {"form": form, "program": program})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def program_members(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
@@ -72,7 +68,6 @@ def program_members(request, program_slug):
     )
 
 
-@login_required
 @require_POST
 def member_remove(request, program_slug, membership_id):
     membership = get_membership_for_user(request, program_slug, membership_id)

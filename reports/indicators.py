@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from checklists.enums import StepState
 from checklists.models import StepProgress, Track
-from participants.enums import EnrollmentStatus
 from participants.models import Enrollment
 from reports.enums import SMALL_N, Population, ReasonSource, SuccessSource
 from sessions.enums import ATTENDED
@@ -136,9 +135,9 @@ class _Facts:
             return out
 
         self.enrolled = grouped(
-            Enrollment.objects.filter(
-                program_id__in=programs, status=EnrollmentStatus.ACTIVE
-            ).values_list("program_id", "participant_id")
+            Enrollment.objects.active()
+            .filter(program_id__in=programs)
+            .values_list("program_id", "participant_id")
         )
         sessions = ids("population_session_id") | ids("session_id")
         self.attended = (

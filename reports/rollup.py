@@ -8,7 +8,6 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from checklists.models import ChecklistTemplate, Track
-from participants.enums import EnrollmentStatus
 from participants.models import Enrollment
 from reports.indicators import evaluate_programs
 from sessions.models import TrainingSession
@@ -114,7 +113,7 @@ class RollupTable:
 
 def rollup(organization, programs, filters):
     """One row per program; queries grow with programs and indicators, not people."""
-    active = Enrollment.objects.filter(program=OuterRef("pk"), status=EnrollmentStatus.ACTIVE)
+    active = Enrollment.objects.active().filter(program=OuterRef("pk"))
     programs = list(
         filters.apply(programs)
         .annotate(

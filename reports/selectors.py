@@ -10,7 +10,6 @@ from django.utils import timezone
 from checklists.enums import SATISFIED
 from checklists.models import ChecklistStep, MentoringContact, Track
 from checklists.selectors import funnel, program_template_summaries
-from participants.enums import EnrollmentStatus
 from participants.models import Enrollment
 from reports.indicators import evaluate_many
 from sessions.enums import SessionPhase
@@ -129,9 +128,7 @@ def program_report(program, *, annex=False):
     return {
         "program": program,
         "facilitators": session_facilitators(program),
-        "enrolled": Enrollment.objects.filter(
-            program=program, status=EnrollmentStatus.ACTIVE
-        ).count(),
+        "enrolled": Enrollment.objects.active().filter(program=program).count(),
         "sessions": sessions,
         "sessions_held": sum(1 for s in sessions if s.date <= timezone.localdate()),
         "indicators": program_indicators(program),

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +18,6 @@ from reports.access import get_indicator_for_user
 from reports.forms import CopyIndicatorsForm, IndicatorForm
 
 
-@login_required
 @require_GET
 def program_report(request, program_slug):
     program = get_program_for_user(request, program_slug)
@@ -33,7 +31,6 @@ def program_report_pdf_bytes(program, *, annex=False):
     return render_pdf("reports/program_report_pdf.html", context)
 
 
-@login_required
 @require_GET
 def program_report_pdf(request, program_slug):
     program = get_program_for_user(request, program_slug)
@@ -43,7 +40,6 @@ def program_report_pdf(request, program_slug):
     return response
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def indicator_list(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
@@ -67,7 +63,6 @@ def indicator_list(request, program_slug):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request, program_slug, indicator_id):
     indicator = get_indicator_for_user(request, program_slug, indicator_id)
@@ -91,7 +86,6 @@ def indicator_edit(request, program_slug, indicator_id):
     )
 
 
-@login_required
 @require_POST
 def indicator_delete(request, program_slug, indicator_id):
     indicator = get_indicator_for_user(request, program_slug, indicator_id)
@@ -100,7 +94,6 @@ def indicator_delete(request, program_slug, indicator_id):
     return redirect("indicator_list", program_slug=program_slug)
 
 
-@login_required
 @require_POST
 def indicators_copy(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
@@ -125,7 +118,6 @@ def indicators_copy(request, program_slug):
     return redirect("indicator_list", program_slug=program.slug)
 
 
-@login_required
 @require_GET
 def organization_rollup(request, organization_slug, file_format="html"):
     organization, programs = get_organization_for_user(request, organization_slug)

@@ -3,7 +3,6 @@
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -41,7 +40,6 @@ def _recording_session(request, program_slug, session_id):
     return session
 
 
-@login_required
 @require_POST
 def attendance_mark(request, program_slug, session_id):
     session = _recording_session(request, program_slug, session_id)
@@ -73,7 +71,6 @@ def attendance_mark(request, program_slug, session_id):
     return redirect(_roll_url(session, enrollment.participant_id))
 
 
-@login_required
 @require_POST
 def attendance_mark_all(request, program_slug, session_id):
     session = _recording_session(request, program_slug, session_id)
@@ -94,7 +91,6 @@ def attendance_mark_all(request, program_slug, session_id):
     return redirect(_roll_url(session))
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def attendance_walk_in(request, program_slug, session_id):
     session = _recording_session(request, program_slug, session_id)
@@ -124,7 +120,6 @@ def attendance_walk_in(request, program_slug, session_id):
     )
 
 
-@login_required
 @require_POST
 def attendance_walk_in_known(request, program_slug, session_id, participant_id):
     session = _recording_session(request, program_slug, session_id)
@@ -140,7 +135,6 @@ def attendance_walk_in_known(request, program_slug, session_id, participant_id):
     return redirect(_roll_url(session, participant.pk))
 
 
-@login_required
 @require_GET
 def attendance_history(request, program_slug, session_id):
     session = get_session_for_user(request, program_slug, session_id, manage=True)
@@ -152,7 +146,6 @@ def attendance_history(request, program_slug, session_id):
     )
 
 
-@login_required
 @require_GET
 def attendance_sheet_pdf(request, program_slug, session_id):
     """The printable daftar hadir: A4, a signature column, page numbers."""
@@ -181,7 +174,6 @@ def attendance_sheet_pdf(request, program_slug, session_id):
     return response
 
 
-@login_required
 @require_GET
 def attendance_export(request, program_slug, session_id, file_format):
     session = get_session_for_user(request, program_slug, session_id)
@@ -223,7 +215,6 @@ def attendance_export(request, program_slug, session_id, file_format):
     )
 
 
-@login_required
 @require_GET
 def program_attendance(request, program_slug):
     program = get_program_for_user(request, program_slug)

@@ -24,7 +24,7 @@ def sessions_visible_to(user):
 def home_programs(user):
     # Counted in subqueries: two joined COUNTs would multiply rows
     # (participants × sessions) before DISTINCT takes them apart again.
-    active = Enrollment.objects.filter(program=OuterRef("pk"), status=EnrollmentStatus.ACTIVE)
+    active = Enrollment.objects.active().filter(program=OuterRef("pk"))
     sessions = TrainingSession.objects.filter(program=OuterRef("pk"))
     return programs_visible_to(user).annotate(
         participant_count=_count(active), session_count=_count(sessions)
@@ -71,7 +71,8 @@ class RollCall:
 def roll_call(session):
     """Everyone actively enrolled in the session's program, with their mark; two queries."""
     enrollments = (
-        Enrollment.objects.filter(program_id=session.program_id, status=EnrollmentStatus.ACTIVE)
+        Enrollment.objects.active()
+        .filter(program_id=session.program_id)
         .select_related("participant")
         .order_by("participant__full_name", "participant_id")
     )
@@ -165,7 +166,8 @@ def participant_attendance(program):
         program=OuterRef("program"), date__gte=OuterRef("enrolled_on")
     )
     return (
-        Enrollment.objects.filter(program=program, status=EnrollmentStatus.ACTIVE)
+        Enrollment.objects.active()
+        .filter(program=program)
         .select_related("participant", "program")
         .annotate(
             sessions_attended=_count(attended, group="participant"),

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.enums import EnrollmentSource, EnrollmentStatus
+from participants.enums import EnrollmentSource
 from participants.models import Enrollment
 from participants.services import enrollment_create, participant_register
 from programs.services import assign_fields
@@ -125,9 +125,9 @@ def attendance_mark_all_present(*, session, by, batch_id=None):
     now = timezone.now()
     with transaction.atomic():
         unmarked = list(
-            Enrollment.objects.filter(
+            Enrollment.objects.active()
+            .filter(
                 program_id=session.program_id,
-                status=EnrollmentStatus.ACTIVE,
                 enrolled_on__lte=session.date,
             )
             .exclude(participant__attendance__session=session)

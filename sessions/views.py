@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,7 +15,6 @@ from sessions.forms import TrainingSessionForm
 
 
 @require_GET
-@login_required
 def home(request):
     programs = selectors.home_programs(request.user)
     return render(
@@ -26,7 +24,6 @@ def home(request):
     )
 
 
-@login_required
 @require_GET
 def program_detail(request, program_slug):
     program = get_program_for_user(request, program_slug)
@@ -46,7 +43,6 @@ def program_detail(request, program_slug):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def session_create(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
@@ -63,7 +59,6 @@ def session_create(request, program_slug):
     return render(request, "sessions/session_form.html", {"form": form, "program": program})
 
 
-@login_required
 @require_GET
 def session_detail(request, program_slug, session_id):
     """The session and its roll call, where facilitators mark attendance."""
@@ -83,7 +78,6 @@ def session_detail(request, program_slug, session_id):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def session_edit(request, program_slug, session_id):
     session = get_session_for_user(request, program_slug, session_id, manage=True)
@@ -102,7 +96,6 @@ def session_edit(request, program_slug, session_id):
     )
 
 
-@login_required
 @require_POST
 def session_delete(request, program_slug, session_id):
     session = get_session_for_user(request, program_slug, session_id, manage=True)

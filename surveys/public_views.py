@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from surveys.access import get_public_survey
 from surveys.forms import AnswersForm, RespondentForm
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def survey_public(request, token):
     survey = get_public_survey(token)
@@ -46,6 +48,7 @@ def survey_public(request, token):
     return render(request, "surveys/public_form.html", {"survey": survey, "form": form, "who": who})
 
 
+@login_not_required
 @require_GET
 def survey_public_done(request, token):
     survey = get_public_survey(token)

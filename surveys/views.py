@@ -4,7 +4,6 @@ import io
 
 import segno
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,7 +48,6 @@ def _start_choices(user, program):
     ]
 
 
-@login_required
 @require_GET
 def survey_list(request, program_slug):
     program = get_program_for_user(request, program_slug)
@@ -68,7 +66,6 @@ def survey_list(request, program_slug):
     )
 
 
-@login_required
 @require_POST
 def survey_start(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
@@ -93,7 +90,6 @@ def survey_start(request, program_slug):
     return redirect(survey)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def survey_create(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
@@ -108,7 +104,6 @@ def survey_create(request, program_slug):
     return render(request, "surveys/survey_form.html", {"program": program, "form": form})
 
 
-@login_required
 @require_GET
 def survey_detail(request, program_slug, survey_id):
     survey = get_survey_for_user(request, program_slug, survey_id)
@@ -127,7 +122,6 @@ def survey_detail(request, program_slug, survey_id):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def survey_edit(request, program_slug, survey_id):
     survey = get_survey_for_user(request, program_slug, survey_id, manage=True)
@@ -145,7 +139,6 @@ def survey_edit(request, program_slug, survey_id):
     )
 
 
-@login_required
 @require_GET
 def survey_qr(request, program_slug, survey_id):
     """The public link as a printable SVG QR code."""
@@ -164,7 +157,6 @@ def _options_text(question):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def question_create(request, program_slug, survey_id):
     survey = get_survey_for_user(request, program_slug, survey_id, manage=True)
@@ -182,7 +174,6 @@ def question_create(request, program_slug, survey_id):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def question_edit(request, program_slug, survey_id, question_id):
     survey = get_survey_for_user(request, program_slug, survey_id, manage=True)
@@ -209,7 +200,6 @@ def question_edit(request, program_slug, survey_id, question_id):
     )
 
 
-@login_required
 @require_POST
 def question_move(request, program_slug, survey_id, question_id):
     survey = get_survey_for_user(request, program_slug, survey_id, manage=True)
@@ -220,7 +210,6 @@ def question_move(request, program_slug, survey_id, question_id):
     return redirect(f"{survey.get_absolute_url()}#question-{question.pk}")
 
 
-@login_required
 @require_POST
 def question_delete(request, program_slug, survey_id, question_id):
     survey = get_survey_for_user(request, program_slug, survey_id, manage=True)
@@ -234,7 +223,6 @@ def question_delete(request, program_slug, survey_id, question_id):
     return redirect(f"{survey.get_absolute_url()}#questions")
 
 
-@login_required
 @require_GET
 def survey_respondents(request, program_slug, survey_id):
     """Facilitator-assisted entry: pick who is answering."""
@@ -248,7 +236,6 @@ def survey_respondents(request, program_slug, survey_id):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def survey_answer(request, program_slug, survey_id, participant_id):
     survey = get_survey_for_user(request, program_slug, survey_id)
@@ -307,7 +294,6 @@ def survey_answer(request, program_slug, survey_id, participant_id):
     )
 
 
-@login_required
 @require_GET
 def survey_results(request, program_slug, survey_id):
     survey = get_survey_for_user(request, program_slug, survey_id)
@@ -323,7 +309,6 @@ def survey_results(request, program_slug, survey_id):
     )
 
 
-@login_required
 @require_GET
 def survey_export(request, program_slug, survey_id, file_format):
     survey = get_survey_for_user(request, program_slug, survey_id)
