@@ -7,6 +7,7 @@ so each page joins the matrix when it is written.
 from dataclasses import dataclass, field
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from participants.models import PendingImport
@@ -599,10 +600,26 @@ MATRIX_PARAMS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module, inside a transaction rolled back at its end.
+
+    Each case runs in a savepoint within it (pytest-django's django_db), so
+    what one case's POST changes never reaches the next.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        built = build_world()
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("case", "method", "role"), MATRIX_PARAMS)
-def test_permission_matrix(client, case, method, role):
-    world = build_world()
+def test_permission_matrix(client, world, case, method, role):
     if world.users[role]:
         client.force_login(world.users[role])
     url = case.url(world)
@@ -619,8 +636,7 @@ def test_permission_matrix(client, case, method, role):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
-def test_admin_is_for_staff_only(client, role):
-    world = build_world()
+def test_admin_is_for_staff_only(client, world, role):
     if world.users[role]:
         client.force_login(world.users[role])
 
@@ -636,10 +652,9 @@ def test_admin_is_for_staff_only(client, role):
 
 
 @pytest.mark.django_db
-def test_admin_changelists_and_searches_work(client):
+def test_admin_changelists_and_searches_work(client, world):
     from django.contrib import admin
 
-    world = build_world()
     client.force_login(world.users["admin"])
     for model in admin.site._registry:
         opts = model._meta

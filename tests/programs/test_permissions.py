@@ -1,0 +1,77 @@
+"""The role rule's two forms, the predicate and the SQL, agree for every kind of user."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from programs.permissions import ADMIN, COORDINATOR, FACILITATOR, program_role
+from programs.selectors import programs_visible_to
+from sessions.selectors import sessions_visible_to
+from tests.factories import (
+    MembershipFactory,
+    OrganizationMembershipFactory,
+    ProgramFactory,
+    TrainingSessionFactory,
+    UserFactory,
+)
+
+
+def kinds_of_user(program):
+    """Each kind of user with the role the rule must give them in `program`."""
+    sibling = ProgramFactory(organization=program.organization)
+    org_coordinator_and_facilitator = OrganizationMembershipFactory(
+        organization=program.organization
+    ).user
+    MembershipFactory(program=program, user=org_coordinator_and_facilitator, role=FACILITATOR)
+    inactive = MembershipFactory(program=program, role=COORDINATOR).user
+    inactive.is_active = False
+    inactive.save()
+    return {
+        "anonymous": (AnonymousUser(), None),
+        "stranger": (UserFactory(), None),
+        "inactive coordinator": (inactive, None),
+        "other organization's coordinator": (
+            OrganizationMembershipFactory().user,
+            None,
+        ),
+        "member of a sibling program": (
+            MembershipFactory(program=sibling, role=COORDINATOR).user,
+            None,
+        ),
+        "facilitator": (MembershipFactory(program=program, role=FACILITATOR).user, FACILITATOR),
+        "coordinator": (MembershipFactory(program=program, role=COORDINATOR).user, COORDINATOR),
+        "organization coordinator": (
+            OrganizationMembershipFactory(organization=program.organization).user,
+            COORDINATOR,
+        ),
+        "organization coordinator who also facilitates": (
+            org_coordinator_and_facilitator,
+            COORDINATOR,
+        ),
+        "staff": (UserFactory(is_staff=True), ADMIN),
+    }
+
+
+def role_in(queryset, pk):
+    # Anonymous and inactive users get an empty queryset without the annotation.
+    found = queryset.filter(pk=pk).first()
+    return None if found is None else found.user_role
+
+
+@pytest.mark.django_db
+def test_predicate_and_sql_give_the_same_role_to_every_kind_of_user():
+    program = ProgramFactory()
+    session = TrainingSessionFactory(program=program)
+    kinds = kinds_of_user(program)
+
+    by_predicate = {kind: program_role(user, program) for kind, (user, _) in kinds.items()}
+    by_sql = {
+        kind: role_in(programs_visible_to(user), program.pk) for kind, (user, _) in kinds.items()
+    }
+    by_sql_through_session = {
+        kind: role_in(sessions_visible_to(user), session.pk) for kind, (user, _) in kinds.items()
+    }
+
+    expected = {kind: role for kind, (_, role) in kinds.items()}
+    assert by_predicate == expected
+    assert by_sql == expected
+    assert by_sql_through_session == expected
