@@ -24,7 +24,10 @@ run: install
 	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || printf '\n*** WeasyPrint cannot load its system libraries: PDF downloads will fail.\n*** Install them, e.g. on Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0\n\n'
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py load_demo --if-empty
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Background jobs: a worker runs beside the server (manage.py db_worker)."
+	@$(DEV) $(BIN)/python manage.py db_worker --interval 2 --no-startup-delay >/dev/null 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-dev
 	$(BIN)/ruff check .

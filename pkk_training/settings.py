@@ -97,12 +97,15 @@ INSTALLED_APPS = [
     "pkk_training.apps.PkkTrainingConfig",
     # The project's apps, bottom layer first: each imports only those above it here.
     "programs.apps.ProgramsConfig",
+    "jobs.apps.JobsConfig",
     "participants.apps.ParticipantsConfig",
     "sessions.apps.TrainingSessionsConfig",
     "checklists.apps.ChecklistsConfig",
     "surveys.apps.SurveysConfig",
     "reports.apps.ReportsConfig",
     "demo.apps.DemoConfig",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -171,7 +174,25 @@ else:
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Several app servers share one cache (and its rate-limit counters) through
+# Redis; a single server keeps them in its own memory.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background jobs (jobs/): a worker (`manage.py db_worker`) takes them from the
+# database, so no other server is needed. Tests run them in the request.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TESTING
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -201,8 +222,24 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads and generated files: the filesystem, or an S3-compatible object store
+# shared by every app server (pip install "pkk-training[s3]"; the usual
+# AWS_* variables of django-storages configure it).
+_object_store = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+if _object_store:
+    try:
+        import storages  # noqa: F401
+    except ImportError:
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME is set but django-storages is not installed: "
+            'pip install "django-storages[s3]"'
+        ) from None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage"
+        if _object_store
+        else "django.core.files.storage.FileSystemStorage"
+    },
     "staticfiles": {
         # Hashed, pre-compressed files in production; plain finders when
         # developing or testing so no collectstatic run is needed.

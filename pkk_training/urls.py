@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from checklists import program_urls as checklist_program_urls
 from checklists import urls as checklist_urls
+from jobs import urls as job_urls
 from participants import urls as participant_urls
 from programs import urls as programs_urls
 from programs import views as program_views
@@ -32,6 +33,7 @@ urlpatterns = [
     path("programs/new/", program_views.program_create, name="program_create"),
     path("programs/<slug:program_slug>/", include(program_urls)),
     path("checklists/", include(checklist_urls.urlpatterns)),
+    path("jobs/", include(job_urls.urlpatterns)),
     path("organizations/<slug:organization_slug>/", include(report_urls.organization_urlpatterns)),
     # The participants' own survey pages: public, reached by link or QR code.
     path("s/", include(survey_public_urls.urlpatterns)),

@@ -25,4 +25,5 @@ organization_urlpatterns = [
         {"file_format": "xlsx"},
         name="organization_rollup_xlsx",
     ),
+    path("rollup/job/", views.organization_rollup_job, name="organization_rollup_job"),
 ]

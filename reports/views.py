@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,7 +14,7 @@ from pkk_training.pdf import render_pdf
 from programs import permissions
 from programs.access import get_organization_for_user, get_program_for_user
 from programs.selectors import programs_visible_to
-from reports import rollup, selectors, services
+from reports import jobs, rollup, selectors, services
 from reports.access import get_indicator_for_user
 from reports.forms import CopyIndicatorsForm, IndicatorForm
 
@@ -143,3 +144,17 @@ def organization_rollup(request, organization_slug, file_format="html"):
         response["Content-Disposition"] = f'attachment; filename="rekap-{organization.slug}.pdf"'
         return response
     return render(request, "reports/rollup.html", context)
+
+
+@require_POST
+def organization_rollup_job(request, organization_slug):
+    """Every program's report as PDF plus the roll-up, zipped, made by a worker."""
+    organization, programs = get_organization_for_user(request, organization_slug)
+    job = jobs.organization_pdfs_start(
+        organization=organization,
+        programs=programs,
+        filters=rollup.RollupFilters.from_query(request.POST),
+        by=request.user,
+        language=translation.get_language(),
+    )
+    return redirect(job)

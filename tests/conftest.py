@@ -1,4 +1,5 @@
 import pytest
+from django.test import override_settings
 
 from tests.factories import (
     EnrollmentFactory,
@@ -6,6 +7,13 @@ from tests.factories import (
     ProgramFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_tmp(tmp_path_factory):
+    # Uploads and generated files never land in the working tree.
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture

@@ -7,9 +7,12 @@ so each page joins the matrix when it is written.
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from jobs.enums import JobStatus
+from jobs.models import Job
 from participants.models import PendingImport
 from tests.factories import (
     ChecklistTemplateFactory,
@@ -42,6 +45,7 @@ class World:
     survey: object  # an open survey with one yes/no question
     indicator: object
     pending_import: object  # an upload of the admin's, awaiting confirmation
+    job: object  # a finished background job of the organization coordinator's
     users: dict = field(default_factory=dict)
 
 
@@ -65,6 +69,15 @@ def build_world():
         track=TrackFactory(enrollment=enrollment, template=template),
         survey=SurveyFactory(program=program),
         indicator=IndicatorFactory(program=program),
+        job=Job.objects.create(
+            organization=program.organization,
+            kind="reports.organization_pdfs",
+            title="Rekap",
+            status=JobStatus.DONE,
+            created_by=org_coordinator,
+            result=ContentFile(b"PK", name="matrix.zip"),
+            result_name="matrix.zip",
+        ),
         pending_import=PendingImport.objects.create(
             program=program,
             uploaded_by=admin,
@@ -130,6 +143,10 @@ def indicator_data(w):
         "population": "enrolled",
         "reason_source": "none",
     }
+
+
+def job_kwargs(w):
+    return {"job_id": w.job.pk}
 
 
 def organization_kwargs(w):
@@ -528,6 +545,21 @@ MATRIX = [
     Case("organization_rollup", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
     Case("organization_rollup_pdf", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
     Case("organization_rollup_xlsx", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
+    Case(
+        "organization_rollup_job",
+        organization_kwargs,
+        get=EVERYONE_405 | {"anonymous": LOGIN},
+        post=answers(facilitator=302, coordinator=302, admin=302),
+    ),
+    Case("job_list", get=answers(outsider=200), post=POST_ONLY | {"outsider": 405}),
+    Case("job_detail", job_kwargs, get=answers(facilitator=404), post=POST_ONLY),
+    Case("job_download", job_kwargs, get=answers(facilitator=404), post=POST_ONLY),
+    Case(
+        "job_retry",
+        job_kwargs,
+        get=EVERYONE_405 | {"anonymous": LOGIN},
+        post=answers(facilitator=404, coordinator=302, admin=302),
+    ),
     Case(
         "participant_export",
         lambda w: {**program_kwargs(w), "file_format": "xlsx"},

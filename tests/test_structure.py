@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Bottom first. An app may import the ground floor and any app on a lower layer.
 LAYERS = [
     {"programs"},
+    {"jobs"},
     {"participants"},
     {"sessions", "checklists", "surveys"},
     {"reports"},
