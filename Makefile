@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1
 
-.PHONY: run test install install-dev format messages lock bench clean
+.PHONY: run test install install-dev format messages lock bench loadtest clean
 
 $(VENV)/.runtime: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit("pkk-training needs Python 3.11 or newer; this is " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -48,9 +48,17 @@ lock: install-dev
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml -o requirements.lock --python-version 3.11 --quiet
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements-dev.lock --python-version 3.11 --quiet
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra load -o requirements-load.lock --python-version 3.11 --quiet
 
 bench: install-dev
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Two app servers, a job worker, PostgreSQL and Redis on this machine, a
+# day's mix from locust (bounded in time, 127.0.0.1 only), then every
+# acknowledged mark checked in the database. See bench/loadtest/run.py.
+loadtest: install-dev
+	@$(BIN)/python -c 'import locust' 2>/dev/null || $(BIN)/python -m pip install --quiet -r requirements-load.lock
+	$(BIN)/python bench/loadtest/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles

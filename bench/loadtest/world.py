@@ -1,0 +1,70 @@
+"""Run by run.py in the load test's environment: `world.py prepare PASSWORD OUT`
+builds the demo and the load accounts and writes what locust needs to OUT;
+`world.py check ACKS` prints how many acknowledged marks are missing or doubled."""
+
+import json
+import sys
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+
+def prepare(password, out):
+    from django.contrib.auth import get_user_model
+
+    from demo.services import PROGRAM_SLUG, demo_load
+    from participants.models import Enrollment
+    from programs.models import Membership, OrganizationMembership, Program
+    from surveys.models import Survey
+
+    demo_load()
+    program = Program.objects.get(slug=PROGRAM_SLUG)
+    users = get_user_model().objects
+    for n in range(8):
+        user, _ = users.get_or_create(username=f"load-fasilitator-{n}")
+        user.set_password(password)
+        user.save()
+        Membership.objects.get_or_create(
+            program=program, user=user, defaults={"role": "facilitator"}
+        )
+    for n in range(4):
+        user, _ = users.get_or_create(username=f"load-koordinator-{n}")
+        user.set_password(password)
+        user.save()
+        OrganizationMembership.objects.get_or_create(organization=program.organization, user=user)
+    enrollments = Enrollment.objects.active().filter(program=program).select_related("participant")
+    world = {
+        "program": program.slug,
+        "organization": program.organization.slug,
+        "rolls": {
+            session.pk: [
+                str(e.participant_id) for e in enrollments if e.enrolled_on <= session.date
+            ]
+            for session in program.sessions.all()
+        },
+        "survey": Survey.objects.filter(program=program).first().public_token,
+        "phones": [e.participant.phone for e in enrollments if e.participant.phone],
+    }
+    Path(out).write_text(json.dumps(world))
+
+
+def check(acks_file):
+    from sessions.models import AttendanceEvent
+
+    acks = [uuid.UUID(line) for line in Path(acks_file).read_text().split()]
+    found = {}
+    for start in range(0, len(acks), 1000):
+        batch = AttendanceEvent.objects.filter(mark_id__in=acks[start : start + 1000])
+        for mark_id in batch.values_list("mark_id", flat=True):
+            found[mark_id] = found.get(mark_id, 0) + 1
+    missing = sum(1 for mark_id in acks if mark_id not in found)
+    twice = sum(1 for n in found.values() if n > 1)
+    print(json.dumps({"acknowledged": len(acks), "missing": missing, "twice": twice}))
+
+
+if __name__ == "__main__":
+    import django
+
+    django.setup()
+    {"prepare": prepare, "check": check}[sys.argv[1]](*sys.argv[2:])
