@@ -103,3 +103,12 @@ def _default_language():
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(params=[1, 3], ids=["1-participant", "3-participants"])
+def sized_program(request, db):
+    """tests.factories.program_of_size at 1 and at 3: a list page's query count
+    must be the same at both (a count that grows is an N+1)."""
+    from tests.factories import program_of_size
+
+    return program_of_size(request.param)

@@ -1,4 +1,6 @@
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -7,7 +9,7 @@ from django.utils import timezone
 from checklists.enums import DEFAULT_BLOCKER_REASONS
 from checklists.models import BlockerReason, ChecklistStep, ChecklistTemplate, Track
 from participants.enums import ConsentMethod, EnrollmentSource
-from participants.models import Enrollment, Participant
+from participants.models import Enrollment, Participant, ParticipantImport
 from programs.enums import MembershipRole, ProgramStatus
 from programs.models import Membership, Organization, OrganizationMembership, Program
 from reports.enums import Population, SuccessSource
@@ -192,3 +194,126 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     source = SuccessSource.ATTENDED_MIN
     min_sessions = 1
     population = Population.ENROLLED
+
+
+SURVEY_OF_EVERY_KIND = [
+    {"kind": "yes_no", "text": "Sudah menginstal TikTok?"},
+    {"kind": "single", "text": "Kenapa belum?", "options": "HP penuh\nTidak ada sinyal"},
+    {"kind": "multiple", "text": "Dokumen?", "options": "KTP\nKK\nNPWP"},
+    {"kind": "scale", "text": "Manfaat?"},
+    {"kind": "number", "text": "Jumlah video?"},
+    {"kind": "long_text", "text": "Saran?", "required": False},
+]
+
+
+@dataclass
+class SizedProgram:
+    program: Program
+    facilitator: object
+    coordinator: object
+    session: TrainingSession
+    template: ChecklistTemplate
+    survey: Survey
+    enrollments: list
+
+
+def program_of_size(size):
+    """A program whose every list has `size` rows: enrolments, marks, tracks,
+    progress (done and blocked), answers, follow-ups, imports, indicators.
+
+    For query-count tests: a page's count must be the same at size 1 and 3.
+    """
+    from checklists.services import current_steps, mentoring_add, progress_mark
+    from reports.services import indicator_save
+    from sessions.services import attendance_mark
+    from surveys.services import response_save
+
+    program = ProgramFactory()
+    facilitator = MembershipFactory(program=program, role=MembershipRole.FACILITATOR).user
+    coordinator = MembershipFactory(program=program, role=MembershipRole.COORDINATOR).user
+    session = TrainingSessionFactory(program=program)
+    template = ChecklistTemplateFactory(organization=program.organization)
+    first, second, _third = current_steps(template)
+    reasons = list(template.blocker_reasons.order_by("position")[:2])
+    survey = SurveyFactory(program=program, questions=SURVEY_OF_EVERY_KIND)
+    questions = list(survey.questions.prefetch_related("choices").order_by("position"))
+    choices = [list(q.choices.all()) for q in questions]
+    enrollments = [
+        EnrollmentFactory(program=program, participant__full_name=f"Peserta {i:02d}")
+        for i in range(size)
+    ]
+    for i, enrollment in enumerate(enrollments):
+        attendance_mark(
+            session=session,
+            enrollment=enrollment,
+            status=("present", "late")[i % 2],
+            by=facilitator,
+        )
+        track = TrackFactory(enrollment=enrollment, template=template)
+        progress_mark(track=track, step=first, state="done", by=facilitator)
+        progress_mark(
+            track=track, step=second, state="blocked", reason=reasons[i % 2], by=facilitator
+        )
+        mentoring_add(
+            enrollment=enrollment,
+            by=facilitator,
+            date=dt.date(2023, 8, 8),
+            channel="whatsapp",
+            action=f"Tanya kabar {i}",
+            step=second,
+        )
+        response_save(
+            survey=survey,
+            participant=enrollment.participant,
+            channel="assisted",
+            by=facilitator,
+            answers={
+                questions[0]: [choices[0][(i + 1) % 2]],  # the first says no: a failure at any size
+                questions[1]: [choices[1][i % 2]],
+                questions[2]: choices[2][: 1 + i % 3],
+                questions[3]: [choices[3][i % 5]],
+                questions[4]: Decimal(i),
+                questions[5]: f"Saran {i}",
+            },
+        )
+        ParticipantImport.objects.create(
+            program=program,
+            file_name=f"desa-{i}.csv",
+            imported_by=coordinator,
+            consent_method=ConsentMethod.PAPER,
+            new=1,
+        )
+    IndicatorFactory(program=program)
+    indicator_save(
+        program=program,
+        by=None,
+        label="Akun dibuat",
+        success_phrase="berhasil",
+        failure_phrase="belum",
+        source=SuccessSource.CHECKLIST_COMPLETE,
+        templates=[template],
+        reason_source="checklist",
+    )
+    indicator_save(
+        program=program,
+        by=None,
+        label="Sudah menginstal",
+        success_phrase="sudah",
+        failure_phrase="belum",
+        source=SuccessSource.SURVEY_ANSWER,
+        question=questions[0],
+        success_choices=[choices[0][0]],
+        population=Population.ANSWERED_SURVEY,
+        population_survey=survey,
+        reason_source="survey_question",
+        reason_question=questions[1],
+    )
+    return SizedProgram(
+        program=program,
+        facilitator=facilitator,
+        coordinator=coordinator,
+        session=session,
+        template=template,
+        survey=survey,
+        enrollments=enrollments,
+    )
