@@ -46,3 +46,15 @@ def timed(fn, repeat):
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
     return statistics.median(times), times[int(len(times) * 0.9) - 1]
+
+
+def baseline(repeat=20):
+    """Median server time of the login page (ms): the yardstick printed beside
+    each figure, so that a slow machine and a slow page can be told apart."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client, url = Client(), reverse("login")
+    assert client.get(url).status_code == 200
+    median, _p90 = timed(lambda: client.get(url), repeat=repeat)
+    return median

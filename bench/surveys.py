@@ -5,7 +5,7 @@ Run: `make bench` or `.venv/bin/python bench/surveys.py`. Prints figures only.
 
 from decimal import Decimal
 
-from _django import setup, timed
+from _django import baseline, setup, timed
 
 setup()
 
@@ -61,6 +61,7 @@ def main():
         n_queries = len(queries)
         median, p90 = timed(lambda client=client, url=url: client.get(url), repeat=10)
         print(f"{responses:>10} {median:>16.1f} / {p90:<11.1f} {n_queries:>8}")
+    print(f"login page (baseline, same run): {baseline():.1f} ms median")
 
 
 if __name__ == "__main__":

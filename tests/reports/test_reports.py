@@ -302,33 +302,6 @@ def test_indicators_copy_to_another_program_with_its_survey(demo):
     )
 
 
-@pytest.mark.parametrize("participants", [3, 100])
-def test_program_report_queries_do_not_grow(
-    login, coordinator, program, participants, django_assert_max_num_queries
-):
-    session = TrainingSessionFactory(program=program, phase="training")
-    template = ChecklistTemplateFactory(organization=program.organization)
-    survey = SurveyFactory(program=program)
-    question = survey.questions.get()
-    for enrollment in EnrollmentFactory.create_batch(participants, program=program):
-        attendance_mark(session=session, enrollment=enrollment, status="present", by=None)
-        TrackFactory(enrollment=enrollment, template=template)
-        response_save(
-            survey=survey,
-            participant=enrollment.participant,
-            channel="assisted",
-            answers={question: [question.choices.first()]},
-        )
-    IndicatorFactory(program=program)
-    indicator(program, source="checklist_complete", templates=[template], reason_source="checklist")
-    client = login(coordinator)
-
-    with django_assert_max_num_queries(45):
-        response = client.get(reverse("program_report", args=[program.slug]), {"annex": "1"})
-
-    assert len(response.context["annex"]) == participants
-
-
 def test_rollup_filters_and_sorts(db):
     organization = ProgramFactory(name="A", regency="Way Kanan").organization
     ProgramFactory(
@@ -355,22 +328,6 @@ def test_rollup_filters_and_sorts(db):
     assert [(r.program.name, r.enrolled) for r in everyone.rows] == [("B", 5), ("A", 2)]
     assert (everyone.labels, [r.program.name for r in way_kanan.rows]) == (["Hadir"], ["A"])
     assert [r.program.name for r in year_2024.rows] == ["B"]
-
-
-@pytest.mark.parametrize("participants", [2, 40])
-def test_rollup_queries_do_not_grow_with_participants(
-    login, admin_user, participants, django_assert_max_num_queries
-):
-    organization = ProgramFactory().organization
-    for program in [*organization.programs.all(), ProgramFactory(organization=organization)]:
-        EnrollmentFactory.create_batch(participants, program=program)
-        IndicatorFactory(program=program)
-    client = login(admin_user)
-
-    with django_assert_max_num_queries(25):
-        response = client.get(reverse("organization_rollup", args=[organization.slug]))
-
-    assert [r.enrolled for r in response.context["table"].rows] == [participants, participants]
 
 
 def test_report_command_writes_json_xlsx_html_and_an_organizations_pdfs(demo, tmp_path):

@@ -269,34 +269,6 @@ def test_malformed_mark_is_a_400(login, facilitator, session):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("participants", [3, 500])
-def test_session_page_query_count_does_not_grow(
-    login, facilitator, session, program, participants, django_assert_max_num_queries
-):
-    enrollments = EnrollmentFactory.create_batch(participants, program=program)
-    Attendance.objects.bulk_create(
-        Attendance(
-            session=session,
-            participant=e.participant,
-            status="present",
-            marked_by=facilitator,
-            marked_at=dt.datetime(2023, 8, 5, 9, tzinfo=dt.UTC),
-        )
-        for e in enrollments[::2]
-    )
-    client = login(facilitator)
-
-    with django_assert_max_num_queries(12):
-        response = client.get(session.get_absolute_url())
-
-    roll = response.context["roll"]
-    assert (len(roll.rows), roll.attended, roll.eligible) == (
-        participants,
-        len(enrollments[::2]),
-        participants,
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_one_mark_is_at_most_six_queries(client, assert_max_data_queries):
     # Real transactions (no test savepoints), as in production.

@@ -303,33 +303,6 @@ def test_results_give_n_of_n_and_percentages(program):
     assert results["Saran?"].answered == 0
 
 
-@pytest.mark.parametrize("responses", [20, 200])
-def test_results_page_is_a_constant_number_of_queries(
-    login, coordinator, program, responses, django_assert_max_num_queries
-):
-    survey = SurveyFactory(program=program, questions=EVERY_KIND[:3] + EVERY_KIND[4:6])
-    questions = list(survey.questions.all())
-    for enrollment in EnrollmentFactory.create_batch(responses, program=program):
-        services.response_save(
-            survey=survey,
-            participant=enrollment.participant,
-            channel="assisted",
-            answers={
-                questions[0]: [questions[0].choices.first()],
-                questions[1]: [questions[1].choices.first()],
-                questions[2]: list(questions[2].choices.all()[:2]),
-                questions[3]: Decimal("2"),
-                questions[4]: "teks",
-            },
-        )
-    client = login(coordinator)
-
-    with django_assert_max_num_queries(15):
-        response = client.get(reverse("survey_results", args=[program.slug, survey.pk]))
-
-    assert response.context["results"][0].answered == responses
-
-
 def test_pre_post_scores_on_a_hand_built_case(program):
     knowledge = [
         {"kind": "single", "text": "Siapa memberi komisi?", "options": "Pembeli\n*Seller"},
