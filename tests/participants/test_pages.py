@@ -1,0 +1,68 @@
+"""Behaviour of the import template download and the import history."""
+
+import io
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from checklists.models import Track
+from participants.models import ParticipantImport
+from participants.services import participants_import
+from tests.factories import ChecklistTemplateFactory
+from tests.pages import text_of
+
+
+def test_import_template_is_a_spreadsheet_the_import_reads(login, coordinator, program):
+    response = login(coordinator).get(reverse("participant_import_template", args=[program.slug]))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert response["Content-Disposition"] == 'attachment; filename="template-peserta.xlsx"'
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["Nama", "No HP", "NIK", "Tahun Lahir", "Dusun", "RT", "RW", "Alamat", "Jalur"],
+        [
+            "Siti Aminah",
+            "0812 3456 7890",
+            "1808054101900001",
+            1985,
+            "Dusun I",
+            "001",
+            "002",
+            None,
+            "Daftar sebagai Seller",
+        ],
+    ]
+    assert (sheet["B2"].number_format, sheet["C2"].number_format) == ("@", "@")
+    # The template's own example row imports, its "Jalur" naming the organization's checklist.
+    ChecklistTemplateFactory(organization=program.organization, name="Daftar sebagai Seller")
+    report = participants_import(
+        program=program,
+        by=coordinator,
+        file_name="template-peserta.xlsx",
+        content=response.content,
+        consent_method="paper",
+    )
+    assert (report.new, report.invalid) == (1, [])
+    assert list(Track.objects.values_list("enrollment__participant__nik", "template__name")) == [
+        ("1808054101900001", "Daftar sebagai Seller")
+    ]
+
+
+def test_import_history_lists_each_import_newest_first(login, coordinator, program):
+    for name, new in (("desa-lama.csv", 4), ("desa-baru.xlsx", 2)):
+        ParticipantImport.objects.create(
+            program=program,
+            file_name=name,
+            imported_by=coordinator,
+            consent_method="paper",
+            consent_note="Formulir PKK",
+            new=new,
+            skipped=1,
+        )
+
+    response = login(coordinator).get(reverse("participant_import_history", args=[program.slug]))
+
+    assert [(i.file_name, i.new) for i in response.context["imports"]] == [
+        ("desa-baru.xlsx", 2),
+        ("desa-lama.csv", 4),
+    ]
+    assert "2 baru, 0 diperbarui, 0 tidak berubah, 1 dilewati" in text_of(response)
