@@ -1,5 +1,6 @@
 """Helpers for tests that read rendered pages."""
 
+import io
 import re
 from html.parser import HTMLParser
 
@@ -66,3 +67,12 @@ def text_of(response):
 
 def messages_of(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def pdf_text(content):
+    """The text of every page of a PDF, whitespace collapsed."""
+    from pypdf import PdfReader
+
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages
+    )
