@@ -175,3 +175,16 @@ def test_respondents_of_an_anonymous_survey_go_to_the_public_page(login, facilit
     response = login(facilitator).get(url("survey_respondents", survey))
 
     assert response.url == reverse("survey_public", args=[survey.public_token])
+
+
+def test_public_thank_you_page_names_the_survey(client, program):
+    survey = SurveyFactory(program=program, title="Evaluasi <b>akhir</b>")
+
+    response = client.get(reverse("survey_public_done", args=[survey.public_token]))
+    unknown = client.get(reverse("survey_public_done", args=["tidak-ada"]))
+
+    assert (
+        "Jawaban Ibu untuk “Evaluasi &lt;b&gt;akhir&lt;/b&gt;” sudah tersimpan. "
+        "Mengirim lagi akan menggantinya."
+    ) in text_of(response)
+    assert unknown.status_code == 404
