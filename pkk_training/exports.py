@@ -4,6 +4,7 @@ import csv
 import io
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and
 # WPS (CSV injection); a leading apostrophe makes it plain text.
@@ -15,6 +16,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def safe_cell(value):
     if value is None:
         return ""
+    if isinstance(value, Promise):
+        # A lazy translation (a choice label, say): openpyxl knows only real str.
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
@@ -27,7 +31,7 @@ def xlsx_bytes(sheets):
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=str(title)[:31])
-        sheet.append([str(h) for h in header])
+        sheet.append([safe_cell(h) for h in header])
         for row in rows:
             sheet.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
@@ -41,7 +45,7 @@ def spreadsheet_response(*, rows, header, filename, file_format, sheet_title="Da
         buffer = io.StringIO()
         buffer.write("\ufeff")  # BOM: Excel opens UTF-8 (names with accents) correctly
         writer = csv.writer(buffer)
-        writer.writerow(header)
+        writer.writerow([safe_cell(h) for h in header])
         writer.writerows([safe_cell(v) for v in row] for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
