@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from demo.services import ORGANIZATION_SLUG, PROGRAM_SLUG, demo_load
 from participants.models import PendingImport
-from pkk_training.demo import ORGANIZATION_SLUG, PROGRAM_SLUG, demo_load
-from sessions.models import Program
+from programs.models import Program
 
 ATTENDANCE_HEADER = ["No", "Nama", "Dusun", "RT/RW", "Status", "Ditandai oleh", "Waktu ditandai"]
 PARTICIPANT_HEADER = [
