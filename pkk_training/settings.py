@@ -145,6 +145,15 @@ TEMPLATES = [
 ]
 
 # Database: SQLite file by default, DATABASE_URL (postgres://…) for production.
+# Several facilitators write at once in a village hall: WAL lets readers go on
+# during a write, IMMEDIATE takes the write lock at BEGIN (no upgrade deadlock)
+# and the timeout waits instead of failing with "database is locked". Every
+# SQLite database gets them, however it is named.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 if DATABASE_URL:
     try:
@@ -158,19 +167,10 @@ if DATABASE_URL:
     if os.environ.get("DJANGO_TEST_DATABASE_NAME"):
         _db["TEST"]["NAME"] = os.environ["DJANGO_TEST_DATABASE_NAME"]
 else:
-    _db = {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "db.sqlite3",
-        "OPTIONS": {
-            # Several facilitators write at once in a village hall: WAL lets
-            # readers go on during a write, IMMEDIATE takes the write lock at
-            # BEGIN (no upgrade deadlock) and the timeout waits instead of
-            # failing with "database is locked".
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        },
-    }
+    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # Options written in the URL (?timeout=60) win over ours.
+    _db["OPTIONS"] = {**SQLITE_OPTIONS, **_db.get("OPTIONS", {})}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

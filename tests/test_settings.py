@@ -1,5 +1,6 @@
 """The settings module refuses to start a production process it cannot run safely."""
 
+import json
 import os
 import subprocess
 import sys
@@ -80,3 +81,47 @@ def test_sqlite_waits_instead_of_failing_when_locked():
 
     assert (options["transaction_mode"], options["timeout"]) == ("IMMEDIATE", 20)
     assert "journal_mode=WAL" in options["init_command"]
+
+
+SQLITE_PROBE = """
+import json
+import django
+django.setup()
+from django.conf import settings
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA journal_mode")
+    mode = cursor.fetchone()[0]
+print(json.dumps({"options": settings.DATABASES["default"]["OPTIONS"], "journal_mode": mode}))
+"""
+
+
+def test_sqlite_named_by_database_url_keeps_wal_immediate_and_the_timeout(tmp_path):
+    path = tmp_path / "x.sqlite3"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env = {
+        **clean,
+        "DJANGO_DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "pkk_training.settings",
+        "DATABASE_URL": f"sqlite:///{path}",  # sqlite:////tmp/…/x.sqlite3
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-c", SQLITE_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    probe = json.loads(result.stdout)
+    assert probe == {
+        "options": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+        "journal_mode": "wal",
+    }
+    assert path.exists()
