@@ -1,10 +1,13 @@
 """HTML templates rendered to PDF by WeasyPrint, able to read only our static files."""
 
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 
 PDF_BASE_URL = "https://pdf.invalid/"
@@ -23,9 +26,25 @@ def static_file_for(url):
     if not parts.path.startswith(static_prefix):
         return None
     relative = unquote(parts.path[len(static_prefix) :])
+    if not relative or relative.startswith("/") or "\\" in relative or "\0" in relative:
+        return None
     if ".." in relative.split("/"):
         return None
-    return finders.find(relative)
+    try:
+        return finders.find(relative) or _collected_file(relative)
+    except SuspiciousFileOperation:
+        return None
+
+
+def _collected_file(relative):
+    """A hashed name (report-print.3f2a….css) that collectstatic wrote with the
+    manifest storage: production's {% static %} links to these, and no finder
+    knows them. Only names in the manifest are served, from STATIC_ROOT."""
+    hashed_files = getattr(staticfiles_storage, "hashed_files", None)
+    if not hashed_files or relative not in set(hashed_files.values()):
+        return None
+    path = staticfiles_storage.path(relative)
+    return path if os.path.isfile(path) else None
 
 
 def _static_only_fetcher():
