@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checklists.enums import ContactChannel, StepState
 from checklists.models import BlockerReason, ChecklistStep, ChecklistTemplate, MentoringContact
-from pkk_training.forms import date_widget
+from pkk_training.forms import MAX_ID, QueryForm, date_widget
 
 
 class TemplateForm(forms.ModelForm):
@@ -85,3 +85,8 @@ class MentoringForm(forms.ModelForm):
                 "mark_done", _("To mark a step done, choose the step and tick resolved.")
             )
         return data
+
+
+class ChecklistGridFilterForm(QueryForm):
+    stuck_at = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    reason = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)

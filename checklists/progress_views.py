@@ -15,11 +15,11 @@ from checklists.access import (
     get_track_for_user,
     get_track_step_for_user,
 )
-from checklists.forms import AssignForm, MentoringForm, ProgressMarkForm
+from checklists.forms import AssignForm, ChecklistGridFilterForm, MentoringForm, ProgressMarkForm
 from checklists.models import ChecklistStep
 from participants.access import get_enrollment_for_user
 from participants.models import Enrollment
-from pkk_training.forms import add_service_errors
+from pkk_training.forms import add_service_errors, query_params
 from programs.access import get_program_for_user
 
 
@@ -208,18 +208,11 @@ def tracks_assign_bulk(request, program_slug):
     return redirect("program_checklists", program_slug=program.slug)
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @require_GET
 def checklist_grid(request, program_slug, template_id):
     program, template = get_program_template_for_user(request, program_slug, template_id)
-    stuck_at = _int_or_none(request.GET.get("stuck_at"))
-    reason_id = _int_or_none(request.GET.get("reason"))
+    query = query_params(request, ChecklistGridFilterForm)
+    stuck_at, reason_id = query["stuck_at"], query["reason"]
     steps, rows = selectors.checklist_grid(
         program, template, stuck_at=stuck_at, reason_id=reason_id
     )

@@ -7,6 +7,7 @@ from participants.enums import ConsentMethod
 from participants.models import Enrollment, Participant
 from participants.spreadsheets import check_size
 from participants.validators import mask_nik, normalize_nik, normalize_phone
+from pkk_training.forms import PageForm
 
 
 class ParticipantForm(forms.ModelForm):
@@ -122,3 +123,7 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         check_size(upload.size)  # before the upload is read into memory
         return upload
+
+
+class ParticipantSearchForm(PageForm):
+    q = forms.CharField(required=False, max_length=100, strip=True)

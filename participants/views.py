@@ -8,11 +8,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from participants import hooks, services
 from participants.access import get_enrollment_for_user, get_organization_participant_for_user
-from participants.forms import EnrollmentForm, ParticipantForm
+from participants.forms import EnrollmentForm, ParticipantForm, ParticipantSearchForm
 from participants.selectors import enrollment_page, program_enrollments
 from participants.validators import format_phone, mask_nik
 from pkk_training.exports import spreadsheet_response
-from pkk_training.forms import add_service_errors, run_service
+from pkk_training.forms import add_service_errors, query_params, run_service
 from pkk_training.http import posted
 from programs import permissions
 from programs.access import get_program_for_user
@@ -21,7 +21,8 @@ from programs.access import get_program_for_user
 @require_GET
 def participant_list(request, program_slug):
     program = get_program_for_user(request, program_slug)
-    page = enrollment_page(program, query=request.GET.get("q", ""), page=request.GET.get("page"))
+    query = query_params(request, ParticipantSearchForm)
+    page = enrollment_page(program, query=query["q"], page=query["page"])
     template = (
         "participants/_participant_results.html"
         if request.htmx

@@ -1,5 +1,7 @@
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 def run_service(form, service, **kwargs):
@@ -29,3 +31,37 @@ def date_widget():
 
 def time_widget():
     return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+# The largest id a database column holds (SQLite INTEGER, PostgreSQL bigint).
+MAX_ID = 2**63 - 1
+
+
+class QueryForm(forms.Form):
+    """A page's GET parameters. Every field is optional: a missing or bad
+    value falls back to the field's empty value."""
+
+
+class PageForm(QueryForm):
+    page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
+
+
+def query_params(request, form_class, **kwargs):
+    """The GET parameters of `request` cleaned by `form_class`.
+
+    A bad value (a NUL, a 10,000-character string, a year 99999999999) is
+    dropped with a message on the page instead of reaching the database.
+    """
+    form = form_class(request.GET, **kwargs)
+    form.is_valid()
+    cleaned = dict(form.cleaned_data)
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        if field is not None:
+            cleaned[name] = field.clean(None)
+        messages.warning(
+            request,
+            _("“%(name)s” in the address was ignored: %(errors)s")
+            % {"name": name, "errors": " ".join(errors)},
+        )
+    return cleaned

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checklists.models import ChecklistStep
 from checklists.selectors import templates_for_program
+from pkk_training.forms import MAX_ID, QueryForm
 from reports.models import Indicator
 from surveys.models import Choice, Question
 
@@ -67,3 +68,23 @@ class CopyIndicatorsForm(forms.Form):
     def __init__(self, *args, programs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = programs
+
+
+class ReportQueryForm(QueryForm):
+    annex = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), ("0", "0"), ("1", "1")],
+        error_messages={"invalid_choice": _("Use 1 (with the annex) or 0.")},
+    )
+
+
+class RollupFilterForm(QueryForm):
+    year = forms.IntegerField(required=False, min_value=1900, max_value=2999)
+    regency = forms.CharField(required=False, max_length=120)
+    district = forms.CharField(required=False, max_length=120)
+    template = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    sort = forms.RegexField(
+        required=False,
+        regex=r"^-?(name|enrolled|attendance|i[0-9]{1,3})$",
+        error_messages={"invalid": _("Sort by name, enrolled, attendance or an indicator.")},
+    )

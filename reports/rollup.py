@@ -23,19 +23,14 @@ class RollupFilters:
     sort: str = "name"
 
     @classmethod
-    def from_query(cls, query):
-        def number(name):
-            try:
-                return int(query.get(name, ""))
-            except ValueError:
-                return None
-
+    def from_cleaned(cls, data):
+        """From RollupFilterForm's cleaned data (see pkk_training.forms.query_params)."""
         return cls(
-            year=number("year"),
-            regency=query.get("regency", "")[:120],
-            district=query.get("district", "")[:120],
-            template=number("template"),
-            sort=query.get("sort", "name")[:20],
+            year=data["year"],
+            regency=data["regency"],
+            district=data["district"],
+            template=data["template"],
+            sort=data["sort"] or "name",
         )
 
     def apply(self, programs):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pkk_training.exports import spreadsheet_response
-from pkk_training.forms import run_service
+from pkk_training.forms import query_params, run_service
 from pkk_training.http import posted
 from pkk_training.pdf import render_pdf
 from programs import permissions
@@ -16,13 +16,14 @@ from programs.access import get_organization_for_user, get_program_for_user
 from programs.selectors import programs_visible_to
 from reports import jobs, rollup, selectors, services
 from reports.access import get_indicator_for_user
-from reports.forms import CopyIndicatorsForm, IndicatorForm
+from reports.forms import CopyIndicatorsForm, IndicatorForm, ReportQueryForm, RollupFilterForm
 
 
 @require_GET
 def program_report(request, program_slug):
     program = get_program_for_user(request, program_slug)
-    context = selectors.program_report(program, annex=request.GET.get("annex") == "1")
+    annex = query_params(request, ReportQueryForm)["annex"] == "1"
+    context = selectors.program_report(program, annex=annex)
     context["can_manage"] = permissions.can_manage_program(request.user, program)
     return render(request, "reports/program_report.html", context)
 
@@ -35,7 +36,8 @@ def program_report_pdf_bytes(program, *, annex=False):
 @require_GET
 def program_report_pdf(request, program_slug):
     program = get_program_for_user(request, program_slug)
-    pdf = program_report_pdf_bytes(program, annex=request.GET.get("annex") == "1")
+    annex = query_params(request, ReportQueryForm)["annex"] == "1"
+    pdf = program_report_pdf_bytes(program, annex=annex)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="laporan-{program.slug}.pdf"'
     return response
@@ -122,7 +124,7 @@ def indicators_copy(request, program_slug):
 @require_GET
 def organization_rollup(request, organization_slug, file_format="html"):
     organization, programs = get_organization_for_user(request, organization_slug)
-    filters = rollup.RollupFilters.from_query(request.GET)
+    filters = rollup.RollupFilters.from_cleaned(query_params(request, RollupFilterForm))
     table = rollup.rollup(organization, programs, filters)
     if file_format == "xlsx":
         return spreadsheet_response(

@@ -17,7 +17,7 @@ from participants.access import get_organization_participant_for_user
 from participants.services import DuplicateParticipant
 from participants.validators import mask_phone
 from pkk_training.exports import spreadsheet_response
-from pkk_training.forms import add_service_errors
+from pkk_training.forms import PageForm, add_service_errors, query_params
 from pkk_training.http import posted
 from pkk_training.pdf import render_pdf
 from programs import permissions
@@ -138,7 +138,8 @@ def attendance_walk_in_known(request, program_slug, session_id, participant_id):
 @require_GET
 def attendance_history(request, program_slug, session_id):
     session = get_session_for_user(request, program_slug, session_id, manage=True)
-    page = Paginator(selectors.attendance_history(session), 100).get_page(request.GET.get("page"))
+    page_number = query_params(request, PageForm)["page"]
+    page = Paginator(selectors.attendance_history(session), 100).get_page(page_number)
     return render(
         request,
         "sessions/attendance_history.html",
@@ -219,7 +220,7 @@ def attendance_export(request, program_slug, session_id, file_format):
 def program_attendance(request, program_slug):
     program = get_program_for_user(request, program_slug)
     participants = Paginator(selectors.participant_attendance(program), 100).get_page(
-        request.GET.get("page")
+        query_params(request, PageForm)["page"]
     )
     return render(
         request,

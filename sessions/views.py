@@ -3,8 +3,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from participants.forms import ParticipantSearchForm
 from participants.selectors import enrollment_page
-from pkk_training.forms import run_service
+from pkk_training.forms import query_params, run_service
 from pkk_training.http import posted
 from programs import permissions
 from programs.access import get_program_for_user
@@ -27,6 +28,7 @@ def home(request):
 @require_GET
 def program_detail(request, program_slug):
     program = get_program_for_user(request, program_slug)
+    query = query_params(request, ParticipantSearchForm)
     return render(
         request,
         "sessions/program_detail.html",
@@ -34,9 +36,7 @@ def program_detail(request, program_slug):
             "program": program,
             "phases": selectors.sessions_by_phase(selectors.session_attendance_summary(program)),
             "members": program_members(program),
-            "participants": enrollment_page(
-                program, query=request.GET.get("q", ""), page=request.GET.get("page")
-            ),
+            "participants": enrollment_page(program, query=query["q"], page=query["page"]),
             "can_manage": permissions.can_manage_program(request.user, program),
             "can_record": permissions.can_record(request.user, program),
         },
