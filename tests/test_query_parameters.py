@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.urls import get_resolver, reverse
 
 from demo.services import ORGANIZATION_SLUG, PROGRAM_SLUG, demo_load
+from jobs.models import Job
 from participants.models import PendingImport
 from programs.models import Program
 
@@ -94,8 +95,13 @@ def build_world():
         content=b"Nama\r\n",
         consent_method="paper",
     )
+    # Made directly, not through job_start: enqueuing would run the job.
+    job = Job.objects.create(
+        organization=program.organization, kind="rollup_pdfs", title="Rekap", created_by=admin
+    )
     return {
         "admin": admin,
+        "job_id": job.pk,
         "program_slug": program.slug,
         "organization_slug": ORGANIZATION_SLUG,
         "session_id": session.pk,
