@@ -20,7 +20,10 @@ class Participant(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
-        "programs.Organization", on_delete=models.PROTECT, related_name="participants"
+        "programs.Organization",
+        on_delete=models.PROTECT,
+        related_name="participants",
+        verbose_name=_("organization"),
     )
     full_name = models.CharField(_("full name"), max_length=200)
     phone = models.CharField(
@@ -96,10 +99,16 @@ class EnrollmentQuerySet(models.QuerySet):
 
 class Enrollment(models.Model):
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="enrollments"
+        "programs.Program",
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        verbose_name=_("program"),
     )
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="enrollments"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        verbose_name=_("participant"),
     )
     status = models.CharField(
         _("status"),
@@ -144,11 +153,18 @@ class ParticipantImport(models.Model):
     """Who imported which file into which program, when, and what came of it."""
 
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="imports"
+        "programs.Program",
+        on_delete=models.CASCADE,
+        related_name="imports",
+        verbose_name=_("program"),
     )
     file_name = models.CharField(_("file"), max_length=255)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("imported by"),
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     consent_method = models.CharField(

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 def run_service(form, service, **kwargs):
@@ -65,3 +67,14 @@ def query_params(request, form_class, **kwargs):
             % {"name": name, "errors": " ".join(errors)},
         )
     return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    # Django's Indonesian message reads "nama pengguna nama pengguna": it puts
+    # the field's name into a sentence that already says it.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "The username or password is wrong. Capital and small letters count."
+        ),
+    }

@@ -9,6 +9,7 @@ from checklists import program_urls as checklist_program_urls
 from checklists import urls as checklist_urls
 from jobs import urls as job_urls
 from participants import urls as participant_urls
+from pkk_training.forms import LoginForm
 from programs import urls as programs_urls
 from programs import views as program_views
 from reports import urls as report_urls
@@ -39,7 +40,9 @@ urlpatterns = [
     path("s/", include(survey_public_urls.urlpatterns)),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),

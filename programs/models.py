@@ -27,10 +27,16 @@ class OrganizationMembership(models.Model):
     """An organization coordinator sees and manages every program of the organization."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organization"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organization_memberships",
+        verbose_name=_("user"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -99,7 +105,9 @@ class Program(models.Model):
 
 
 class Membership(models.Model):
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memberships")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("program")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

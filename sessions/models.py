@@ -9,7 +9,10 @@ from sessions.enums import AttendanceStatus, SessionPhase
 
 class TrainingSession(models.Model):
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="sessions"
+        "programs.Program",
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        verbose_name=_("program"),
     )
     phase = models.CharField(_("phase"), max_length=16, choices=SessionPhase.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -54,14 +57,24 @@ class Attendance(models.Model):
     """A participant's current status for one session; no row means not marked."""
 
     session = models.ForeignKey(
-        TrainingSession, on_delete=models.CASCADE, related_name="attendance"
+        TrainingSession,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("session"),
     )
     participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.CASCADE, related_name="attendance"
+        "participants.Participant",
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("participant"),
     )
     status = models.CharField(_("status"), max_length=16, choices=AttendanceStatus.choices)
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("marked by"),
     )
     marked_at = models.DateTimeField(_("marked at"))
     mark_id = models.UUIDField(_("last mark"), null=True, blank=True)
@@ -83,10 +96,16 @@ class AttendanceEvent(models.Model):
     """The audit trail: every mark, change and clearing, with who and when."""
 
     session = models.ForeignKey(
-        TrainingSession, on_delete=models.CASCADE, related_name="attendance_events"
+        TrainingSession,
+        on_delete=models.CASCADE,
+        related_name="attendance_events",
+        verbose_name=_("session"),
     )
     participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.CASCADE, related_name="+"
+        "participants.Participant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("participant"),
     )
     status = models.CharField(
         _("status"),
