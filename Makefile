@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1
+PORT ?= 8000
 
-.PHONY: run test install install-dev format messages lock bench loadtest clean
+.PHONY: run demo-logins test install install-dev format messages lock bench loadtest clean
 
 $(VENV)/.runtime: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit("pkk-training needs Python 3.11 or newer; this is " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -22,12 +23,17 @@ install-dev: $(VENV)/.dev
 
 run: install
 	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || printf '\n*** WeasyPrint cannot load its system libraries: PDF downloads will fail.\n*** Install them, e.g. on Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0\n\n'
+	@$(BIN)/python -c 'import socket, sys; port = int(sys.argv[1]); sys.exit(f"Port {port} is busy (another server is listening there). Stop it, or run: make run PORT={port + 1}") if socket.socket().connect_ex(("127.0.0.1", port)) == 0 else None' $(PORT)
 	$(DEV) $(BIN)/python manage.py migrate --noinput
-	$(DEV) $(BIN)/python manage.py load_demo --if-empty
 	@echo "Background jobs: a worker runs beside the server (manage.py db_worker)."
+	$(DEV) $(BIN)/python manage.py load_demo --if-empty
 	@$(DEV) $(BIN)/python manage.py db_worker --interval 2 --no-startup-delay >/dev/null 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	  $(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# New random passwords for the demo users, printed in a box.
+demo-logins: install
+	$(DEV) $(BIN)/python manage.py load_demo --reset-passwords
 
 test: install-dev
 	$(BIN)/ruff check .

@@ -23,18 +23,28 @@ class Command(BaseCommand):
         if if_empty and Program.objects.exists():
             self.stdout.write(
                 "The database already has programs; demo not loaded. "
-                "(`python manage.py load_demo --reset-passwords` prints new demo logins.)"
+                "(`make demo-logins` prints new demo logins.)"
             )
             return
         result = demo_load(reset_passwords=reset_passwords)
         verb = "Created" if result.created else "Checked"
         self.stdout.write(self.style.SUCCESS(f"{verb} the demo program /programs/{PROGRAM_SLUG}/"))
         if result.passwords:
-            self.stdout.write("Demo logins (username / password):")
-            for username, password in result.passwords.items():
-                self.stdout.write(f"  {username:<12} {password}")
+            self.stdout.write(login_box(result.passwords))
         else:
             self.stdout.write(
                 "Demo users exist already; their passwords are unchanged "
-                "(add --reset-passwords for new ones)."
+                "(`make demo-logins` prints new ones)."
             )
+
+
+def login_box(passwords):
+    """The logins framed, so they stand out among the server's start-up lines."""
+    lines = [
+        "Demo logins (username / password):",
+        *[f"  {username:<12} {password}" for username, password in passwords.items()],
+        "Sign in at /accounts/login/ ; `make demo-logins` prints new passwords.",
+    ]
+    width = max(len(line) for line in lines)
+    rule = "+" + "-" * (width + 2) + "+"
+    return "\n".join([rule, *[f"| {line:<{width}} |" for line in lines], rule])
