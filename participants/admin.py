@@ -1,5 +1,9 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -8,8 +12,9 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from participants.enums import ConsentMethod
 from participants.models import Enrollment, Participant, ParticipantImport
 from participants.resources import ParticipantResource
+from participants.services import enrollments_create, enrollments_withdraw
 from participants.spreadsheets import check_size, check_upload
-from participants.validators import mask_nik
+from participants.validators import mask_nik, normalize_phone
 from programs.models import Program
 
 
@@ -40,6 +45,14 @@ class ParticipantConfirmImportForm(ConfirmImportForm):
     consent_method = forms.ChoiceField(choices=ConsentMethod.choices, widget=forms.HiddenInput)
 
 
+class ChooseProgramForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("Program"))
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+
+
 @admin.register(Participant)
 class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
     """Admins are the only role that sees a whole NIK (UU PDP: least access).
@@ -54,8 +67,14 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
     import_formats = [CSV, XLSX]
 
     list_display = ["full_name", "organization", "phone", "masked_nik", "village", "consent_method"]
-    list_filter = ["organization", "consent_method", "village"]
+    list_filter = [
+        "organization",
+        ("enrollments__program", admin.RelatedOnlyFieldListFilter),
+        "consent_method",
+        "village",
+    ]
     search_fields = ["full_name", "phone", "nik"]
+    actions = ["add_to_program", "withdraw_from_program"]
     readonly_fields = ["id", "consent_at", "consent_recorded_by", "created_at", "updated_at"]
     inlines = [EnrollmentInline]
     list_select_related = ["organization"]
@@ -63,6 +82,92 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
     @admin.display(description=_("NIK"))
     def masked_nik(self, participant):
         return mask_nik(participant.nik)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Phones are stored as +62812…; people type 0812 0000 0001 or 0812-0000-0001.
+        try:
+            phone = normalize_phone(search_term)
+        except ValidationError:
+            phone = ""
+        if phone:
+            results |= queryset.filter(phone=phone)
+        return results, may_have_duplicates
+
+    @admin.action(description=_("Add the selected participants to a program"))
+    def add_to_program(self, request, queryset):
+        return self._with_program(
+            request,
+            queryset,
+            action="add_to_program",
+            title=gettext("Add to a program"),
+            run=lambda program, people: self._add(request, program, people),
+        )
+
+    @admin.action(description=_("Withdraw the selected participants from a program"))
+    def withdraw_from_program(self, request, queryset):
+        return self._with_program(
+            request,
+            queryset,
+            action="withdraw_from_program",
+            title=gettext("Withdraw from a program"),
+            run=lambda program, people: self._withdraw(request, program, people),
+        )
+
+    def _add(self, request, program, people):
+        try:
+            enrolled, skipped = enrollments_create(
+                program=program, participants=people, by=request.user
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            gettext("%(enrolled)d enrolled in “%(program)s”, %(skipped)d already were.")
+            % {"enrolled": enrolled, "program": program.name, "skipped": skipped},
+            messages.SUCCESS,
+        )
+
+    def _withdraw(self, request, program, people):
+        count = enrollments_withdraw(program=program, participants=people, by=request.user)
+        self.message_user(
+            request,
+            gettext("%(count)d withdrawn from “%(program)s”.")
+            % {"count": count, "program": program.name},
+            messages.SUCCESS,
+        )
+
+    def _with_program(self, request, queryset, *, action, title, run):
+        """An intermediate page: choose a program of the participants' organization."""
+        organizations = set(queryset.values_list("organization_id", flat=True))
+        if len(organizations) != 1:
+            self.message_user(
+                request,
+                gettext("Choose participants of one organization."),
+                messages.ERROR,
+            )
+            return None
+        programs = Program.objects.filter(organization_id__in=organizations).order_by("name")
+        form = ChooseProgramForm(
+            request.POST if "apply" in request.POST else None, programs=programs
+        )
+        if form.is_valid():
+            run(form.cleaned_data["program"], list(queryset))
+            return None
+        return TemplateResponse(
+            request,
+            "admin/participants/participant/choose_program.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.model._meta,
+                "form": form,
+                "action": action,
+                "participants": queryset.order_by("full_name"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     def get_import_resource_kwargs(self, request, **kwargs):
         resource_kwargs = super().get_import_resource_kwargs(request, **kwargs)

@@ -158,6 +158,39 @@ def enrollment_update(*, enrollment, by, status):
     return enrollment
 
 
+@transaction.atomic
+def enrollments_create(*, program, participants, by, source=EnrollmentSource.MANUAL):
+    """Enroll several participants; those already enrolled are left as they are.
+
+    Returns (enrolled, skipped): a participant of another organization or
+    without consent refuses the whole batch, nothing is written.
+    """
+    enrolled = skipped = 0
+    for participant in participants:
+        try:
+            with transaction.atomic():
+                enrollment_create(program=program, participant=participant, by=by, source=source)
+        except ValidationError as error:
+            if error.code != "already_enrolled":
+                raise
+            skipped += 1
+        else:
+            enrolled += 1
+    return enrolled, skipped
+
+
+@transaction.atomic
+def enrollments_withdraw(*, program, participants, by):
+    """Withdraw the participants from the program; returns how many were active."""
+    count = 0
+    for enrollment in Enrollment.objects.filter(
+        program=program, participant__in=participants, status=EnrollmentStatus.ACTIVE
+    ):
+        enrollment_update(enrollment=enrollment, by=by, status=EnrollmentStatus.WITHDRAWN)
+        count += 1
+    return count
+
+
 COLUMN_LABELS = {
     "full_name": _lazy("Name"),
     "phone": _lazy("Phone number"),
