@@ -48,13 +48,14 @@ class PageForm(QueryForm):
     page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
 
 
-def query_params(request, form_class, **kwargs):
-    """The GET parameters of `request` cleaned by `form_class`.
+def query_params(request, form_class, *, data=None, **kwargs):
+    """The GET parameters of `request` (or `data`, e.g. the same filters
+    posted) cleaned by `form_class`.
 
     A bad value (a NUL, a 10,000-character string, a year 99999999999) is
     dropped with a message on the page instead of reaching the database.
     """
-    form = form_class(request.GET, **kwargs)
+    form = form_class(request.GET if data is None else data, **kwargs)
     form.is_valid()
     cleaned = dict(form.cleaned_data)
     for name, errors in form.errors.items():

@@ -155,7 +155,9 @@ def organization_rollup_job(request, organization_slug):
     job = jobs.organization_pdfs_start(
         organization=organization,
         programs=programs,
-        filters=rollup.RollupFilters.from_query(request.POST),
+        filters=rollup.RollupFilters.from_cleaned(
+            query_params(request, RollupFilterForm, data=request.POST)
+        ),
         by=request.user,
         language=translation.get_language(),
     )
