@@ -15,11 +15,8 @@ def test_login_with_the_right_password_goes_to_the_page_asked_for(client, db):
 
     assert (wrong.status_code, wrong.context["form"].non_field_errors()) == (
         200,
-        # Django's own Indonesian catalog, "username" filled in by its label.
-        [
-            "Masukkan nama pengguna nama pengguna dan sandi yang benar. "
-            "Huruf besar/kecil pada bidang ini berpengaruh."
-        ],
+        # Our own message: Django's Indonesian one read "nama pengguna nama pengguna".
+        ["Nama pengguna atau kata sandi salah. Huruf besar dan kecil dibedakan."],
     )
     assert (right.status_code, right.url) == (302, "/checklists/")
 
