@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pkk_training.exports import spreadsheet_response
+from pkk_training.exports import no_store, spreadsheet_response
 from pkk_training.forms import run_service
 from pkk_training.http import posted
 from pkk_training.pdf import render_pdf
@@ -38,7 +38,7 @@ def program_report_pdf(request, program_slug):
     pdf = program_report_pdf_bytes(program, annex=request.GET.get("annex") == "1")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="laporan-{program.slug}.pdf"'
-    return response
+    return no_store(response)
 
 
 @require_http_methods(["GET", "POST"])
