@@ -18,6 +18,9 @@ class Organization(models.Model):
         ordering = ["name"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
+        permissions = [
+            ("administer_all", _("Administer every organization (app admin, sees whole NIKs)")),
+        ]
 
     def __str__(self):
         return self.name

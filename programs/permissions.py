@@ -1,7 +1,8 @@
 """The role rule, written once: who may do what in a program.
 
-Roles in a program, from most to least powerful: an admin (a staff account:
-everything, the only one who sees a whole NIK), a coordinator
+Roles in a program, from most to least powerful: an admin (a superuser, or an
+account given the explicit permission `programs.administer_all`; being staff
+alone only opens the Django admin: everything, the only one who sees a whole NIK), a coordinator
 (a program coordinator or a coordinator of the program's organization:
 manages the program, its sessions and members), a facilitator (records
 participants, attendance and progress). Anyone else is an outsider, and the
@@ -21,8 +22,14 @@ COORDINATOR = MembershipRole.COORDINATOR.value
 FACILITATOR = MembershipRole.FACILITATOR.value
 
 
+ADMIN_PERMISSION = "programs.administer_all"
+
+
 def is_admin(user):
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    """Superuser or the explicit permission; `is_staff` alone is not enough."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return bool(user.is_superuser or user.has_perm(ADMIN_PERMISSION))
 
 
 def program_role(user, program):

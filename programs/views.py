@@ -45,7 +45,9 @@ def program_edit(request, program_slug):
 @require_http_methods(["GET", "POST"])
 def program_members(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
-    form = MemberAddForm(posted(request))
+    form = MemberAddForm(
+        posted(request), candidates=selectors.member_candidates(request.user, program)
+    )
     if request.method == "POST" and form.is_valid():
         membership = services.membership_add(
             program=program,
