@@ -150,6 +150,7 @@ def participant_edit(request, program_slug, participant_id):
             services.participant_update,
             participant=participant,
             by=request.user,
+            program=program,
             **form.cleaned_data,
         ):
             messages.success(request, _("Participant saved."))

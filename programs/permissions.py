@@ -1,7 +1,7 @@
 """The role rule, written once: who may do what in a program.
 
-Roles in a program, from most to least powerful: an admin (a superuser, or an
-account given the explicit permission `programs.administer_all`; being staff
+Roles in a program, from most to least powerful: an admin (a superuser, or a
+staff account given the explicit permission `programs.administer_all`; being staff
 alone only opens the Django admin: everything, the only one who sees a whole NIK), a coordinator
 (a program coordinator or a coordinator of the program's organization:
 manages the program, its sessions and members), a facilitator (records
@@ -26,10 +26,13 @@ ADMIN_PERMISSION = "programs.administer_all"
 
 
 def is_admin(user):
-    """Superuser or the explicit permission; `is_staff` alone is not enough."""
+    """A superuser, or a staff account holding the explicit permission; staff alone is not.
+
+    Only staff accounts are asked for the permission, so that the pages of
+    facilitators and coordinators pay no permission queries."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return bool(user.is_superuser or user.has_perm(ADMIN_PERMISSION))
+    return bool(user.is_superuser or (user.is_staff and user.has_perm(ADMIN_PERMISSION)))
 
 
 def program_role(user, program):

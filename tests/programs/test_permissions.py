@@ -18,7 +18,7 @@ from tests.factories import (
 def app_admin():
     from django.contrib.auth.models import Permission
 
-    user = UserFactory()
+    user = UserFactory(is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="administer_all"))
     return user
 
