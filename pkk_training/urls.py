@@ -42,6 +42,25 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        login_not_required(
+            auth_views.PasswordResetConfirmView.as_view(
+                template_name="registration/password_reset_confirm.html",
+                success_url="/accounts/reset/done/",
+            )
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        login_not_required(
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="registration/password_reset_complete.html"
+            )
+        ),
+        name="password_reset_complete",
+    ),
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

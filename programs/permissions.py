@@ -116,3 +116,16 @@ def organization_ids(user, *, coordinating):
     return set(
         OrganizationMembership.objects.filter(user=user).values_list("organization_id", flat=True)
     ) | set(memberships.values_list("program__organization_id", flat=True))
+
+
+def can_issue_password_reset(user, membership):
+    """An admin for any member; a coordinator for a facilitator (never for an admin account)."""
+    if is_admin(user):
+        return True
+    target = membership.user
+    return (
+        can_manage_program(user, membership.program)
+        and membership.role == FACILITATOR
+        and not (target.is_staff or target.is_superuser)
+        and target.pk != user.pk
+    )

@@ -1,3 +1,5 @@
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -17,6 +19,8 @@ PROGRAM_FIELDS = (
     "end_date",
     "status",
 )
+
+audit_logger = logging.getLogger("pkk_training.audit")
 
 
 def assign_fields(instance, fields, data):
@@ -59,3 +63,26 @@ def membership_remove(*, membership, by):
         for hook in hooks.membership_removing:
             hook(membership)
         membership.delete()
+
+
+def password_reset_link_issue(*, membership, by):
+    """A one-time link (path) that lets the member choose a new password; her lockouts lifted.
+
+    Django's token is spent once the password changes (it hashes the password)
+    and expires after PASSWORD_RESET_TIMEOUT."""
+    from axes.utils import reset as axes_reset
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = membership.user
+    axes_reset(username=user.get_username())
+    audit_logger.info("password_reset_link user=%s by=%s", user.pk, by.pk)
+    return reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -63,10 +65,14 @@ def program_members(request, program_slug):
             },
         )
         return redirect("program_members", program_slug=program.slug)
+    members = list(selectors.program_members(program))
+    for member in members:
+        member.program = program
+        member.can_reset = permissions.can_issue_password_reset(request.user, member)
     return render(
         request,
         "programs/program_members.html",
-        {"program": program, "members": selectors.program_members(program), "form": form},
+        {"program": program, "members": members, "form": form},
     )
 
 
@@ -80,3 +86,29 @@ def member_remove(request, program_slug, membership_id):
     else:
         messages.success(request, _("Member removed."))
     return redirect("program_members", program_slug=program_slug)
+
+
+@require_POST
+def member_password_reset(request, program_slug, membership_id):
+    membership = get_membership_for_user(request, program_slug, membership_id)
+    if not permissions.can_issue_password_reset(request.user, membership):
+        raise PermissionDenied
+    link = request.build_absolute_uri(
+        services.password_reset_link_issue(membership=membership, by=request.user)
+    )
+    message = _(
+        "Hello %(name)s, open this link to choose a new password for PKK Training "
+        "(it works once): %(link)s"
+    ) % {"name": membership.user.get_full_name() or membership.user.username, "link": link}
+    response = render(
+        request,
+        "programs/password_reset_link.html",
+        {
+            "program": membership.program,
+            "member": membership,
+            "link": link,
+            "whatsapp": "https://wa.me/?" + urlencode({"text": message}),
+        },
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
