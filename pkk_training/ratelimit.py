@@ -23,3 +23,17 @@ def rate_limit_hit(key, *, limit, window):
 def rate_limit_exceeded(key, *, limit):
     """Whether `key` is already over `limit` in its window (without counting an attempt)."""
     return (cache.get(f"ratelimit:{key}") or 0) >= limit
+
+
+def client_ip(request):
+    """The client's address as the login lockout sees it (proxy settings included)."""
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or "unknown"
+
+
+def too_many_requests(request):
+    """The Indonesian "try again later" page, 429."""
+    from django.shortcuts import render
+
+    return render(request, "429.html", status=429)
