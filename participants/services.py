@@ -14,6 +14,8 @@ from participants.models import Enrollment, Participant, ParticipantImport
 from participants.validators import normalize_nik, normalize_phone
 from pkk_training.ratelimit import rate_limit_exceeded, rate_limit_hit
 from programs import permissions
+from programs.enums import AuditAction
+from programs.services import audit_record
 
 audit_logger = logging.getLogger("pkk_training.audit")
 
@@ -93,6 +95,13 @@ def _nik_duplicate(by, existing):
             existing=existing,
         )
     audit_logger.warning("nik_duplicate_check user=%s participant=%s", by.pk, existing.pk)
+    audit_record(
+        by=by,
+        action=AuditAction.NIK_CHECK,
+        organization=existing.organization,
+        detail=_lazy("A NIK already on file was typed"),
+        people=1,
+    )
     if not rate_limit_hit(f"nik-check:{by.pk}", limit=NIK_CHECK_LIMIT, window=NIK_CHECK_WINDOW):
         return _too_many_nik_checks()
     return DuplicateParticipant(

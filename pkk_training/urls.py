@@ -34,6 +34,11 @@ urlpatterns = [
     path("programs/<slug:program_slug>/", include(program_urls)),
     path("checklists/", include(checklist_urls.urlpatterns)),
     path("jobs/", include(job_urls.urlpatterns)),
+    path(
+        "organizations/<slug:organization_slug>/audit/",
+        program_views.organization_audit,
+        name="organization_audit",
+    ),
     path("organizations/<slug:organization_slug>/", include(report_urls.organization_urlpatterns)),
     # The participants' own survey pages: public, reached by link or QR code.
     path("s/", include(survey_public_urls.urlpatterns)),

@@ -51,3 +51,7 @@ def member_candidates(user, program):
     if is_admin(user):
         return get_user_model().objects.filter(is_active=True)
     return organization_accounts(program.organization)
+
+
+def audit_events(organization):
+    return organization.audit_events.select_related("user", "program")

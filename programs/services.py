@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from programs import hooks
+from programs.enums import AuditAction
 from programs.models import Membership, Program
 
 PROGRAM_FIELDS = (
@@ -79,10 +80,31 @@ def password_reset_link_issue(*, membership, by):
     user = membership.user
     axes_reset(username=user.get_username())
     audit_logger.info("password_reset_link user=%s by=%s", user.pk, by.pk)
+    audit_record(
+        by=by,
+        action=AuditAction.PASSWORD_LINK,
+        program=membership.program,
+        detail=user.get_username(),
+        people=0,
+    )
     return reverse(
         "password_reset_confirm",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": default_token_generator.make_token(user),
         },
+    )
+
+
+def audit_record(*, by, action, organization=None, program=None, detail="", people=0):
+    """Log one access to personal data; `by` None for the system (commands, jobs)."""
+    from programs.models import AuditEvent
+
+    return AuditEvent.objects.create(
+        organization=organization or program.organization,
+        program=program,
+        user=by if by is not None and by.is_authenticated else None,
+        action=action,
+        detail=str(detail)[:200],
+        people=people,
     )

@@ -2,14 +2,19 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pkk_training.forms import run_service
 from pkk_training.http import posted
 from programs import permissions, selectors, services
-from programs.access import get_membership_for_user, get_program_for_user
+from programs.access import (
+    get_audited_organization_for_user,
+    get_membership_for_user,
+    get_program_for_user,
+)
 from programs.forms import MemberAddForm, ProgramForm
 
 
@@ -112,3 +117,10 @@ def member_password_reset(request, program_slug, membership_id):
     )
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+@require_GET
+def organization_audit(request, organization_slug):
+    organization = get_audited_organization_for_user(request, organization_slug)
+    page = Paginator(selectors.audit_events(organization), 100).get_page(request.GET.get("page"))
+    return render(request, "programs/audit_list.html", {"organization": organization, "page": page})

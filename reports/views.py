@@ -13,7 +13,9 @@ from pkk_training.http import posted
 from pkk_training.pdf import render_pdf
 from programs import permissions
 from programs.access import get_organization_for_user, get_program_for_user
+from programs.enums import AuditAction
 from programs.selectors import programs_visible_to
+from programs.services import audit_record
 from reports import jobs, rollup, selectors, services
 from reports.access import get_indicator_for_user
 from reports.forms import CopyIndicatorsForm, IndicatorForm
@@ -35,7 +37,16 @@ def program_report_pdf_bytes(program, *, annex=False):
 @require_GET
 def program_report_pdf(request, program_slug):
     program = get_program_for_user(request, program_slug)
-    pdf = program_report_pdf_bytes(program, annex=request.GET.get("annex") == "1")
+    annex = request.GET.get("annex") == "1"
+    pdf = program_report_pdf_bytes(program, annex=annex)
+    if annex:
+        audit_record(
+            by=request.user,
+            action=AuditAction.REPORT_ANNEX,
+            program=program,
+            detail=f"laporan-{program.slug}.pdf",
+            people=program.enrollments.count(),
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="laporan-{program.slug}.pdf"'
     return no_store(response)

@@ -549,6 +549,12 @@ MATRIX = [
         post=answers(facilitator=403, coordinator=302, admin=302),
     ),
     Case("organization_rollup", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
+    Case(
+        "organization_audit",
+        organization_kwargs,
+        get=answers(facilitator=404, coordinator=404, org=200),
+        post=answers(facilitator=405, coordinator=405, admin=405, outsider=405, org=405),
+    ),
     Case("organization_rollup_pdf", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
     Case("organization_rollup_xlsx", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
     Case(
