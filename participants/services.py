@@ -1,4 +1,5 @@
 import dataclasses
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from participants import hooks
 from participants.enums import ConsentMethod, EnrollmentSource, EnrollmentStatus
-from participants.models import Enrollment, Participant, ParticipantImport
+from participants.models import Enrollment, Participant, ParticipantImport, PendingImport
 from participants.validators import normalize_nik, normalize_phone
 from pkk_training.ratelimit import rate_limit_exceeded, rate_limit_hit
 from programs import permissions
@@ -370,3 +371,15 @@ def participants_import(
             skipped=len(report.invalid_rows),
         )
     return report
+
+
+PENDING_IMPORT_LIFETIME = dt.timedelta(hours=24)
+
+
+def pending_imports_purge(*, now=None):
+    """Delete uploads never confirmed within a day (their NIKs and phones included);
+    returns how many. Run by `manage.py purge_personal_data` from cron, not only
+    when someone previews another upload."""
+    cutoff = (now or timezone.now()) - PENDING_IMPORT_LIFETIME
+    deleted, _by_model = PendingImport.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
