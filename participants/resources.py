@@ -17,6 +17,7 @@ from import_export import fields, resources
 from participants import hooks
 from participants.enums import EnrollmentSource
 from participants.models import Enrollment, Participant
+from participants.services import import_nik_match_error
 from participants.spreadsheets import ROW_COLUMN, NumberCell, normalize_dataset
 from participants.validators import normalize_nik, normalize_phone
 
@@ -131,15 +132,11 @@ class ParticipantResource(resources.ModelResource):
     def get_or_init_instance(self, instance_loader, row):
         by_phone = self.by_phone.get(row["phone"]) if row["phone"] else None
         by_nik = self.by_nik.get(row["nik"]) if row["nik"] else None
-        if by_phone and by_nik and by_phone is not by_nik:
-            raise ValidationError(
-                {
-                    "nik": [
-                        _("The phone number belongs to %(a)s but the NIK to %(b)s.")
-                        % {"a": by_phone.full_name, "b": by_nik.full_name}
-                    ]
-                }
-            )
+        nik_error = row["nik"] and import_nik_match_error(
+            by=self.by, by_phone=by_phone, by_nik=by_nik
+        )
+        if nik_error:
+            raise nik_error
         instance = by_phone or by_nik
         if instance is not None:
             return instance, instance._state.adding

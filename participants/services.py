@@ -1,4 +1,6 @@
 import dataclasses
+import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -9,8 +11,14 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from participants import hooks
 from participants.enums import ConsentMethod, EnrollmentSource, EnrollmentStatus
-from participants.models import Enrollment, Participant, ParticipantImport
+from participants.models import Enrollment, Participant, ParticipantImport, PendingImport
 from participants.validators import normalize_nik, normalize_phone
+from pkk_training.ratelimit import rate_limit_exceeded, rate_limit_hit
+from programs import permissions
+from programs.enums import AuditAction
+from programs.services import audit_record
+
+audit_logger = logging.getLogger("pkk_training.audit")
 
 PARTICIPANT_FIELDS = (
     "full_name",
@@ -42,26 +50,117 @@ def _clean_keys(data):
         data["full_name"] = " ".join(str(data["full_name"] or "").split())
 
 
-def _check_duplicates(organization, data, exclude=None):
+# A non-admin's answers about whole NIKs already on file: few, so that
+# guessing a masked NIK's digits edit by edit cannot finish.
+NIK_CHECK_LIMIT = 5
+NIK_CHECK_WINDOW = 60 * 60
+
+
+def may_name_duplicate(*, by, existing, program=None):
+    """Whether `by` may learn who already holds a phone: an admin or the system
+    (by=None), a coordinator of the program, or anyone when she is enrolled in it.
+    The owner of a NIK is named to admins only (see _check_duplicates)."""
+    if by is None or permissions.is_admin(by):
+        return True
+    if program is None:
+        return False
+    if permissions.can_manage_program(by, program):
+        return True
+    return existing.enrollments.filter(program=program).exists()
+
+
+def _trusted(by):
+    return by is None or permissions.is_admin(by)
+
+
+def _nik_checks_exhausted(by):
+    return not _trusted(by) and rate_limit_exceeded(f"nik-check:{by.pk}", limit=NIK_CHECK_LIMIT)
+
+
+def _too_many_nik_checks():
+    return DuplicateParticipant(
+        _("Too many NIK checks. Try again later or ask an admin."), field="nik", existing=None
+    )
+
+
+def _nik_duplicate(by, existing):
+    """The answer to `by` when the NIK is already `existing`'s: her name to admins only.
+
+    Anyone else gets one sentence that names nobody, is logged, and counts:
+    past NIK_CHECK_LIMIT in an hour every NIK she types is refused alike, so
+    that the answers stop telling a taken NIK from a free one."""
+    if _trusted(by):
+        return DuplicateParticipant(
+            _("This NIK already belongs to %(name)s.") % {"name": existing.full_name},
+            field="nik",
+            existing=existing,
+        )
+    audit_logger.warning("nik_duplicate_check user=%s participant=%s", by.pk, existing.pk)
+    audit_record(
+        by=by,
+        action=AuditAction.NIK_CHECK,
+        organization=existing.organization,
+        detail=_lazy("A NIK already on file was typed"),
+        people=1,
+    )
+    if not rate_limit_hit(f"nik-check:{by.pk}", limit=NIK_CHECK_LIMIT, window=NIK_CHECK_WINDOW):
+        return _too_many_nik_checks()
+    return DuplicateParticipant(
+        _("This NIK needs to be checked by an admin."), field="nik", existing=None
+    )
+
+
+def import_nik_match_error(*, by, by_phone, by_nik):
+    """What an import row whose NIK is already on file may say to `by`, or None to go on.
+
+    The NIK's owner is named to admins only; for anyone else a NIK that finds
+    someone the row's phone did not find is refused without a name, so that
+    uploading candidate NIKs confirms none (and each such answer is counted
+    and logged like an edit's)."""
+    if _nik_checks_exhausted(by):
+        return ValidationError({"nik": _too_many_nik_checks().message_dict["nik"]})
+    if by_nik is None or by_phone is by_nik:
+        return None
+    if _trusted(by):
+        if by_phone is None:
+            return None
+        return ValidationError(
+            {
+                "nik": [
+                    _("The phone number belongs to %(a)s but the NIK to %(b)s.")
+                    % {"a": by_phone.full_name, "b": by_nik.full_name}
+                ]
+            }
+        )
+    return ValidationError({"nik": _nik_duplicate(by, by_nik).message_dict["nik"]})
+
+
+def _check_duplicates(organization, data, exclude=None, *, by=None, program=None):
+    """Refuse a phone or NIK the organization already has, saying only what `by` may know."""
     others = Participant.objects.filter(organization=organization)
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
     if data.get("phone"):
         existing = others.filter(phone=data["phone"]).first()
         if existing:
+            if may_name_duplicate(by=by, existing=existing, program=program):
+                raise DuplicateParticipant(
+                    _("This phone number already belongs to %(name)s.")
+                    % {"name": existing.full_name},
+                    field="phone",
+                    existing=existing,
+                )
             raise DuplicateParticipant(
-                _("This phone number already belongs to %(name)s.") % {"name": existing.full_name},
+                _("This phone number is already registered; ask a coordinator."),
                 field="phone",
-                existing=existing,
+                existing=None,
             )
     if data.get("nik"):
+        if _nik_checks_exhausted(by):
+            raise _too_many_nik_checks()
         existing = others.filter(nik=data["nik"]).first()
         if existing:
-            raise DuplicateParticipant(
-                _("This NIK already belongs to %(name)s.") % {"name": existing.full_name},
-                field="nik",
-                existing=existing,
-            )
+            raise _nik_duplicate(by, existing)
 
 
 def _set_consent(participant, consent_method, by):
@@ -71,10 +170,12 @@ def _set_consent(participant, consent_method, by):
         participant.consent_recorded_by = by
 
 
-def participant_create(*, organization, by, consent_method, **data):
-    """Create a participant with consent recorded; phone and NIK normalised and unique."""
+def participant_create(*, organization, by, consent_method, program=None, **data):
+    """Create a participant with consent recorded; phone and NIK normalised and unique.
+
+    `program`: where `by` is registering her, which decides whom a duplicate may name."""
     _clean_keys(data)
-    _check_duplicates(organization, data)
+    _check_duplicates(organization, data, by=by, program=program)
     participant = Participant(organization=organization)
     for field in PARTICIPANT_FIELDS:
         if field in data:
@@ -85,14 +186,23 @@ def participant_create(*, organization, by, consent_method, **data):
         with transaction.atomic():
             participant.save(force_insert=True)
     except IntegrityError:  # a concurrent registration of the same phone or NIK
-        _check_duplicates(organization, data)
+        _check_duplicates(organization, data, by=by, program=program)
         raise
     return participant
 
 
-def participant_update(*, participant, by, consent_method=None, **data):
+def _stored_nik(participant):
+    # From the database: a ModelForm has already copied the typed NIK onto the instance.
+    return Participant.objects.filter(pk=participant.pk).values_list("nik", flat=True).first()
+
+
+def participant_update(*, participant, by, consent_method=None, program=None, **data):
     _clean_keys(data)
-    _check_duplicates(participant.organization, data, exclude=participant)
+    if data.get("nik") and not _trusted(by) and data["nik"] != _stored_nik(participant):
+        # Every change of a NIK counts, so that edits cannot walk through guesses.
+        if not rate_limit_hit(f"nik-check:{by.pk}", limit=NIK_CHECK_LIMIT, window=NIK_CHECK_WINDOW):
+            raise _too_many_nik_checks()
+    _check_duplicates(participant.organization, data, exclude=participant, by=by, program=program)
     for field in PARTICIPANT_FIELDS:
         if field in data:
             setattr(participant, field, data[field])
@@ -143,7 +253,11 @@ def participant_register(
 ):
     """Create a participant and enroll them in the program, all or nothing."""
     participant = participant_create(
-        organization=program.organization, by=by, consent_method=consent_method, **data
+        organization=program.organization,
+        by=by,
+        consent_method=consent_method,
+        program=program,
+        **data,
     )
     return enrollment_create(
         program=program, participant=participant, by=by, source=source, enrolled_on=enrolled_on
@@ -290,3 +404,15 @@ def participants_import(
             skipped=len(report.invalid_rows),
         )
     return report
+
+
+PENDING_IMPORT_LIFETIME = dt.timedelta(hours=24)
+
+
+def pending_imports_purge(*, now=None):
+    """Delete uploads never confirmed within a day (their NIKs and phones included);
+    returns how many. Run by `manage.py purge_personal_data` from cron, not only
+    when someone previews another upload."""
+    cutoff = (now or timezone.now()) - PENDING_IMPORT_LIFETIME
+    deleted, _by_model = PendingImport.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -16,6 +16,8 @@ from pkk_training.forms import add_service_errors, query_params, run_service
 from pkk_training.http import posted
 from programs import permissions
 from programs.access import get_program_for_user
+from programs.enums import AuditAction
+from programs.services import audit_record
 
 
 @require_GET
@@ -151,6 +153,7 @@ def participant_edit(request, program_slug, participant_id):
             services.participant_update,
             participant=participant,
             by=request.user,
+            program=program,
             **form.cleaned_data,
         ):
             messages.success(request, _("Participant saved."))
@@ -212,6 +215,13 @@ def participant_export(request, program_slug, file_format):
         _("Source"),
         _("Enrolled on"),
     ]
+    audit_record(
+        by=request.user,
+        action=AuditAction.EXPORT,
+        program=program,
+        detail=f"participants.{file_format}" + (" (NIK)" if full_nik else ""),
+        people=len(rows),
+    )
     return spreadsheet_response(
         rows=rows,
         header=header,

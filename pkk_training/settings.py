@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "import_export",
+    "axes",
     "pkk_training.apps.PkkTrainingConfig",
     # The project's apps, bottom layer first: each imports only those above it here.
     "programs.apps.ProgramsConfig",
@@ -122,7 +123,27 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as its documentation asks: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: a username is locked for one client only (many villagers
+# share one mobile IP), after AXES_FAILURE_LIMIT wrong passwords, for an hour
+# or until an admin or a coordinator unlocks it.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a reverse proxy, the number of proxies in X-Forwarded-For to trust.
+if os.environ.get("AXES_IPWARE_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 ROOT_URLCONF = "pkk_training.urls"
 WSGI_APPLICATION = "pkk_training.wsgi.application"

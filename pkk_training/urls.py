@@ -35,6 +35,11 @@ urlpatterns = [
     path("programs/<slug:program_slug>/", include(program_urls)),
     path("checklists/", include(checklist_urls.urlpatterns)),
     path("jobs/", include(job_urls.urlpatterns)),
+    path(
+        "organizations/<slug:organization_slug>/audit/",
+        program_views.organization_audit,
+        name="organization_audit",
+    ),
     path("organizations/<slug:organization_slug>/", include(report_urls.organization_urlpatterns)),
     # The participants' own survey pages: public, reached by link or QR code.
     path("s/", include(survey_public_urls.urlpatterns)),
@@ -44,6 +49,25 @@ urlpatterns = [
             redirect_authenticated_user=True, authentication_form=LoginForm
         ),
         name="login",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        login_not_required(
+            auth_views.PasswordResetConfirmView.as_view(
+                template_name="registration/password_reset_confirm.html",
+                success_url="/accounts/reset/done/",
+            )
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        login_not_required(
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="registration/password_reset_complete.html"
+            )
+        ),
+        name="password_reset_complete",
     ),
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -39,3 +39,15 @@ def get_organization_for_user(request, organization_slug):
     if first is None:
         raise Http404
     return first.organization, programs
+
+
+def get_audited_organization_for_user(request, organization_slug):
+    """An organization whose personal-data log the user may read: her
+    organization's coordinators and admins; 404 for anyone else."""
+    from programs.models import Organization
+
+    organization = get_object_or_404(Organization, slug=organization_slug)
+    user = request.user
+    if permissions.is_admin(user) or organization.memberships.filter(user=user).exists():
+        return organization
+    raise Http404

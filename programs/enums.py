@@ -11,3 +11,14 @@ class ProgramStatus(models.TextChoices):
 class MembershipRole(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     FACILITATOR = "facilitator", _("Facilitator")
+
+
+class AuditAction(models.TextChoices):
+    EXPORT = "export", _("Export")
+    REPORT_ANNEX = "report_annex", _("Report with participant annex")
+    DOWNLOAD = "download", _("Download")
+    IMPORT = "import", _("Import")
+    ERASURE = "erasure", _("Erasure")
+    CORRECTION = "correction", _("Correction")
+    NIK_CHECK = "nik_check", _("NIK check")
+    PASSWORD_LINK = "password_link", _("New password link")

@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -45,16 +44,25 @@ class MemberAddForm(forms.Form):
     user = forms.CharField(
         label=_("Username or e-mail"),
         max_length=254,
-        help_text=_("The person needs an account; an admin creates accounts."),
+        help_text=_(
+            "The person needs an account that already works in this organization; "
+            "an admin creates accounts and adds people from elsewhere."
+        ),
     )
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
 
+    def __init__(self, *args, candidates, **kwargs):
+        """`candidates`: the accounts this user may add (an admin: all active ones)."""
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+
     def clean_user(self):
         value = self.cleaned_data["user"].strip()
-        users = get_user_model().objects.filter(
-            Q(username__iexact=value) | Q(email__iexact=value), is_active=True
-        )
+        users = self.candidates.filter(Q(username__iexact=value) | Q(email__iexact=value))
         found = list(users[:2])
         if len(found) != 1:
-            raise forms.ValidationError(_("No single active account has this username or e-mail."))
+            # The same answer whether the account exists elsewhere or nowhere.
+            raise forms.ValidationError(
+                _("No single account of this organization has this username or e-mail.")
+            )
         return found[0]

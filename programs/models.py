@@ -2,9 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.enums import MembershipRole, ProgramStatus
+from programs.enums import AuditAction, MembershipRole, ProgramStatus
 
 
 class Organization(models.Model):
@@ -18,6 +19,9 @@ class Organization(models.Model):
         ordering = ["name"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
+        permissions = [
+            ("administer_all", _("Administer every organization (app admin, sees whole NIKs)")),
+        ]
 
     def __str__(self):
         return self.name
@@ -126,3 +130,29 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}) @ {self.program}"
+
+
+class AuditEvent(models.Model):
+    """Who touched personal data, when, what and for how many people (UU PDP 27/2022)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="audit_events"
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
+    detail = models.CharField(_("what"), max_length=200, blank=True)
+    people = models.PositiveIntegerField(_("people"), default=0)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("personal-data access")
+        verbose_name_plural = _("personal-data accesses")
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.detail}"

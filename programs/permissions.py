@@ -1,7 +1,8 @@
 """The role rule, written once: who may do what in a program.
 
-Roles in a program, from most to least powerful: an admin (a staff account:
-everything, the only one who sees a whole NIK), a coordinator
+Roles in a program, from most to least powerful: an admin (a superuser, or a
+staff account given the explicit permission `programs.administer_all`; being staff
+alone only opens the Django admin: everything, the only one who sees a whole NIK), a coordinator
 (a program coordinator or a coordinator of the program's organization:
 manages the program, its sessions and members), a facilitator (records
 participants, attendance and progress). Anyone else is an outsider, and the
@@ -21,8 +22,17 @@ COORDINATOR = MembershipRole.COORDINATOR.value
 FACILITATOR = MembershipRole.FACILITATOR.value
 
 
+ADMIN_PERMISSION = "programs.administer_all"
+
+
 def is_admin(user):
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    """A superuser, or a staff account holding the explicit permission; staff alone is not.
+
+    Only staff accounts are asked for the permission, so that the pages of
+    facilitators and coordinators pay no permission queries."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return bool(user.is_superuser or (user.is_staff and user.has_perm(ADMIN_PERMISSION)))
 
 
 def program_role(user, program):
@@ -106,3 +116,16 @@ def organization_ids(user, *, coordinating):
     return set(
         OrganizationMembership.objects.filter(user=user).values_list("organization_id", flat=True)
     ) | set(memberships.values_list("program__organization_id", flat=True))
+
+
+def can_issue_password_reset(user, membership):
+    """An admin for any member; a coordinator for a facilitator (never for an admin account)."""
+    if is_admin(user):
+        return True
+    target = membership.user
+    return (
+        can_manage_program(user, membership.program)
+        and membership.role == FACILITATOR
+        and not (target.is_staff or target.is_superuser)
+        and target.pk != user.pk
+    )

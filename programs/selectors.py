@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from programs.models import Organization, Program
 from programs.permissions import is_admin, role_expression
@@ -29,3 +30,28 @@ def program_staff_choices(program):
         .objects.filter(program_memberships__program=program)
         .order_by("first_name", "username")
     )
+
+
+def organization_accounts(organization):
+    """Active accounts that work in the organization: its coordinators and its programs' members."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(organization_memberships__organization=organization)
+            | Q(program_memberships__program__organization=organization)
+        )
+        .distinct()
+    )
+
+
+def member_candidates(user, program):
+    """Accounts the user may add to the program: an admin any active one, a
+    coordinator only those already working in the program's organization."""
+    if is_admin(user):
+        return get_user_model().objects.filter(is_active=True)
+    return organization_accounts(program.organization)
+
+
+def audit_events(organization):
+    return organization.audit_events.select_related("user", "program")

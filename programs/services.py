@@ -1,8 +1,11 @@
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from programs import hooks
+from programs.enums import AuditAction
 from programs.models import Membership, Program
 
 PROGRAM_FIELDS = (
@@ -17,6 +20,8 @@ PROGRAM_FIELDS = (
     "end_date",
     "status",
 )
+
+audit_logger = logging.getLogger("pkk_training.audit")
 
 
 def assign_fields(instance, fields, data):
@@ -59,3 +64,47 @@ def membership_remove(*, membership, by):
         for hook in hooks.membership_removing:
             hook(membership)
         membership.delete()
+
+
+def password_reset_link_issue(*, membership, by):
+    """A one-time link (path) that lets the member choose a new password; her lockouts lifted.
+
+    Django's token is spent once the password changes (it hashes the password)
+    and expires after PASSWORD_RESET_TIMEOUT."""
+    from axes.utils import reset as axes_reset
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = membership.user
+    axes_reset(username=user.get_username())
+    audit_logger.info("password_reset_link user=%s by=%s", user.pk, by.pk)
+    audit_record(
+        by=by,
+        action=AuditAction.PASSWORD_LINK,
+        program=membership.program,
+        detail=user.get_username(),
+        people=0,
+    )
+    return reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+def audit_record(*, by, action, organization=None, program=None, detail="", people=0):
+    """Log one access to personal data; `by` None for the system (commands, jobs)."""
+    from programs.models import AuditEvent
+
+    return AuditEvent.objects.create(
+        organization=organization or program.organization,
+        program=program,
+        user=by if by is not None and by.is_authenticated else None,
+        action=action,
+        detail=str(detail)[:200],
+        people=people,
+    )

@@ -1,13 +1,20 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pkk_training.forms import run_service
 from pkk_training.http import posted
 from programs import permissions, selectors, services
-from programs.access import get_membership_for_user, get_program_for_user
+from programs.access import (
+    get_audited_organization_for_user,
+    get_membership_for_user,
+    get_program_for_user,
+)
 from programs.forms import MemberAddForm, ProgramForm
 
 
@@ -45,7 +52,9 @@ def program_edit(request, program_slug):
 @require_http_methods(["GET", "POST"])
 def program_members(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
-    form = MemberAddForm(posted(request))
+    form = MemberAddForm(
+        posted(request), candidates=selectors.member_candidates(request.user, program)
+    )
     if request.method == "POST" and form.is_valid():
         membership = services.membership_add(
             program=program,
@@ -61,10 +70,14 @@ def program_members(request, program_slug):
             },
         )
         return redirect("program_members", program_slug=program.slug)
+    members = list(selectors.program_members(program))
+    for member in members:
+        member.program = program
+        member.can_reset = permissions.can_issue_password_reset(request.user, member)
     return render(
         request,
         "programs/program_members.html",
-        {"program": program, "members": selectors.program_members(program), "form": form},
+        {"program": program, "members": members, "form": form},
     )
 
 
@@ -78,3 +91,36 @@ def member_remove(request, program_slug, membership_id):
     else:
         messages.success(request, _("Member removed."))
     return redirect("program_members", program_slug=program_slug)
+
+
+@require_POST
+def member_password_reset(request, program_slug, membership_id):
+    membership = get_membership_for_user(request, program_slug, membership_id)
+    if not permissions.can_issue_password_reset(request.user, membership):
+        raise PermissionDenied
+    link = request.build_absolute_uri(
+        services.password_reset_link_issue(membership=membership, by=request.user)
+    )
+    message = _(
+        "Hello %(name)s, open this link to choose a new password for PKK Training "
+        "(it works once): %(link)s"
+    ) % {"name": membership.user.get_full_name() or membership.user.username, "link": link}
+    response = render(
+        request,
+        "programs/password_reset_link.html",
+        {
+            "program": membership.program,
+            "member": membership,
+            "link": link,
+            "whatsapp": "https://wa.me/?" + urlencode({"text": message}),
+        },
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@require_GET
+def organization_audit(request, organization_slug):
+    organization = get_audited_organization_for_user(request, organization_slug)
+    page = Paginator(selectors.audit_events(organization), 100).get_page(request.GET.get("page"))
+    return render(request, "programs/audit_list.html", {"organization": organization, "page": page})

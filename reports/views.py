@@ -7,13 +7,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pkk_training.exports import spreadsheet_response
+from pkk_training.exports import no_store, spreadsheet_response
 from pkk_training.forms import query_params, run_service
 from pkk_training.http import posted
 from pkk_training.pdf import render_pdf
 from programs import permissions
 from programs.access import get_organization_for_user, get_program_for_user
+from programs.enums import AuditAction
 from programs.selectors import programs_visible_to
+from programs.services import audit_record
 from reports import jobs, rollup, selectors, services
 from reports.access import get_indicator_for_user
 from reports.forms import CopyIndicatorsForm, IndicatorForm, ReportQueryForm, RollupFilterForm
@@ -38,9 +40,17 @@ def program_report_pdf(request, program_slug):
     program = get_program_for_user(request, program_slug)
     annex = query_params(request, ReportQueryForm)["annex"] == "1"
     pdf = program_report_pdf_bytes(program, annex=annex)
+    if annex:
+        audit_record(
+            by=request.user,
+            action=AuditAction.REPORT_ANNEX,
+            program=program,
+            detail=f"laporan-{program.slug}.pdf",
+            people=program.enrollments.count(),
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="laporan-{program.slug}.pdf"'
-    return response
+    return no_store(response)
 
 
 @require_http_methods(["GET", "POST"])

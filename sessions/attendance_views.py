@@ -22,6 +22,8 @@ from pkk_training.http import posted
 from pkk_training.pdf import render_pdf
 from programs import permissions
 from programs.access import get_program_for_user
+from programs.enums import AuditAction
+from programs.services import audit_record
 from sessions import selectors, services
 from sessions.access import get_session_enrollment_for_user, get_session_for_user
 from sessions.enums import AttendanceStatus
@@ -207,6 +209,13 @@ def attendance_export(request, program_slug, session_id, file_format):
         _("Marked by"),
         _("Marked at"),
     ]
+    audit_record(
+        by=request.user,
+        action=AuditAction.EXPORT,
+        program=session.program,
+        detail=f"attendance {session.title}.{file_format}",
+        people=len(rows),
+    )
     return spreadsheet_response(
         rows=rows,
         header=header,

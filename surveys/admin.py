@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from surveys.models import Answer, Choice, Question, Response, Survey
+from surveys.models import Answer, Choice, HeldResponse, Question, Response, Survey
 
 
 class QuestionInline(admin.TabularInline):
@@ -49,3 +49,11 @@ class AnswerAdmin(admin.ModelAdmin):
     search_fields = ["text", "question__text"]
     raw_id_fields = ["response", "question"]
     list_select_related = ["question", "response__survey", "response__participant"]
+
+
+@admin.register(HeldResponse)
+class HeldResponseAdmin(admin.ModelAdmin):
+    list_display = ["survey", "phone", "participant", "reason", "submitted_at"]
+    list_filter = ["reason", "survey__program__organization"]
+    list_select_related = ["survey", "participant"]
+    readonly_fields = ["survey", "phone", "participant", "reason", "answers", "submitted_at"]

@@ -25,3 +25,8 @@ TEXT_KINDS = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
 class ResponseChannel(models.TextChoices):
     SELF = "self", _("Answered by the participant")
     ASSISTED = "assisted", _("Entered by a facilitator")
+
+
+class HeldReason(models.TextChoices):
+    UNKNOWN_PHONE = "unknown_phone", _("Phone not enrolled in the program")
+    WOULD_REPLACE = "would_replace", _("Would replace an earlier response")

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from participants.validators import normalize_phone
@@ -73,7 +74,8 @@ def _field_for(question):
     common = {
         "label": question.text,
         "required": question.required,
-        "help_text": question.help_text,
+        # Escaped here too: Django's and crispy's field templates print help_text |safe.
+        "help_text": escape(question.help_text),
     }
     choices = list(question.choices.all())
     if question.kind in (QuestionKind.YES_NO, QuestionKind.SINGLE, QuestionKind.SCALE):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from surveys.enums import QuestionKind, ResponseChannel, SurveyKind
+from surveys.enums import HeldReason, QuestionKind, ResponseChannel, SurveyKind
 
 
 def new_public_token():
@@ -157,3 +157,34 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.question}: {self.text or self.number or ''}"
+
+
+class HeldResponse(models.Model):
+    """A public-page submission kept aside for a facilitator to confirm or match.
+
+    The shared link answers every phone alike, so that it tells nobody who is
+    enrolled: answers from a phone the program does not know, or that would
+    replace a response already given, wait here instead of being lost or
+    silently overwriting someone's answers."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="held_responses")
+    phone = models.CharField(_("phone number"), max_length=20)
+    participant = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=HeldReason.choices)
+    # {question id: [choice ids] | "number" | "text"}: the form's cleaned answers.
+    answers = models.JSONField()
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-submitted_at", "pk"]
+        verbose_name = _("held response")
+        verbose_name_plural = _("held responses")
+
+    def __str__(self):
+        return f"{self.survey} · {self.get_reason_display()}"

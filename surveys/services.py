@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from pkk_training.ordering import move_in_order
-from surveys.enums import CHOICE_KINDS, QuestionKind, ResponseChannel
-from surveys.models import Answer, Choice, Question, Response, Survey
+from surveys.enums import CHOICE_KINDS, HeldReason, QuestionKind, ResponseChannel
+from surveys.models import Answer, Choice, HeldResponse, Question, Response, Survey
 
 SURVEY_FIELDS = ("kind", "title", "intro", "opens_at", "closes_at", "anonymous", "baseline")
 
@@ -300,3 +300,49 @@ def _response_write(survey, answers, channel, participant, by, submission_id):
 
 ASSISTED = ResponseChannel.ASSISTED
 SELF = ResponseChannel.SELF
+
+
+def _answers_json(answers):
+    stored = {}
+    for question, value in answers.items():
+        if isinstance(value, (list, tuple)):
+            value = [choice.pk for choice in value]
+        elif value is not None:
+            value = str(value)
+        stored[str(question.pk)] = value
+    return stored
+
+
+def public_response_submit(*, survey, phone, answers, submission_id=None):
+    """A response from the shared public link, identified only by a typed phone.
+
+    Saved straight away only when the phone is actively enrolled and has not
+    answered yet; otherwise held for a facilitator (HeldResponse). The caller
+    answers the same page in every case. Returns "saved" or the held reason."""
+    from surveys.selectors import respondent_by_phone
+
+    participant = respondent_by_phone(survey, phone)
+    earlier = survey.responses.filter(participant=participant).first() if participant else None
+    same_submission = (
+        earlier is not None and submission_id and earlier.submission_id == submission_id
+    )
+    if participant is not None and (earlier is None or same_submission):
+        response_save(
+            survey=survey,
+            participant=participant,
+            channel=SELF,
+            answers=answers,
+            submission_id=submission_id,
+        )
+        return "saved"
+    if not survey.is_open():
+        raise ValidationError(_("This survey is closed."), code="closed")
+    reason = HeldReason.UNKNOWN_PHONE if participant is None else HeldReason.WOULD_REPLACE
+    HeldResponse.objects.create(
+        survey=survey,
+        phone=phone,
+        participant=participant,
+        reason=reason,
+        answers=_answers_json(answers),
+    )
+    return reason

@@ -18,7 +18,9 @@ from pkk_training.forms import add_service_errors, run_service
 from pkk_training.http import posted
 from programs import permissions
 from programs.access import get_program_for_user
+from programs.enums import AuditAction
 from programs.selectors import programs_visible_to
+from programs.services import audit_record
 from surveys import selectors, services
 from surveys.access import get_survey_for_user
 from surveys.forms import AnswersForm, NewSurveyForm, QuestionForm, SurveyForm
@@ -315,6 +317,13 @@ def survey_export(request, program_slug, survey_id, file_format):
     questions, rows = selectors.export_rows(survey)
     rows = [[r[0], timezone.localtime(r[1]).strftime("%Y-%m-%d %H:%M"), *r[2:]] for r in rows]
     header = [_("Participant"), _("Submitted"), _("Channel"), *[q.text for q in questions]]
+    audit_record(
+        by=request.user,
+        action=AuditAction.EXPORT,
+        program=survey.program,
+        detail=f"answers {survey.title}.{file_format}",
+        people=len(rows),
+    )
     return spreadsheet_response(
         rows=rows,
         header=header,

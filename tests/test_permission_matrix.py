@@ -243,6 +243,12 @@ MATRIX = [
         post=answers(facilitator=403, coordinator=302, admin=302),
     ),
     Case(
+        "member_password_reset",
+        lambda w: {**program_kwargs(w), "membership_id": w.member.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=200, admin=200),
+    ),
+    Case(
         "session_create",
         program_kwargs,
         get=MANAGER_PAGE,
@@ -543,6 +549,12 @@ MATRIX = [
         post=answers(facilitator=403, coordinator=302, admin=302),
     ),
     Case("organization_rollup", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
+    Case(
+        "organization_audit",
+        organization_kwargs,
+        get=answers(facilitator=404, coordinator=404, org=200),
+        post=answers(facilitator=405, coordinator=405, admin=405, outsider=405, org=405),
+    ),
     Case("organization_rollup_pdf", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
     Case("organization_rollup_xlsx", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
     Case(
@@ -598,6 +610,12 @@ MATRIX = [
         post=answers(anonymous=302, outsider=302, facilitator=302, coordinator=302, admin=302),
     ),
     Case("password_change", get=answers(outsider=200)),
+    Case(
+        "password_reset_confirm",
+        lambda w: {"uidb64": "MQ", "token": "not-a-token"},
+        get=EVERYONE_200,
+    ),
+    Case("password_reset_complete", get=EVERYONE_200),
     Case("password_change_done", get=answers(outsider=200)),
     Case(
         "set_language",

@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from demo.services import PROGRAM_SLUG, demo_load
 from programs.models import Program
-from surveys.models import Response
+from surveys.models import HeldResponse, Response
 from tests.browser.conftest import assert_fits_phone, log_in
 from tests.factories import SurveyFactory
 
@@ -42,7 +42,10 @@ def test_participant_answers_the_public_link_once(page, transactional_db):
     )
 
     answer_everything(page, survey, video_count=3)
-    answer_everything(page, survey, video_count=5)  # she sends it again, changed her mind
+    # She sends it again, changed her mind: kept aside for a facilitator to
+    # confirm, since anyone who knows her number could have sent it.
+    answer_everything(page, survey, video_count=5)
+    assert list(HeldResponse.objects.values_list("reason", flat=True)) == ["would_replace"]
 
     log_in(page, "koordinator", logins["koordinator"])
     page.goto(f"/programs/{PROGRAM_SLUG}/surveys/{survey.pk}/results/")
@@ -56,7 +59,7 @@ def test_participant_answers_the_public_link_once(page, transactional_db):
             re.compile(r"NPWP\s*1 dari 1, 100%"),
         ]
     )
-    expect(results.nth(4)).to_contain_text("Rata-rata 5,0")
+    expect(results.nth(4)).to_contain_text("Rata-rata 3,0")
     expect(results.nth(6)).to_contain_text("Tolong ajari cara live.")
     assert Response.objects.filter(survey=survey).count() == 1
     assert_fits_phone(page)

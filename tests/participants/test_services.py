@@ -10,7 +10,7 @@ from participants.services import (
     participant_register,
     participant_update,
 )
-from tests.factories import ParticipantFactory, ProgramFactory, UserFactory
+from tests.factories import EnrollmentFactory, ParticipantFactory, ProgramFactory, UserFactory
 
 
 @pytest.fixture
@@ -39,12 +39,16 @@ def test_register_creates_participant_with_consent_and_enrollment(program, user)
     assert (enrollment.program, enrollment.source) == (program, EnrollmentSource.MANUAL)
 
 
-def test_same_phone_written_differently_is_a_duplicate(program, user):
+def test_same_phone_written_differently_is_a_duplicate(program, coordinator):
     existing = ParticipantFactory(organization=program.organization, phone="+6281234567890")
 
     with pytest.raises(DuplicateParticipant) as caught:
         participant_register(
-            program=program, by=user, consent_method="paper", full_name="Siti", phone="81234567890"
+            program=program,
+            by=coordinator,
+            consent_method="paper",
+            full_name="Siti",
+            phone="81234567890",
         )
 
     assert caught.value.existing == existing
@@ -134,7 +138,7 @@ def test_update_to_another_participants_phone_is_refused(program, user):
     second = ParticipantFactory(organization=program.organization, phone="+6281234567891")
 
     with pytest.raises(DuplicateParticipant) as caught:
-        participant_update(participant=second, by=user, phone="0812-3456-7890")
+        participant_update(participant=second, by=None, phone="0812-3456-7890")
 
     assert caught.value.existing == first
     second.refresh_from_db()
@@ -148,3 +152,25 @@ def test_other_program_of_same_organization_can_enroll_known_participant(enrollm
 
     assert enrollment.participant.enrollments.count() == 2
     assert second.program == sibling
+
+
+def test_a_facilitator_learns_no_name_for_a_phone_outside_her_program(program, facilitator):
+    """Finding 6: typing a phone named any participant of the organization."""
+    sibling = ProgramFactory(organization=program.organization)
+    elsewhere = ParticipantFactory(organization=program.organization, phone="+6281234567890")
+    EnrollmentFactory(program=sibling, participant=elsewhere)
+
+    with pytest.raises(DuplicateParticipant) as caught:
+        participant_register(
+            program=program,
+            by=facilitator,
+            consent_method="paper",
+            full_name="Siti",
+            phone="081234567890",
+        )
+
+    assert caught.value.existing is None
+    assert caught.value.message_dict == {
+        "phone": ["Nomor telepon ini sudah terdaftar; tanyakan kepada koordinator."]
+    }
+    assert elsewhere.full_name not in str(caught.value)

@@ -89,9 +89,9 @@ def test_bad_participant_input_gets_a_clear_indonesian_message(
     assert Participant.objects.count() == 0
 
 
-def test_duplicate_phone_offers_the_existing_person(login, facilitator, program):
+def test_duplicate_phone_offers_the_existing_person_to_a_coordinator(login, coordinator, program):
     known = ParticipantFactory(organization=program.organization, phone="+6281234567890")
-    client = login(facilitator)
+    client = login(coordinator)
 
     response = client.post(
         reverse("participant_create", args=[program.slug]),

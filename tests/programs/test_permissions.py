@@ -15,6 +15,14 @@ from tests.factories import (
 )
 
 
+def app_admin():
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="administer_all"))
+    return user
+
+
 def kinds_of_user(program):
     """Each kind of user with the role the rule must give them in `program`."""
     sibling = ProgramFactory(organization=program.organization)
@@ -47,7 +55,9 @@ def kinds_of_user(program):
             org_coordinator_and_facilitator,
             COORDINATOR,
         ),
-        "staff": (UserFactory(is_staff=True), ADMIN),
+        "staff without permissions": (UserFactory(is_staff=True), None),
+        "superuser": (UserFactory(is_superuser=True), ADMIN),
+        "app admin by permission": (app_admin(), ADMIN),
     }
 
 
@@ -75,3 +85,24 @@ def test_predicate_and_sql_give_the_same_role_to_every_kind_of_user():
     assert by_predicate == expected
     assert by_sql == expected
     assert by_sql_through_session == expected
+
+
+@pytest.mark.django_db
+def test_a_staff_account_without_permissions_sees_no_participant_and_no_whole_nik(client):
+    """Finding 5: staff alone used to be admin everywhere, whole NIKs included."""
+    from django.urls import reverse
+
+    from tests.factories import EnrollmentFactory
+
+    enrollment = EnrollmentFactory(participant__nik="1808054101900001")
+    program = enrollment.program
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+
+    listing = client.get(reverse("participant_list", args=[program.slug]))
+    detail = client.get(
+        reverse("participant_detail", args=[program.slug, enrollment.participant.pk])
+    )
+
+    assert (listing.status_code, detail.status_code) == (404, 404)
+    assert "1808054101900001" not in detail.content.decode()

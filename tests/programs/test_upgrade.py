@@ -156,6 +156,7 @@ def test_the_tenant_core_lives_in_programs_and_sessions_keeps_only_sessions():
         "TrainingSession",
     ]
     assert sorted(m.__name__ for m in apps.get_app_config("programs").get_models()) == [
+        "AuditEvent",
         "Membership",
         "Organization",
         "OrganizationMembership",

@@ -200,6 +200,7 @@ def test_session_create_saves_facilitators(login, coordinator, facilitator, prog
 
 def test_coordinator_adds_a_member_by_email_and_cannot_remove_self(login, coordinator, program):
     newcomer = UserFactory(email="Mahasiswa@Kampus.ac.id")
+    MembershipFactory(program=ProgramFactory(organization=program.organization), user=newcomer)
     client = login(coordinator)
 
     client.post(
@@ -213,6 +214,38 @@ def test_coordinator_adds_a_member_by_email_and_cannot_remove_self(login, coordi
         (coordinator.username, "coordinator"),
         (newcomer.username, "facilitator"),
     }
+
+
+def test_coordinator_cannot_add_or_detect_an_account_of_another_organization(
+    login, coordinator, program
+):
+    """Finding 6: any account of any organization could be added by username."""
+    stranger = MembershipFactory(role="coordinator").user  # works for another organization
+    client = login(coordinator)
+    url = reverse("program_members", args=[program.slug])
+
+    existing = client.post(url, {"user": stranger.username, "role": "facilitator"})
+    missing = client.post(url, {"user": "nobody-at-all", "role": "facilitator"})
+
+    assert (
+        existing.context["form"].errors
+        == missing.context["form"].errors
+        == {
+            "user": ["Tidak ada satu pun akun organisasi ini dengan nama pengguna atau e-mail ini."]
+        }
+    )
+    assert not program.memberships.filter(user=stranger).exists()
+
+
+def test_admin_adds_an_account_from_anywhere(login, admin_user, program):
+    stranger = UserFactory()
+
+    login(admin_user).post(
+        reverse("program_members", args=[program.slug]),
+        {"user": stranger.username, "role": "facilitator"},
+    )
+
+    assert program.memberships.get(user=stranger).role == "facilitator"
 
 
 def test_removed_member_loses_access_and_facilitator_assignments(

@@ -184,7 +184,7 @@ def test_public_thank_you_page_names_the_survey(client, program):
     unknown = client.get(reverse("survey_public_done", args=["tidak-ada"]))
 
     assert (
-        "Jawaban Ibu untuk “Evaluasi &lt;b&gt;akhir&lt;/b&gt;” sudah tersimpan. "
-        "Mengirim lagi akan menggantinya."
+        "Jawaban Ibu untuk “Evaluasi &lt;b&gt;akhir&lt;/b&gt;” sudah diterima. "
+        "Jika ada yang perlu diperiksa, fasilitator akan menghubungi Ibu."
     ) in text_of(response)
     assert unknown.status_code == 404

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys import selectors, services
-from surveys.models import Response
+from surveys.models import HeldResponse, Response
 from tests.factories import EnrollmentFactory, SurveyFactory
 
 EVERY_KIND = [
@@ -176,7 +176,7 @@ def test_public_page_answers_identify_by_phone_written_any_way(client, program, 
     assert Response.objects.get().participant == enrollment.participant
 
 
-def test_public_page_refuses_an_unknown_number_without_revealing_anyone(
+def test_public_page_keeps_an_unknown_number_aside_without_revealing_anyone(
     client, program, enrollment
 ):
     survey = SurveyFactory(program=program)
@@ -188,12 +188,9 @@ def test_public_page_refuses_an_unknown_number_without_revealing_anyone(
         {"phone": "081399990000", f"q{question.pk}": question.choices.first().pk},
     )
 
-    html = response.content.decode()
-    assert response.context["who"].errors == {
-        "phone": ["Nomor ini tidak terdaftar di program ini."]
-    }
-    assert enrollment.participant.full_name not in html
+    assert response.url == reverse("survey_public_done", args=[survey.public_token])
     assert Response.objects.count() == 0
+    assert HeldResponse.objects.get().participant is None
 
 
 def test_closed_public_page_says_so(client, program):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0002_rename_tables'),
+        ('programs', '0004_audit_event'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
