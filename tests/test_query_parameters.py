@@ -22,6 +22,7 @@ PARAMETERS = {
     "participant_list": {"q", "page"},
     "attendance_history": {"page"},
     "program_attendance": {"page"},
+    "organization_audit": {"page"},
     "checklist_grid": {"stuck_at", "reason"},
     "program_report": {"annex"},
     "program_report_pdf": {"annex"},
@@ -116,6 +117,7 @@ def build_world():
         "track_id": track.pk,
         "pending_id": pending.pk,
         "token": survey.public_token,
+        "uidb64": "MQ",  # a password-reset link that is not valid: its page says so
         "file_format": "csv",
     }
 
