@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from participants import hooks
 from participants.enums import ConsentMethod, EnrollmentSource, EnrollmentStatus
-from participants.models import Enrollment, Participant, ParticipantImport
+from participants.models import Enrollment, EnrollmentDateChange, Participant, ParticipantImport
 from participants.validators import normalize_nik, normalize_phone
 
 PARTICIPANT_FIELDS = (
@@ -155,6 +155,28 @@ def enrollment_update(*, enrollment, by, status):
         raise ValidationError({"status": _("Unknown status.")})
     enrollment.status = status
     enrollment.save(update_fields=["status", "updated_at"])
+    return enrollment
+
+
+def enrollment_date_change(*, enrollment, enrolled_on, by, reason=""):
+    """Move an enrolment's date, keeping who moved it, when, and the old date."""
+    if enrolled_on is None:
+        raise ValidationError({"enrolled_on": _("Enter the enrolment date.")})
+    if enrolled_on > timezone.localdate():
+        raise ValidationError({"enrolled_on": _("The enrolment date cannot be in the future.")})
+    if enrolled_on == enrollment.enrolled_on:
+        return enrollment
+    with transaction.atomic():
+        EnrollmentDateChange.objects.create(
+            enrollment=enrollment,
+            old_date=enrollment.enrolled_on,
+            new_date=enrolled_on,
+            reason=reason,
+            by=by,
+            at=timezone.now(),
+        )
+        enrollment.enrolled_on = enrolled_on
+        enrollment.save(update_fields=["enrolled_on", "updated_at"])
     return enrollment
 
 
