@@ -74,6 +74,7 @@ def _field_for(question):
         "label": question.text,
         "required": question.required,
         "help_text": question.help_text,
+        "error_messages": {"required": _("Please answer this question.")},
     }
     choices = list(question.choices.all())
     if question.kind in (QuestionKind.YES_NO, QuestionKind.SINGLE, QuestionKind.SCALE):

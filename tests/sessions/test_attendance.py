@@ -24,7 +24,6 @@ from tests.factories import (
     TrainingSessionFactory,
 )
 
-
 SESSION_PAGE_QUERIES = 6
 MARK_ALL_QUERIES = 12
 
@@ -150,9 +149,7 @@ def test_mark_all_undo_clears_only_its_own_marks(session, program, facilitator, 
     assert (result.marked, cleared, again) == (2, 1, 0)
     assert state(session) == [("B", "present"), ("C", "late")]
     assert list(
-        AttendanceEvent.objects.filter(participant=first.participant).values_list(
-            "status", "by"
-        )
+        AttendanceEvent.objects.filter(participant=first.participant).values_list("status", "by")
     ) == [("", facilitator.pk), ("present", facilitator.pk)]
 
 
@@ -492,7 +489,7 @@ def test_counter_counts_late_joiners_apart(login, facilitator, session, program)
 
     roll = response.context["roll"]
     assert (roll.attended, roll.eligible, roll.late) == (0, 0, 2)
-    assert '<span data-roll-late>2</span> terdaftar setelah sesi ini' in response.content.decode()
+    assert "<span data-roll-late>2</span> terdaftar setelah sesi ini" in response.content.decode()
 
 
 def test_mark_all_says_what_it_skipped_and_offers_undo(login, facilitator, session, program):
@@ -509,9 +506,7 @@ def test_mark_all_says_what_it_skipped_and_offers_undo(login, facilitator, sessi
 
     html = response.content.decode()
     batch = Attendance.objects.get(status="present").mark_id
-    assert (
-        "1 ditandai hadir; 3 belum terdaftar pada tanggal sesi; 2 sudah ditandai." in html
-    )
+    assert "1 ditandai hadir; 3 belum terdaftar pada tanggal sesi; 2 sudah ditandai." in html
     assert f'name="batch" value="{batch}"' in html
     assert ">Urungkan</button>" in html
 
