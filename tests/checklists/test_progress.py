@@ -4,11 +4,18 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from checklists import selectors, services
-from checklists.models import MentoringContact, ProgressEvent, StepProgress, Track
+from checklists.models import (
+    ChecklistTemplate,
+    MentoringContact,
+    ProgressEvent,
+    StepProgress,
+    Track,
+)
 from tests.factories import (
     ChecklistTemplateFactory,
     EnrollmentFactory,
@@ -16,7 +23,6 @@ from tests.factories import (
     ProgramFactory,
     TrackFactory,
 )
-
 
 CHECKLIST_PAGE_QUERIES = 11
 GRID_QUERIES = 12
@@ -536,10 +542,6 @@ def test_finished_steps_fold_away_and_a_link_jumps_to_the_first_open_one(login, 
 
 
 def test_shipped_templates_are_ordered_prerequisites_first(db):
-    from django.core.management import call_command
-
-    from checklists.models import ChecklistTemplate
-
     call_command("loaddata", "checklist_templates", verbosity=0)
 
     assert list(ChecklistTemplate.objects.values_list("code", flat=True)) == [
