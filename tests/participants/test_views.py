@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from checklists.models import Track
 from participants.models import Enrollment, Participant
+from participants.services import enrollment_date_change
 from sessions.services import attendance_mark
 from tests.factories import (
     ChecklistTemplateFactory,
@@ -14,6 +15,8 @@ from tests.factories import (
     ParticipantFactory,
     TrainingSessionFactory,
 )
+
+PARTICIPANT_PAGE_QUERIES = 6
 
 
 def detail_url(enrollment):
@@ -298,3 +301,19 @@ def test_facilitator_cannot_move_the_enrolment_date(login, facilitator, enrollme
 
     enrollment.refresh_from_db()
     assert (response.status_code, enrollment.enrolled_on) == (403, dt.date(2023, 7, 24))
+
+
+@pytest.mark.parametrize("changes", [1, 3])
+def test_participant_page_with_its_date_history_is_a_fixed_number_of_queries(
+    login, coordinator, enrollment, changes, django_assert_num_queries
+):
+    for day in range(changes):
+        enrollment_date_change(
+            enrollment=enrollment, enrolled_on=dt.date(2023, 7, 1 + day), by=coordinator
+        )
+    client = login(coordinator)
+
+    with django_assert_num_queries(PARTICIPANT_PAGE_QUERIES):
+        response = client.get(detail_url(enrollment))
+
+    assert len(response.context["date_changes"]) == changes
