@@ -9,7 +9,7 @@ from pkk_training.forms import MAX_ID, QueryForm, date_widget
 class TemplateForm(forms.ModelForm):
     class Meta:
         model = ChecklistTemplate
-        fields = ["organization", "name", "description"]
+        fields = ["organization", "name", "description", "position"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, organizations=None, **kwargs):
@@ -20,6 +20,11 @@ class TemplateForm(forms.ModelForm):
             self.fields["organization"].queryset = organizations
             self.fields["organization"].required = True
             self.fields["organization"].empty_label = None
+        self.fields["position"].required = False  # empty: keep it (100 for a new one)
+
+    def clean_position(self):
+        position = self.cleaned_data["position"]
+        return self.instance.position if position is None else position
 
 
 class CopyForm(forms.Form):
@@ -61,13 +66,23 @@ class AssignForm(forms.Form):
 
 
 class MentoringForm(forms.ModelForm):
-    mark_done = forms.BooleanField(
-        label=_("The problem is solved: mark the step done"), required=False
+    OPEN, RESOLVED, RESOLVED_DONE = "open", "resolved", "resolved_done"
+    # One control says how it ended (two checkboxes overlapped: "resolved" and "mark done").
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (OPEN, _("Not solved yet")),
+            (RESOLVED, _("Solved")),
+            (RESOLVED_DONE, _("Solved: mark the step done")),
+        ],
+        initial=OPEN,
+        required=False,  # nothing chosen: not solved yet
+        widget=forms.RadioSelect,
     )
 
     class Meta:
         model = MentoringContact
-        fields = ["date", "channel", "step", "action", "resolved"]
+        fields = ["date", "channel", "step", "action"]
         widgets = {"date": date_widget(), "action": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, steps, **kwargs):
@@ -80,10 +95,11 @@ class MentoringForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("mark_done") and not (data.get("resolved") and data.get("step")):
-            self.add_error(
-                "mark_done", _("To mark a step done, choose the step and tick resolved.")
-            )
+        outcome = data.pop("outcome", None) or self.OPEN
+        if outcome == self.RESOLVED_DONE and not data.get("step"):
+            self.add_error("outcome", _("To mark a step done, choose the step."))
+        data["resolved"] = outcome in (self.RESOLVED, self.RESOLVED_DONE)
+        data["mark_done"] = outcome == self.RESOLVED_DONE
         return data
 
 

@@ -42,6 +42,13 @@ class ChecklistTemplate(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
     archived = models.BooleanField(_("archived"), default=False)
+    position = models.PositiveSmallIntegerField(
+        _("order"),
+        default=100,
+        help_text=_(
+            "Checklists with a smaller number are shown first: give prerequisites the smallest."
+        ),
+    )
     # Moves whenever the blocker reasons change: the key of their cached list.
     reasons_changed_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -52,7 +59,7 @@ class ChecklistTemplate(models.Model):
     objects = TemplateManager()
 
     class Meta:
-        ordering = ["name", "pk"]
+        ordering = ["position", "name", "pk"]
         verbose_name = _("checklist template")
         verbose_name_plural = _("checklist templates")
 
@@ -161,7 +168,7 @@ class Track(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["template__name", "pk"]
+        ordering = ["template__position", "template__name", "pk"]
         verbose_name = _("track")
         verbose_name_plural = _("tracks")
         constraints = [

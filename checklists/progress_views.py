@@ -33,26 +33,32 @@ def _checklist_url(enrollment):
     )
 
 
-def _mentoring_form(enrollment, data=None):
+def _mentoring_form(enrollment, data=None, step_id=None):
     steps = (
         ChecklistStep.objects.filter(
             template__tracks__enrollment=enrollment, archived_at__isnull=True
         )
         .select_related("template")
-        .order_by("template__name", "position")
+        .order_by("template__position", "template__name", "position")
     )
-    return MentoringForm(data, steps=steps, initial={"date": timezone.localdate()})
+    initial = {"date": timezone.localdate()}
+    # Opened from a blocked step (?step=): only a step of her own checklists is taken.
+    if step_id is not None and steps.filter(pk=step_id).exists():
+        initial["step"] = step_id
+    return MentoringForm(data, steps=steps, initial=initial)
 
 
 @require_GET
 def participant_checklists(request, program_slug, participant_id):
     enrollment = get_enrollment_for_user(request, program_slug, participant_id)
-    return _checklists_page(request, enrollment, _mentoring_form(enrollment))
+    form = _mentoring_form(enrollment, step_id=_int_or_none(request.GET.get("step")))
+    return _checklists_page(request, enrollment, form)
 
 
 def _checklists_page(request, enrollment, mentoring_form, status=200):
     """The participant's checklists and mentoring log; shown again with a refused follow-up."""
     assigned = enrollment.tracks.values("template_id")
+    tracks = selectors.participant_checklists(enrollment)
     return render(
         request,
         "checklists/participant_checklists.html",
@@ -60,7 +66,8 @@ def _checklists_page(request, enrollment, mentoring_form, status=200):
             "program": enrollment.program,
             "enrollment": enrollment,
             "participant": enrollment.participant,
-            "tracks": selectors.participant_checklists(enrollment),
+            "tracks": tracks,
+            "first_open": selectors.first_open_step(tracks),
             "assign_form": AssignForm(
                 templates=selectors.templates_for_program(enrollment.program).exclude(
                     pk__in=assigned
@@ -206,6 +213,15 @@ def tracks_assign_bulk(request, program_slug):
             % {"count": count, "name": form.cleaned_data["template"].name},
         )
     return redirect("program_checklists", program_slug=program.slug)
+
+
+def _int_or_none(value):
+    """A GET parameter as an id, or None for junk (and for numbers no database holds)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
 
 
 @require_GET

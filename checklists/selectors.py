@@ -23,7 +23,7 @@ def templates_for_program(program):
     """Templates a program's participants can follow: shared ones and the organization's."""
     return ChecklistTemplate.objects.filter(
         Q(organization__isnull=True) | Q(organization_id=program.organization_id), archived=False
-    ).order_by("name", "pk")
+    ).order_by("position", "name", "pk")
 
 
 def current_steps(template_ids):
@@ -81,10 +81,32 @@ class TrackView:
     def percent(self):
         return round(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def finished_rows(self):
+        return [r for r in self.rows if r.state in SATISFIED]
+
+    @property
+    def open_rows(self):
+        return [r for r in self.rows if r.state not in SATISFIED]
+
+
+def first_open_step(tracks):
+    """(track view, step row) of the first step not yet done, prerequisites first; or None."""
+    for view in tracks:
+        for row in view.rows:
+            if row.state not in SATISFIED:
+                return view, row
+    return None
+
 
 def participant_checklists(enrollment):
     """The participant's tracks with every current step and its progress; four queries."""
-    tracks = list(enrollment.tracks.select_related("template").order_by("template__name"))
+    # Prerequisites first: templates in their own order (`position`), then by name.
+    tracks = list(
+        enrollment.tracks.select_related("template").order_by(
+            "template__position", "template__name", "pk"
+        )
+    )
     template_ids = [t.template_id for t in tracks]
     steps = defaultdict(list)
     for step in current_steps(template_ids):

@@ -23,10 +23,14 @@ from pkk_training.ordering import move_in_order
 
 
 @transaction.atomic
-def template_create(*, organization, by, name, description=""):
+def template_create(*, organization, by, name, description="", position=100):
     """A new template of the organization, with the default blocker reasons."""
     template = ChecklistTemplate(
-        organization=organization, name=name, description=description, created_by=by
+        organization=organization,
+        name=name,
+        description=description,
+        position=position,
+        created_by=by,
     )
     template.full_clean()
     template.save()
@@ -37,11 +41,13 @@ def template_create(*, organization, by, name, description=""):
     return template
 
 
-def template_update(*, template, by, name, description=""):
+def template_update(*, template, by, name, description="", position=None):
     template.name = name
     template.description = description
+    if position is not None:
+        template.position = position
     template.full_clean()
-    template.save(update_fields=["name", "description"])
+    template.save(update_fields=["name", "description", "position"])
     return template
 
 
@@ -52,6 +58,7 @@ def template_copy(*, template, organization, by, name=None):
         organization=organization,
         name=name or _("Copy of %(name)s") % {"name": template.name},
         description=template.description,
+        position=template.position,
         copied_from=template,
         created_by=by,
     )

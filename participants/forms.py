@@ -7,14 +7,18 @@ from participants.enums import ConsentMethod
 from participants.models import Enrollment, Participant
 from participants.spreadsheets import check_size
 from participants.validators import mask_nik, normalize_nik, normalize_phone
-from pkk_training.forms import PageForm
+from pkk_training.forms import PageForm, date_widget
 
 
 class ParticipantForm(forms.ModelForm):
     consent_method = forms.ChoiceField(
         label=_("How the participant gave consent to data processing"),
-        choices=ConsentMethod.choices,
+        # No choice is made for her: an empty first option, so the form proves a choice.
+        choices=[("", _("— choose —")), *ConsentMethod.choices],
         help_text=_("Required by UU PDP 27/2022: no one is enrolled without consent."),
+        error_messages={
+            "required": _("Choose how she gave consent; without it she cannot be enrolled.")
+        },
     )
     phone = forms.CharField(
         label=_("Phone number (WhatsApp)"),
@@ -97,7 +101,17 @@ class ParticipantForm(forms.ModelForm):
 class EnrollmentForm(forms.ModelForm):
     class Meta:
         model = Enrollment
-        fields = ["status"]
+        fields = ["status", "enrolled_on"]
+        widgets = {"enrolled_on": date_widget()}
+        help_texts = {
+            "enrolled_on": _(
+                "She counts for sessions on or after this date. A change is kept in the history."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolled_on"].required = False  # empty: unchanged
 
 
 class ImportForm(forms.Form):

@@ -149,6 +149,33 @@ class Enrollment(models.Model):
         )
 
 
+class EnrollmentDateChange(models.Model):
+    """The audit trail of an enrolment's date: who moved it, when, from and to."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="date_changes"
+    )
+    old_date = models.DateField(_("old date"))
+    new_date = models.DateField(_("new date"))
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("enrolment date change")
+        verbose_name_plural = _("enrolment date changes")
+
+    def __str__(self):
+        return f"{self.enrollment}: {self.old_date} → {self.new_date}"
+
+
 class ParticipantImport(models.Model):
     """Who imported which file into which program, when, and what came of it."""
 

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from participants import hooks
 from participants.enums import ConsentMethod, EnrollmentSource, EnrollmentStatus
-from participants.models import Enrollment, Participant, ParticipantImport, PendingImport
+from participants.models import (
+    Enrollment,
+    EnrollmentDateChange,
+    Participant,
+    ParticipantImport,
+    PendingImport,
+)
 from participants.validators import normalize_nik, normalize_phone
 from pkk_training.ratelimit import rate_limit_exceeded, rate_limit_hit
 from programs import permissions
@@ -303,6 +309,28 @@ def enrollments_withdraw(*, program, participants, by):
         enrollment_update(enrollment=enrollment, by=by, status=EnrollmentStatus.WITHDRAWN)
         count += 1
     return count
+
+
+def enrollment_date_change(*, enrollment, enrolled_on, by, reason=""):
+    """Move an enrolment's date, keeping who moved it, when, and the old date."""
+    if enrolled_on is None:
+        raise ValidationError({"enrolled_on": _("Enter the enrolment date.")})
+    if enrolled_on > timezone.localdate():
+        raise ValidationError({"enrolled_on": _("The enrolment date cannot be in the future.")})
+    if enrolled_on == enrollment.enrolled_on:
+        return enrollment
+    with transaction.atomic():
+        EnrollmentDateChange.objects.create(
+            enrollment=enrollment,
+            old_date=enrollment.enrolled_on,
+            new_date=enrolled_on,
+            reason=reason,
+            by=by,
+            at=timezone.now(),
+        )
+        enrollment.enrolled_on = enrolled_on
+        enrollment.save(update_fields=["enrolled_on", "updated_at"])
+    return enrollment
 
 
 COLUMN_LABELS = {

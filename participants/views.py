@@ -116,6 +116,9 @@ def participant_detail(request, program_slug, participant_id):
             "phone": format_phone(participant.phone),
             "nik": participant.nik if can_see_nik else mask_nik(participant.nik),
             "enrollment_form": EnrollmentForm(instance=enrollment),
+            "date_changes": enrollment.date_changes.select_related("by")
+            if permissions.can_manage_program(request.user, program)
+            else (),
             "sections": [
                 render_to_string(
                     section.template_name,
@@ -170,14 +173,31 @@ def enrollment_edit(request, program_slug, participant_id):
     enrollment = get_enrollment_for_user(request, program_slug, participant_id)
     if not permissions.can_manage_program(request.user, enrollment.program):
         raise PermissionDenied
+    old_date = enrollment.enrolled_on
     form = EnrollmentForm(request.POST, instance=enrollment)
     if form.is_valid():
-        services.enrollment_update(
-            enrollment=enrollment, by=request.user, status=form.cleaned_data["status"]
-        )
-        messages.success(request, _("Enrollment status saved."))
+        enrollment.enrolled_on = old_date  # the service moves it and keeps the history
+        try:
+            with transaction.atomic():
+                services.enrollment_update(
+                    enrollment=enrollment, by=request.user, status=form.cleaned_data["status"]
+                )
+                if form.cleaned_data["enrolled_on"]:
+                    services.enrollment_date_change(
+                        enrollment=enrollment,
+                        enrolled_on=form.cleaned_data["enrolled_on"],
+                        by=request.user,
+                        reason=_("Edited on the participant page"),
+                    )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Enrollment saved."))
     else:
-        messages.error(request, _("Choose a valid status."))
+        messages.error(
+            request,
+            " ".join(str(e) for errors in form.errors.values() for e in errors),
+        )
     return redirect(enrollment)
 
 

@@ -5,6 +5,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants.access import get_organization_participant_for_user
+from participants.models import Enrollment
 from participants.services import DuplicateParticipant
 from participants.validators import mask_phone
 from pkk_training.exports import spreadsheet_response
@@ -56,6 +58,7 @@ def attendance_mark(request, program_slug, session_id):
             status=form.cleaned_data["status"],
             by=request.user,
             mark_id=form.cleaned_data["mark_id"],
+            move_enrollment=form.cleaned_data["move_enrollment"],
         )
     except ValidationError as error:
         message = " ".join(error.messages)
@@ -80,29 +83,79 @@ def attendance_mark_all(request, program_slug, session_id):
         batch_id = uuid.UUID(request.POST.get("mark_id", ""))
     except ValueError:
         batch_id = None
-    marked = services.attendance_mark_all_present(
+    result = services.attendance_mark_all_present(
         session=session, by=request.user, batch_id=batch_id
     )
+    summary = _mark_all_summary(result)
     if request.htmx:
-        return render(
-            request,
-            "sessions/_roll.html",
-            {"roll": selectors.roll_call(session), "session": session, "program": session.program},
+        return _roll_response(request, session, summary=summary, undo_batch=result.batch_id)
+    messages.success(request, summary)
+    return redirect(_roll_url(session))
+
+
+def _mark_all_summary(result):
+    parts = [_("%(count)d marked present") % {"count": result.marked}]
+    if result.not_yet_enrolled:
+        parts.append(
+            _("%(count)d not yet enrolled on the day of the session")
+            % {"count": result.not_yet_enrolled}
         )
-    messages.success(request, _("%(count)d participants marked present.") % {"count": marked})
+    if result.already_marked:
+        parts.append(_("%(count)d already marked") % {"count": result.already_marked})
+    return "; ".join(parts) + "."
+
+
+def _roll_response(request, session, *, summary, undo_batch=None):
+    return render(
+        request,
+        "sessions/_roll.html",
+        {
+            "roll": selectors.roll_call(session),
+            "session": session,
+            "program": session.program,
+            "summary": summary,
+            "undo_batch": undo_batch,
+        },
+    )
+
+
+@require_POST
+def attendance_mark_all_undo(request, program_slug, session_id):
+    """Take back exactly the marks one "mark all" made (never later ones)."""
+    session = _recording_session(request, program_slug, session_id)
+    try:
+        batch_id = uuid.UUID(request.POST.get("batch", ""))
+    except ValueError:
+        message = _("Nothing to undo: the request did not name a “mark all”.")
+        if request.htmx:
+            return HttpResponse(message, status=400, content_type="text/plain")
+        messages.error(request, message)
+        return redirect(_roll_url(session))
+    cleared = services.attendance_mark_all_undo(session=session, batch_id=batch_id, by=request.user)
+    summary = _("Undone: %(count)d marks cleared.") % {"count": cleared}
+    if request.htmx:
+        return _roll_response(request, session, summary=summary)
+    messages.success(request, summary)
     return redirect(_roll_url(session))
 
 
 @require_http_methods(["GET", "POST"])
 def attendance_walk_in(request, program_slug, session_id):
     session = _recording_session(request, program_slug, session_id)
-    form = WalkInForm(posted(request), can_see_nik=False)
+    form = WalkInForm(posted(request), can_see_nik=False, program=session.program)
     duplicate = None
     if request.method == "POST" and form.is_valid():
         try:
-            attendance = services.attendance_walk_in(
-                session=session, by=request.user, **form.cleaned_data
-            )
+            with transaction.atomic():  # the person, her mark and the extensions, or nothing
+                attendance = services.attendance_walk_in(
+                    session=session, by=request.user, **form.participant_data()
+                )
+                form.save_extensions(
+                    Enrollment.objects.get(
+                        program=session.program, participant_id=attendance.participant_id
+                    ),
+                    request.user,
+                )
         except DuplicateParticipant as error:
             add_service_errors(form, error)
             duplicate = error.existing

@@ -39,6 +39,8 @@ class MarkForm(forms.Form):
     participant = forms.UUIDField()
     status = forms.ChoiceField(choices=[("", "")] + AttendanceStatus.choices, required=False)
     mark_id = forms.UUIDField(required=False)
+    # Confirmed on the phone: she was enrolled later, move her enrolment to the session's day.
+    move_enrollment = forms.BooleanField(required=False)
 
 
 class WalkInForm(ParticipantForm):

@@ -67,6 +67,11 @@ class RollCall:
     eligible: int
     attended: int
 
+    @property
+    def late(self):
+        """Listed but enrolled after the session's day."""
+        return len(self.rows) - self.eligible
+
 
 def roll_call(session):
     """Everyone actively enrolled in the session's program, with their mark; two queries."""

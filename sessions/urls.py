@@ -18,6 +18,11 @@ urlpatterns = [
         name="attendance_mark_all",
     ),
     path(
+        f"{session}attendance/mark-all/undo/",
+        attendance_views.attendance_mark_all_undo,
+        name="attendance_mark_all_undo",
+    ),
+    path(
         f"{session}attendance/walk-in/",
         attendance_views.attendance_walk_in,
         name="attendance_walk_in",

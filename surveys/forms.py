@@ -76,6 +76,7 @@ def _field_for(question):
         "required": question.required,
         # Escaped here too: Django's and crispy's field templates print help_text |safe.
         "help_text": escape(question.help_text),
+        "error_messages": {"required": _("Please answer this question.")},
     }
     choices = list(question.choices.all())
     if question.kind in (QuestionKind.YES_NO, QuestionKind.SINGLE, QuestionKind.SCALE):

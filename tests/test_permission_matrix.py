@@ -312,6 +312,13 @@ MATRIX = [
         post=answers(facilitator=302, coordinator=302, admin=302),
     ),
     Case(
+        "attendance_mark_all_undo",
+        session_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=302, coordinator=302, admin=302),
+        data=lambda w: {"batch": "0b6f2c1e-8d1a-4c55-9c1e-6f4a1d2b3c4d"},
+    ),
+    Case(
         "attendance_walk_in",
         session_kwargs,
         get=MEMBER_PAGE,

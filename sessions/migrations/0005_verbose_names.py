@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0005_verbose_names'),
+        ('participants', '0006_verbose_names'),
         ('programs', '0005_verbose_names'),
         ('training_sessions', '0004_programs_app_delete'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

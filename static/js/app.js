@@ -112,6 +112,12 @@ function updateRollCounter() {
     ".roll-row[data-eligible][data-status=present], .roll-row[data-eligible][data-status=late]"
   ).length;
   roll.querySelector("[data-roll-attended]").textContent = attended;
+  // A late joiner marked after confirming becomes eligible: count her too.
+  roll.querySelector("[data-roll-eligible]").textContent =
+    roll.querySelectorAll(".roll-row[data-eligible]").length;
+  var late = roll.querySelectorAll(".roll-row:not([data-eligible])").length;
+  roll.querySelector("[data-roll-late]").textContent = late;
+  roll.querySelector("[data-roll-late-note]").hidden = late === 0;
 }
 
 function applyRollFilter() {

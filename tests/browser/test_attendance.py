@@ -91,7 +91,7 @@ def test_a_save_that_fails_is_shown_on_its_row_and_can_be_retried(page, transact
 def test_filter_as_you_type(page, transactional_db):
     open_new_session(page)
 
-    page.get_by_placeholder("Saring menurut nama").fill("wati")
+    page.get_by_placeholder("Cari nama").fill("wati")
 
     expect(page.locator(".roll-row:visible .roll-name")).to_have_text(
         ["Erna Wati", "Purwati", "Rahmawati"]

@@ -1,3 +1,5 @@
+import re
+
 from playwright.sync_api import expect
 
 from checklists.models import ChecklistTemplate, StepProgress
@@ -54,7 +56,7 @@ def test_stuck_at_filter_shows_the_right_people(page, transactional_db):
     page.goto(f"/programs/{PROGRAM_SLUG}/checklists/{seller.pk}/")
 
     page.get_by_label("Tertahan di langkah").select_option("2")
-    page.get_by_role("button", name="Saring").click()
+    page.get_by_role("button", name="Tampilkan").click()
 
     expect(page.locator(".grid-row td:first-child")).to_have_text(
         [
@@ -67,3 +69,32 @@ def test_stuck_at_filter_shows_the_right_people(page, transactional_db):
         ]
     )
     assert_fits_phone(page)
+
+
+def test_grid_on_a_phone_is_cards_with_tappable_steps(page, transactional_db):
+    logins = demo_load().passwords
+    creator = ChecklistTemplate.objects.get(code="tiktok-kreator")
+    log_in(page, "fasilitator", logins["fasilitator"])
+    page.goto(f"/programs/{PROGRAM_SLUG}/checklists/{creator.pk}/")
+
+    expect(page.locator(".grid-table")).to_be_hidden()
+    card = page.locator(".grid-card").first
+    chips = card.locator(".grid-chip")
+    expect(chips).to_have_count(creator.steps.filter(archived_at__isnull=True).count())
+    last = chips.last  # step 10: hidden off-screen in the old table
+    box = last.bounding_box()
+    name_box = card.locator(".grid-card-name").bounding_box()
+    assert (box["width"] >= 44, box["height"] >= 44, name_box["height"] >= 44) == (True, True, True)
+    assert box["x"] + box["width"] <= 360
+    assert_fits_phone(page)
+
+    last.click()
+
+    expect(page).to_have_url(re.compile(r"/checklists/#step-\d+-\d+$"))
+    target = page.url.rsplit("#", 1)[1]
+    expect(page.locator(f"#{target}")).to_be_visible()
+
+    page.goto(f"/programs/{PROGRAM_SLUG}/checklists/{creator.pk}/")
+    page.get_by_label("Tertahan di langkah").select_option("2")
+    page.get_by_role("button", name="Tampilkan").click()
+    expect(page.locator(".grid-card")).to_have_count(page.locator(".grid-row").count())

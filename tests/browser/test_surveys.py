@@ -63,3 +63,30 @@ def test_participant_answers_the_public_link_once(page, transactional_db):
     expect(results.nth(6)).to_contain_text("Tolong ajari cara live.")
     assert Response.objects.filter(survey=survey).count() == 1
     assert_fits_phone(page)
+
+
+def test_tapping_beside_an_options_text_still_selects_it(page, transactional_db):
+    demo_load()
+    survey = SurveyFactory(
+        program=Program.objects.get(slug=PROGRAM_SLUG), title="Survei uji", questions=QUESTIONS
+    )
+    page.goto(f"/s/{survey.public_token}/")
+
+    yes = page.locator(".survey-option", has_text="Ya")
+    box = yes.bounding_box()
+    text_box = yes.locator("span").bounding_box()
+    assert box["height"] >= 44
+    # Well to the right of the word "Ya", still on its row.
+    page.mouse.click(text_box["x"] + text_box["width"] + 120, box["y"] + box["height"] / 2)
+    expect(page.get_by_role("radio", name="Ya")).to_be_checked()
+
+    npwp = page.locator(".survey-option", has_text="NPWP")
+    npwp_box = npwp.bounding_box()
+    page.mouse.click(npwp_box["x"] + npwp_box["width"] - 10, npwp_box["y"] + 5)
+    expect(page.get_by_role("checkbox", name="NPWP")).to_be_checked()
+
+    page.get_by_role("button", name="Kirim jawaban").click()
+    question = page.locator("fieldset", has_text="Jalur yang Ibu pilih?")
+    expect(question.locator(".survey-error")).to_have_text("Wajib diisi.")
+    error_y = question.locator(".survey-error").bounding_box()["y"]
+    assert error_y < question.locator(".survey-option").first.bounding_box()["y"]

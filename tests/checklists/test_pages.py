@@ -132,7 +132,13 @@ def test_mentoring_follow_up_is_logged_and_can_close_the_blocker(login, facilita
     client = login(facilitator)
 
     refused = client.post(
-        url, {"date": "2023-08-08", "channel": "visit", "action": "Kunjungan", "mark_done": "on"}
+        url,
+        {
+            "date": "2023-08-08",
+            "channel": "visit",
+            "action": "Kunjungan",
+            "outcome": "resolved_done",
+        },
     )
     saved = client.post(
         url,
@@ -141,13 +147,12 @@ def test_mentoring_follow_up_is_logged_and_can_close_the_blocker(login, facilita
             "channel": "visit",
             "action": "Unggah ulang KTP",
             "step": step.pk,
-            "resolved": "on",
-            "mark_done": "on",
+            "outcome": "resolved_done",
         },
     )
 
     assert refused.status_code == 400
-    assert list(refused.context["mentoring_form"].errors) == ["mark_done"]
+    assert list(refused.context["mentoring_form"].errors) == ["outcome"]
     assert saved.url == checklists_url(enrollment) + "#mentoring"
     assert list(
         MentoringContact.objects.values_list("date", "channel", "action", "resolved", "by")

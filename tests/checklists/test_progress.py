@@ -4,11 +4,18 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from checklists import selectors, services
-from checklists.models import MentoringContact, ProgressEvent, StepProgress, Track
+from checklists.models import (
+    ChecklistTemplate,
+    MentoringContact,
+    ProgressEvent,
+    StepProgress,
+    Track,
+)
 from tests.factories import (
     ChecklistTemplateFactory,
     EnrollmentFactory,
@@ -16,6 +23,9 @@ from tests.factories import (
     ProgramFactory,
     TrackFactory,
 )
+
+CHECKLIST_PAGE_QUERIES = 11
+GRID_QUERIES = 12
 
 
 @pytest.fixture
@@ -489,3 +499,177 @@ def test_template_page_shows_the_funnel_across_the_users_programs(login, facilit
 
     result = response.context["funnel"]
     assert (result.tracks, [f.done for f in result.steps]) == (1, [1, 0, 0])
+
+
+# --- a participant's page: prerequisites first, finished steps folded ------
+
+
+def checklist_page(enrollment):
+    return reverse(
+        "participant_checklists", args=[enrollment.program.slug, enrollment.participant_id]
+    )
+
+
+def test_prerequisites_come_first_by_the_templates_order(login, facilitator, enrollment):
+    creator = ChecklistTemplateFactory(
+        organization=enrollment.program.organization, name="Daftar sebagai Kreator", position=20
+    )
+    prerequisites = ChecklistTemplateFactory(
+        organization=enrollment.program.organization, name="Persyaratan", position=10
+    )
+    TrackFactory(enrollment=enrollment, template=creator)
+    TrackFactory(enrollment=enrollment, template=prerequisites)
+
+    response = login(facilitator).get(checklist_page(enrollment))
+
+    assert [v.track.template.name for v in response.context["tracks"]] == [
+        "Persyaratan",
+        "Daftar sebagai Kreator",
+    ]
+
+
+def test_finished_steps_fold_away_and_a_link_jumps_to_the_first_open_one(login, facilitator, track):
+    first, second, _third = steps(track)
+    services.progress_mark(track=track, step=first, state="done", by=facilitator)
+
+    html = login(facilitator).get(checklist_page(track.enrollment)).content.decode()
+
+    folded = html[html.index('<details class="steps-finished">') :]
+    folded = folded[: folded.index("</details>\n")]
+    assert "1 langkah selesai" in folded and f'id="step-{track.pk}-{first.pk}"' in folded
+    assert f'id="step-{track.pk}-{second.pk}"' not in folded
+    assert f'href="#step-{track.pk}-{second.pk}">Langkah berikutnya:' in html
+
+
+def test_shipped_templates_are_ordered_prerequisites_first(db):
+    call_command("loaddata", "checklist_templates", verbosity=0)
+
+    assert list(ChecklistTemplate.objects.values_list("code", flat=True)) == [
+        "tiktok-persyaratan",
+        "tiktok-kreator",
+        "tiktok-seller",
+    ]
+
+
+@pytest.mark.parametrize("participants", [1, 3])
+def test_participant_checklist_page_is_a_fixed_number_of_queries(
+    login, facilitator, program, participants, django_assert_num_queries
+):
+    template = ChecklistTemplateFactory(organization=program.organization)
+    enrollments = EnrollmentFactory.create_batch(participants, program=program)
+    for enrollment in enrollments:
+        TrackFactory(enrollment=enrollment, template=template)
+    client = login(facilitator)
+
+    with django_assert_num_queries(CHECKLIST_PAGE_QUERIES):
+        client.get(checklist_page(enrollments[0]))
+
+
+# --- mentoring opened from a blocked step ----------------------------------
+
+
+def test_follow_up_link_preselects_the_blocked_step(login, facilitator, track):
+    step = steps(track)[1]
+    services.progress_mark(
+        track=track, step=step, state="blocked", by=facilitator, reason=reason(track, "documents")
+    )
+    client = login(facilitator)
+
+    page = client.get(checklist_page(track.enrollment)).content.decode()
+    opened = client.get(checklist_page(track.enrollment), {"step": step.pk})
+
+    assert f'href="?step={step.pk}#mentoring"' in page
+    assert opened.context["mentoring_form"]["step"].value() == step.pk
+    assert f'<option value="{step.pk}" selected>' in opened.content.decode()
+
+
+@pytest.mark.parametrize("junk", ["x", "-1", "99999999999999999999999", "1.5", ""])
+def test_junk_step_gives_the_form_without_preselection(login, facilitator, track, junk):
+    response = login(facilitator).get(checklist_page(track.enrollment), {"step": junk})
+
+    assert response.status_code == 200
+    assert response.context["mentoring_form"]["step"].value() is None
+
+
+def test_a_step_of_another_participants_checklist_is_not_preselected(login, facilitator, track):
+    other = TrackFactory(enrollment=EnrollmentFactory(program=track.enrollment.program))
+
+    response = login(facilitator).get(
+        checklist_page(track.enrollment), {"step": steps(other)[0].pk}
+    )
+
+    assert response.context["mentoring_form"]["step"].value() is None
+
+
+def test_mentoring_has_one_outcome_control(login, facilitator, track):
+    step = steps(track)[0]
+    services.progress_mark(
+        track=track, step=step, state="blocked", by=facilitator, reason=reason(track, "documents")
+    )
+    client = login(facilitator)
+    url = reverse(
+        "mentoring_add", args=[track.enrollment.program.slug, track.enrollment.participant_id]
+    )
+
+    form = client.get(checklist_page(track.enrollment)).context["mentoring_form"]
+    client.post(
+        url,
+        {
+            "date": "2023-08-08",
+            "channel": "visit",
+            "step": step.pk,
+            "action": "Unggah ulang KTP",
+            "outcome": "resolved_done",
+        },
+    )
+    refused = client.post(
+        url,
+        {"date": "2023-08-08", "channel": "visit", "action": "x", "outcome": "resolved_done"},
+    )
+
+    assert [n for n in form.fields if n in ("resolved", "mark_done", "outcome")] == ["outcome"]
+    assert MentoringContact.objects.get().resolved is True
+    assert states(track)[0][1:] == ("done", None)
+    assert refused.context["mentoring_form"].errors == {
+        "outcome": ["Untuk menandai langkah selesai, pilih langkahnya."]
+    }
+
+
+# --- the grid on a phone ---------------------------------------------------
+
+
+def test_grid_has_a_card_per_participant_with_every_step_a_link(login, facilitator, track):
+    first, second, third = steps(track)
+    services.progress_mark(track=track, step=first, state="done", by=facilitator)
+    program = track.enrollment.program
+
+    html = (
+        login(facilitator)
+        .get(reverse("checklist_grid", args=[program.slug, track.template.pk]))
+        .content.decode()
+    )
+
+    page = checklist_page(track.enrollment)
+    cards = html[html.index('<ul class="grid-cards') : html.index('<div class="table-wrap')]
+    assert [f'href="{page}#step-{track.pk}-{s.pk}"' in cards for s in (first, second, third)] == [
+        True,
+        True,
+        True,
+    ]
+    assert 'class="grid-chip cell-done"' in cards
+    assert "Kemajuan per langkah" in html and "Corong" not in html
+
+
+@pytest.mark.parametrize("participants", [1, 3])
+def test_grid_is_a_fixed_number_of_queries(
+    login, facilitator, program, participants, django_assert_num_queries
+):
+    template = ChecklistTemplateFactory(organization=program.organization)
+    for enrollment in EnrollmentFactory.create_batch(participants, program=program):
+        TrackFactory(enrollment=enrollment, template=template)
+    client = login(facilitator)
+
+    with django_assert_num_queries(GRID_QUERIES):
+        response = client.get(reverse("checklist_grid", args=[program.slug, template.pk]))
+
+    assert len(response.context["rows"]) == participants

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from checklists.models import Track
 from participants.models import Enrollment, Participant
+from participants.services import enrollment_date_change
 from sessions.services import attendance_mark
 from tests.factories import (
     ChecklistTemplateFactory,
@@ -14,6 +15,8 @@ from tests.factories import (
     ParticipantFactory,
     TrainingSessionFactory,
 )
+
+PARTICIPANT_PAGE_QUERIES = 6
 
 
 def detail_url(enrollment):
@@ -62,7 +65,11 @@ def test_register_participant_through_the_form(login, facilitator, program):
         ),
         (
             {"full_name": "Siti"},
-            {"consent_method": ["Bidang ini tidak boleh kosong."]},
+            {
+                "consent_method": [
+                    "Pilih cara ia memberi persetujuan; tanpa itu ia tidak dapat didaftarkan."
+                ]
+            },
         ),
         (
             {"full_name": "Siti", "consent_method": "paper", "birth_year": "1850"},
@@ -234,3 +241,79 @@ def test_participant_export_masks_nik_for_non_admins_and_neutralises_formulas(
     assert coordinator_rows[0][:3] == ["Nama", "Nomor telepon", "NIK"]
     assert coordinator_rows[1][:3] == ["'=1+1", "0812-3456-7890", "•••• 0001"]
     assert admin_rows[1][2] == "1808054101900001"
+
+
+# --- consent as an explicit choice, the enrolment date and its history ------
+
+
+def test_consent_starts_unchosen_on_the_participant_form(login, facilitator, program):
+    html = login(facilitator).get(reverse("participant_create", args=[program.slug]))
+
+    form = html.context["form"]
+    assert (form["consent_method"].value(), form.fields["consent_method"].required) == (None, True)
+    assert '<option value="" selected>— pilih —</option>' in html.content.decode()
+
+
+def test_coordinator_moves_the_enrolment_date_and_the_change_is_logged(
+    login, coordinator, facilitator, enrollment
+):
+    url = reverse("enrollment_edit", args=[enrollment.program.slug, enrollment.participant_id])
+
+    response = login(coordinator).post(url, {"status": "active", "enrolled_on": "2023-07-01"})
+    as_coordinator = login(coordinator).get(detail_url(enrollment)).content.decode()
+    as_facilitator = login(facilitator).get(detail_url(enrollment)).content.decode()
+
+    enrollment.refresh_from_db()
+    change = enrollment.date_changes.get()
+    assert (response.url, enrollment.enrolled_on) == (detail_url(enrollment), dt.date(2023, 7, 1))
+    assert (change.old_date, change.new_date, change.by) == (
+        dt.date(2023, 7, 24),
+        dt.date(2023, 7, 1),
+        coordinator,
+    )
+    assert "24 Juli 2023 → 1 Juli 2023" in as_coordinator
+    assert "Perubahan tanggal pendaftaran" not in as_facilitator
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("2999-01-01", "Tanggal pendaftaran tidak boleh di masa depan."),
+        ("31/02/2023", "Masukkan tanggal yang valid."),
+    ],
+)
+def test_bad_enrolment_date_is_refused_with_a_message(
+    login, coordinator, enrollment, value, message
+):
+    url = reverse("enrollment_edit", args=[enrollment.program.slug, enrollment.participant_id])
+
+    response = login(coordinator).post(url, {"status": "active", "enrolled_on": value}, follow=True)
+
+    enrollment.refresh_from_db()
+    assert [str(m) for m in response.context["messages"]] == [message]
+    assert (enrollment.enrolled_on, enrollment.date_changes.count()) == (dt.date(2023, 7, 24), 0)
+
+
+def test_facilitator_cannot_move_the_enrolment_date(login, facilitator, enrollment):
+    url = reverse("enrollment_edit", args=[enrollment.program.slug, enrollment.participant_id])
+
+    response = login(facilitator).post(url, {"status": "active", "enrolled_on": "2023-07-01"})
+
+    enrollment.refresh_from_db()
+    assert (response.status_code, enrollment.enrolled_on) == (403, dt.date(2023, 7, 24))
+
+
+@pytest.mark.parametrize("changes", [1, 3])
+def test_participant_page_with_its_date_history_is_a_fixed_number_of_queries(
+    login, coordinator, enrollment, changes, django_assert_num_queries
+):
+    for day in range(changes):
+        enrollment_date_change(
+            enrollment=enrollment, enrolled_on=dt.date(2023, 7, 1 + day), by=coordinator
+        )
+    client = login(coordinator)
+
+    with django_assert_num_queries(PARTICIPANT_PAGE_QUERIES):
+        response = client.get(detail_url(enrollment))
+
+    assert len(response.context["date_changes"]) == changes

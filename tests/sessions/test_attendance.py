@@ -17,11 +17,15 @@ from pkk_training.pdf import PDF_BASE_URL, static_file_for
 from sessions import selectors, services
 from sessions.models import Attendance, AttendanceEvent
 from tests.factories import (
+    ChecklistTemplateFactory,
     EnrollmentFactory,
     MembershipFactory,
     ParticipantFactory,
     TrainingSessionFactory,
 )
+
+SESSION_PAGE_QUERIES = 6
+MARK_ALL_QUERIES = 12
 
 
 @pytest.fixture
@@ -92,6 +96,63 @@ def test_late_joiner_cannot_be_marked_for_an_earlier_session(session, program, f
     assert (Attendance.objects.count(), AttendanceEvent.objects.count()) == (0, 0)
 
 
+def test_late_joiner_marked_after_confirming_moves_her_enrolment_and_logs_it(
+    session, program, facilitator
+):
+    late = EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 8, 20))
+
+    attendance, changed = services.attendance_mark(
+        session=session, enrollment=late, status="present", by=facilitator, move_enrollment=True
+    )
+
+    late.refresh_from_db()
+    change = late.date_changes.get()
+    assert (changed, attendance.status, late.enrolled_on) == (True, "present", session.date)
+    assert (change.old_date, change.new_date, change.by) == (
+        dt.date(2023, 8, 20),
+        session.date,
+        facilitator,
+    )
+    assert selectors.roll_call(session).eligible == 1
+
+
+def test_clearing_a_late_joiner_never_moves_her_enrolment(session, program, facilitator):
+    late = EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 8, 20))
+
+    with pytest.raises(ValidationError):
+        services.attendance_mark(
+            session=session, enrollment=late, status="", by=facilitator, move_enrollment=True
+        )
+
+    late.refresh_from_db()
+    assert (late.enrolled_on, late.date_changes.count()) == (dt.date(2023, 8, 20), 0)
+
+
+def test_mark_all_undo_clears_only_its_own_marks(session, program, facilitator, coordinator):
+    first = EnrollmentFactory(program=program, participant__full_name="A")
+    changed_later = EnrollmentFactory(program=program, participant__full_name="B")
+    before = EnrollmentFactory(program=program, participant__full_name="C")
+    services.attendance_mark(session=session, enrollment=before, status="late", by=facilitator)
+    result = services.attendance_mark_all_present(session=session, by=facilitator)
+    # Someone confirms B as present after the batch: her mark is no longer the batch's.
+    services.attendance_mark(
+        session=session, enrollment=changed_later, status="present", by=coordinator
+    )
+
+    cleared = services.attendance_mark_all_undo(
+        session=session, batch_id=result.batch_id, by=facilitator
+    )
+    again = services.attendance_mark_all_undo(
+        session=session, batch_id=result.batch_id, by=facilitator
+    )
+
+    assert (result.marked, cleared, again) == (2, 1, 0)
+    assert state(session) == [("B", "present"), ("C", "late")]
+    assert list(
+        AttendanceEvent.objects.filter(participant=first.participant).values_list("status", "by")
+    ) == [("", facilitator.pk), ("present", facilitator.pk)]
+
+
 def test_unknown_status_is_refused(session, enrollment, facilitator):
     with pytest.raises(ValidationError):
         services.attendance_mark(
@@ -114,7 +175,8 @@ def test_mark_all_marks_only_the_unmarked_eligible(session, program, facilitator
     first = services.attendance_mark_all_present(session=session, by=facilitator, batch_id=batch)
     again = services.attendance_mark_all_present(session=session, by=facilitator, batch_id=batch)
 
-    assert (first, again) == (1, 0)
+    assert (first.marked, first.already_marked, first.not_yet_enrolled) == (1, 1, 1)
+    assert (again.marked, again.already_marked, again.not_yet_enrolled) == (0, 2, 1)
     assert state(session) == [("A Sudah", "absent"), ("B Belum", "present")]
     assert AttendanceEvent.objects.filter(participant=unmarked.participant).count() == 1
 
@@ -388,3 +450,164 @@ def test_session_summary_counts_only_those_enrolled_by_the_day(program, facilita
         b.participant_id: (0, 2),
         c.participant_id: (1, 1),
     }
+
+
+# --- late joiners, mark all and its undo ------------------------------------
+
+
+def mark_all(client, session):
+    return client.post(
+        reverse("attendance_mark_all", args=[session.program.slug, session.pk]),
+        HTTP_HX_REQUEST="true",
+    )
+
+
+def test_late_joiner_is_marked_over_htmx_once_confirmed(login, facilitator, session, program):
+    late = EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 9, 1))
+    client = login(facilitator)
+
+    page = client.get(session.get_absolute_url()).content.decode()
+    response = client.post(
+        mark_url(session),
+        {"participant": late.participant_id, "status": "present", "move_enrollment": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    late.refresh_from_db()
+    # The roll offers her buttons behind one confirmation that names the move.
+    assert "hx-confirm=" in page and "5 Agustus 2023" in page
+    assert (response.status_code, late.enrolled_on) == (200, session.date)
+    assert "data-eligible" in response.content.decode()
+    assert state(session) == [(late.participant.full_name, "present")]
+
+
+def test_counter_counts_late_joiners_apart(login, facilitator, session, program):
+    EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 9, 1))
+    EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 9, 2))
+
+    response = login(facilitator).get(session.get_absolute_url())
+
+    roll = response.context["roll"]
+    assert (roll.attended, roll.eligible, roll.late) == (0, 0, 2)
+    assert "<span data-roll-late>2</span> terdaftar setelah sesi ini" in response.content.decode()
+
+
+def test_mark_all_says_what_it_skipped_and_offers_undo(login, facilitator, session, program):
+    for day in (1, 2, 3):
+        EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 9, day))
+    marked = EnrollmentFactory.create_batch(2, program=program)
+    EnrollmentFactory(program=program)
+    for enrollment in marked:
+        services.attendance_mark(
+            session=session, enrollment=enrollment, status="absent", by=facilitator
+        )
+
+    response = mark_all(login(facilitator), session)
+
+    html = response.content.decode()
+    batch = Attendance.objects.get(status="present").mark_id
+    assert "1 ditandai hadir; 3 belum terdaftar pada tanggal sesi; 2 sudah ditandai." in html
+    assert f'name="batch" value="{batch}"' in html
+    assert ">Urungkan</button>" in html
+
+
+def test_mark_all_with_nobody_left_says_so_without_js(login, facilitator, session, program):
+    EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 9, 1))
+
+    response = login(facilitator).post(
+        reverse("attendance_mark_all", args=[program.slug, session.pk]), follow=True
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "0 ditandai hadir; 1 belum terdaftar pada tanggal sesi."
+    ]
+
+
+def test_undo_clears_the_batch_and_keeps_a_later_mark(
+    login, facilitator, coordinator, session, program
+):
+    first, second = EnrollmentFactory.create_batch(2, program=program)
+    client = login(facilitator)
+    mark_all(client, session)
+    batch = Attendance.objects.filter(participant=first.participant).get().mark_id
+    services.attendance_mark(session=session, enrollment=second, status="late", by=coordinator)
+
+    response = client.post(
+        reverse("attendance_mark_all_undo", args=[program.slug, session.pk]),
+        {"batch": str(batch)},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert "Diurungkan: 1 tanda dihapus." in response.content.decode()
+    assert state(session) == [(second.participant.full_name, "late")]
+    assert AttendanceEvent.objects.filter(participant=first.participant, status="").count() == 1
+
+
+@pytest.mark.parametrize("batch", ["", "junk", "1; DROP TABLE x"])
+def test_undo_with_junk_is_a_clear_400(login, facilitator, session, enrollment, batch):
+    mark_all(login(facilitator), session)
+
+    response = login(facilitator).post(
+        reverse("attendance_mark_all_undo", args=[session.program.slug, session.pk]),
+        {"batch": batch},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert (response.status_code, response.content.decode()) == (
+        400,
+        "Tidak ada yang diurungkan: permintaan tidak menyebut “tandai semua”.",
+    )
+    assert state(session) == [(enrollment.participant.full_name, "present")]
+
+
+@pytest.mark.parametrize("participants", [1, 3])
+def test_session_page_with_late_joiners_is_a_fixed_number_of_queries(
+    login, facilitator, session, program, participants, django_assert_num_queries
+):
+    EnrollmentFactory.create_batch(participants, program=program)
+    EnrollmentFactory.create_batch(participants, program=program, enrolled_on=dt.date(2023, 9, 1))
+    client = login(facilitator)
+
+    with django_assert_num_queries(SESSION_PAGE_QUERIES):
+        response = client.get(session.get_absolute_url())
+
+    assert response.context["roll"].late == participants
+
+
+@pytest.mark.parametrize("participants", [1, 3])
+def test_mark_all_is_a_fixed_number_of_queries(
+    login, facilitator, session, program, participants, django_assert_num_queries
+):
+    EnrollmentFactory.create_batch(participants, program=program)
+    client = login(facilitator)
+
+    with django_assert_num_queries(MARK_ALL_QUERIES):
+        mark_all(client, session)
+
+    assert Attendance.objects.count() == participants
+
+
+def test_walk_in_form_asks_for_consent_and_offers_tracks(login, facilitator, session, program):
+    template = ChecklistTemplateFactory(organization=program.organization, name="Persyaratan")
+    client = login(facilitator)
+    url = reverse("attendance_walk_in", args=[program.slug, session.pk])
+
+    form_html = client.get(url).content.decode()
+    missing = client.post(url, {"full_name": "Tamu", "phone": "0813 1111 2222"})
+    client.post(
+        url,
+        {
+            "full_name": "Tamu",
+            "phone": "0813 1111 2222",
+            "consent_method": "spoken",
+            "tracks": [template.pk],
+        },
+    )
+
+    enrollment = Enrollment.objects.get(participant__full_name="Tamu")
+    assert '<option value="" selected>' in form_html
+    assert missing.context["form"].errors["consent_method"] == [
+        "Pilih cara ia memberi persetujuan; tanpa itu ia tidak dapat didaftarkan."
+    ]
+    assert list(enrollment.tracks.values_list("template__name", flat=True)) == ["Persyaratan"]
+    assert state(session) == [("Tamu", "present")]

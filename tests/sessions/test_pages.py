@@ -76,7 +76,7 @@ def test_mark_all_from_the_page_marks_the_unmarked_present(login, facilitator, p
     assert sorted(
         Attendance.objects.values_list("participant__full_name", "status", "marked_by")
     ) == [("Ani", "absent", facilitator.pk), ("Budi", "present", facilitator.pk)]
-    assert messages_of(response) == ["1 peserta ditandai hadir."]
+    assert messages_of(response) == ["1 ditandai hadir; 1 sudah ditandai."]
 
 
 def test_mark_all_over_htmx_returns_the_updated_roll(login, facilitator, program, enrollment):

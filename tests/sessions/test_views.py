@@ -290,5 +290,7 @@ def test_an_empty_post_is_answered_with_what_is_missing(login, facilitator, prog
 
     assert response.context["form"].errors == {
         "full_name": ["Bidang ini tidak boleh kosong."],
-        "consent_method": ["Bidang ini tidak boleh kosong."],
+        "consent_method": [
+            "Pilih cara ia memberi persetujuan; tanpa itu ia tidak dapat didaftarkan."
+        ],
     }

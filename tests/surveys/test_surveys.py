@@ -215,9 +215,23 @@ def test_missing_required_answer_is_a_clear_error(client, program, enrollment):
         {"phone": enrollment.participant.phone},
     )
 
-    assert response.context["form"].errors == {
-        f"q{question.pk}": ["Bidang ini tidak boleh kosong."]
-    }
+    html = response.content.decode()
+    assert response.context["form"].errors == {f"q{question.pk}": ["Wajib diisi."]}
+    # Under the question, before its first option (not beside the last one).
+    assert html.index("Wajib diisi.") < html.index('class="survey-option"')
+
+
+def test_every_option_row_is_a_label_wrapping_its_input(client, program):
+    survey = SurveyFactory(program=program)
+    question = survey.questions.get()
+    choice = question.choices.first()
+
+    html = client.get(reverse("survey_public", args=[survey.public_token])).content.decode()
+
+    assert (
+        f'<label class="survey-option" for="id_q{question.pk}_0"><input type="radio" '
+        f'name="q{question.pk}" value="{choice.pk}"'
+    ) in html
 
 
 def test_assisted_entry_moves_on_to_the_next_person(login, facilitator, program):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0004_programs_app'),
+        ('participants', '0005_enrollment_date_change'),
         ('programs', '0005_verbose_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
