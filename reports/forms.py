@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from checklists.models import ChecklistStep
@@ -67,3 +68,28 @@ class CopyIndicatorsForm(forms.Form):
     def __init__(self, *args, programs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = programs
+
+
+class AsOfForm(forms.Form):
+    """The day a report's figures are taken at; empty means now."""
+
+    as_of = forms.DateField(
+        label=_("Data as of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
+    )
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of and as_of > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return as_of
+
+
+def as_of_from(query):
+    """(form, date or None) from a GET query; a bad date is reported, not used."""
+    form = AsOfForm(query if query.get("as_of") else None)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["as_of"]
+    return form, None

@@ -17,11 +17,11 @@ from sessions.selectors import participant_attendance, session_attendance_summar
 from surveys.selectors import pre_post, survey_results
 
 
-def program_indicators(program):
-    indicators = program.indicators.select_related("step").prefetch_related(
-        "templates", "success_choices"
-    )
-    return evaluate_many(indicators, program)
+def program_indicators(program, *, as_of=None):
+    indicators = program.indicators.select_related(
+        "step", "population_session", "population_survey"
+    ).prefetch_related("templates", "success_choices")
+    return evaluate_many(indicators, program, as_of=as_of)
 
 
 def training_date(program):
@@ -121,8 +121,12 @@ def session_facilitators(program):
     )
 
 
-def program_report(program, *, annex=False):
-    """Everything the evaluation report shows, as plain data for one template."""
+def program_report(program, *, annex=False, as_of=None):
+    """Everything the evaluation report shows, as plain data for one template.
+
+    Table 1 counts only what was recorded up to the end of `as_of` (a date;
+    None: everything recorded until now), and the report says which day.
+    """
     sessions = session_attendance_summary(program)
     surveys = list(program.surveys.select_related("baseline").order_by("created_at", "pk"))
     return {
@@ -131,7 +135,8 @@ def program_report(program, *, annex=False):
         "enrolled": Enrollment.objects.active().filter(program=program).count(),
         "sessions": sessions,
         "sessions_held": sum(1 for s in sessions if s.date <= timezone.localdate()),
-        "indicators": program_indicators(program),
+        "indicators": program_indicators(program, as_of=as_of),
+        "as_of": as_of,
         "checklists": checklist_reports(program),
         "surveys": [(s, survey_results(s), pre_post(s)) for s in surveys],
         "mentoring": mentoring_summary(program),

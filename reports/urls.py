@@ -5,6 +5,7 @@ from reports import views
 urlpatterns = [
     path("report/", views.program_report, name="program_report"),
     path("report.pdf", views.program_report_pdf, name="program_report_pdf"),
+    path("report.docx", views.program_report_docx, name="program_report_docx"),
     path("indicators/", views.indicator_list, name="indicator_list"),
     path("indicators/copy/", views.indicators_copy, name="indicators_copy"),
     path("indicators/<int:indicator_id>/edit/", views.indicator_edit, name="indicator_edit"),

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -16,28 +18,59 @@ from programs.access import get_organization_for_user, get_program_for_user
 from programs.selectors import programs_visible_to
 from reports import jobs, rollup, selectors, services
 from reports.access import get_indicator_for_user
-from reports.forms import CopyIndicatorsForm, IndicatorForm
+from reports.forms import CopyIndicatorsForm, IndicatorForm, as_of_from
+from reports.word import DOCX, program_report_docx_bytes
+
+
+def _report_query(annex, as_of):
+    query = {"annex": "1"} if annex else {}
+    if as_of:
+        query["as_of"] = as_of.isoformat()
+    return urlencode(query)
 
 
 @require_GET
 def program_report(request, program_slug):
     program = get_program_for_user(request, program_slug)
-    context = selectors.program_report(program, annex=request.GET.get("annex") == "1")
-    context["can_manage"] = permissions.can_manage_program(request.user, program)
+    annex = request.GET.get("annex") == "1"
+    as_of_form, as_of = as_of_from(request.GET)
+    context = selectors.program_report(program, annex=annex, as_of=as_of)
+    context.update(
+        can_manage=permissions.can_manage_program(request.user, program),
+        as_of_form=as_of_form,
+        download_query=_report_query(annex, as_of),
+        annex_query=_report_query(not annex, as_of),
+    )
     return render(request, "reports/program_report.html", context)
 
 
-def program_report_pdf_bytes(program, *, annex=False):
-    context = selectors.program_report(program, annex=annex)
+def program_report_pdf_bytes(program, *, annex=False, as_of=None):
+    context = selectors.program_report(program, annex=annex, as_of=as_of)
     return render_pdf("reports/program_report_pdf.html", context)
+
+
+def _report_filename(program, as_of, extension):
+    day = f"-per-{as_of.isoformat()}" if as_of else ""
+    return f'attachment; filename="laporan-{program.slug}{day}.{extension}"'
 
 
 @require_GET
 def program_report_pdf(request, program_slug):
     program = get_program_for_user(request, program_slug)
-    pdf = program_report_pdf_bytes(program, annex=request.GET.get("annex") == "1")
+    _form, as_of = as_of_from(request.GET)
+    pdf = program_report_pdf_bytes(program, annex=request.GET.get("annex") == "1", as_of=as_of)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="laporan-{program.slug}.pdf"'
+    response["Content-Disposition"] = _report_filename(program, as_of, "pdf")
+    return response
+
+
+@require_GET
+def program_report_docx(request, program_slug):
+    program = get_program_for_user(request, program_slug)
+    _form, as_of = as_of_from(request.GET)
+    context = selectors.program_report(program, as_of=as_of)
+    response = HttpResponse(program_report_docx_bytes(context), content_type=DOCX)
+    response["Content-Disposition"] = _report_filename(program, as_of, "docx")
     return response
 
 

@@ -516,6 +516,7 @@ MATRIX = [
     ),
     Case("program_report", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
     Case("program_report_pdf", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case("program_report_docx", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
     Case(
         "indicator_list",
         program_kwargs,

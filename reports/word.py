@@ -1,0 +1,173 @@
+"""The evaluation report as a Word file: KKN and Dinas reports are finished in Word.
+
+Same data as the HTML/PDF report (one `selectors.program_report` context);
+tables are real Word tables so they can be edited and pasted.
+"""
+
+import io
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _date(value, fmt="j F Y"):
+    return formats.date_format(value, fmt) if value else ""
+
+
+def _table(document, header, rows, numeric=()):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = str(text)
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
+            cell.text = "" if value is None else str(value)
+            if i in numeric:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return table
+
+
+def _figure(n, total):
+    return f"{round(100 * n / total)}% ({n}/{total})" if total else "—"
+
+
+def program_report_docx_bytes(context):
+    """Bytes of a .docx holding the report of `context` (see selectors.program_report)."""
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    program = context["program"]
+    document = Document()
+    section = document.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.5))
+    document.styles["Normal"].font.size = Pt(11)
+
+    document.add_paragraph(_("Evaluation report")).runs[0].bold = True
+    document.add_heading(program.name, level=0)
+    as_of = context["as_of"]
+    data_line = (
+        _("Data as of %(day)s: only what was recorded up to the end of that day is counted.")
+        % {"day": _date(as_of)}
+        if as_of
+        else _("Data as of %(when)s.") % {"when": _date(context["generated_at"], "j F Y H:i")}
+    )
+    dates = _date(program.start_date)
+    if program.end_date:
+        dates += " – " + _date(program.end_date)
+    facilitators = ", ".join(
+        person.get_full_name() or person.username for person in context["facilitators"]
+    )
+    _table(
+        document,
+        [_("Organization"), program.organization.name],
+        [
+            [_("Location"), program.location],
+            [_("Dates"), dates],
+            [_("Data"), data_line],
+            [_("Facilitators"), facilitators or "—"],
+        ],
+    )
+
+    document.add_heading(_("Summary"), level=1)
+    document.add_paragraph(
+        _("%(enrolled)s participants enrolled; %(held)s sessions held.")
+        % {"enrolled": context["enrolled"], "held": context["sessions_held"]}
+    )
+    _table(
+        document,
+        [_("Session"), _("Date"), _("Present"), _("Rate")],
+        [
+            [
+                s.title,
+                _date(s.date, "j M Y"),
+                f"{s.n_attended} / {s.n_eligible}" if s.roll_taken else "—",
+                f"{round(100 * s.n_attended / s.n_eligible)}%" if s.rate is not None else "—",
+            ]
+            for s in context["sessions"]
+        ],
+        numeric=(2, 3),
+    )
+
+    document.add_heading(_("Table 1. Success of the training"), level=1)
+    results = context["indicators"]
+    if results:
+        _table(
+            document,
+            [_("Indicator"), pgettext("success", "Yes"), _("Not yet"), _("Leading reason")],
+            [
+                [
+                    r.indicator.label,
+                    _("no data") if r.empty else _figure(r.numerator, r.denominator),
+                    "" if r.empty else _figure(r.rest, r.denominator),
+                    f"{r.reasons[0][0]} ({r.reasons[0][1]})" if r.rest and r.reasons else "—",
+                ]
+                for r in results
+            ],
+            numeric=(1, 2),
+        )
+        for r in results:
+            document.add_paragraph(
+                f"{r.sentence} " + _("Base: %(base)s.") % {"base": r.base},
+                style="List Bullet",
+            )
+    else:
+        document.add_paragraph(_("No indicators are defined for this program yet."))
+
+    if context["checklists"]:
+        document.add_heading(_("Signup checklists"), level=1)
+        for report in context["checklists"]:
+            result = report.funnel
+            document.add_heading(result.template.name, level=2)
+            document.add_paragraph(
+                _("%(done)s of %(n)s complete") % {"done": result.completed, "n": result.tracks}
+            )
+            _table(
+                document,
+                [_("Step"), _("Reached"), _("Done"), _("Blocked")],
+                [
+                    [f"{f.step.position}. {f.step.title}", f.reached, f.done, f.blocked]
+                    for f in result.steps
+                ],
+                numeric=(1, 2, 3),
+            )
+
+    for survey, results_, _prepost in context["surveys"]:
+        document.add_heading(f"{_('Survey')}: {survey.title}", level=1)
+        for number, result in enumerate(results_, start=1):
+            document.add_heading(f"{number}. {result.question.text}", level=3)
+            document.add_paragraph(
+                _("%(n)s of %(total)s answered") % {"n": result.answered, "total": result.total}
+            )
+            if result.options:
+                _table(
+                    document,
+                    [_("Answer"), _("People"), "%"],
+                    [[o.choice.label, o.count, f"{round(o.percent)}%"] for o in result.options],
+                    numeric=(1, 2),
+                )
+            elif result.texts:
+                for text in result.texts:
+                    document.add_paragraph(text, style="List Bullet")
+
+    mentoring = context["mentoring"]
+    document.add_heading(_("Mentoring"), level=1)
+    document.add_paragraph(
+        _(
+            "%(contacts)s follow-up contacts with %(people)s participants; "
+            "%(resolved)s problems resolved."
+        )
+        % mentoring
+    )
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
