@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reports.models import Indicator
+from reports.models import Indicator, ReportSettings, Signatory
 
 
 @admin.register(Indicator)
@@ -17,5 +17,20 @@ class IndicatorAdmin(admin.ModelAdmin):
         "reason_question",
     ]
     filter_horizontal = ["templates"]
+    autocomplete_fields = ["program"]
+    list_select_related = ["program"]
+
+
+@admin.register(ReportSettings)
+class ReportSettingsAdmin(admin.ModelAdmin):
+    list_display = ["program", "letterhead_name", "place", "report_date"]
+    autocomplete_fields = ["program"]
+    list_select_related = ["program"]
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "program", "position"]
+    search_fields = ["name", "role", "program__name"]
     autocomplete_fields = ["program"]
     list_select_related = ["program"]

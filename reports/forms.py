@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checklists.models import ChecklistStep
 from checklists.selectors import templates_for_program
-from reports.models import Indicator
+from reports.models import Indicator, ReportSettings, Signatory
 from surveys.models import Choice, Question
 
 
@@ -93,3 +93,28 @@ def as_of_from(query):
     if form.is_bound and form.is_valid():
         return form, form.cleaned_data["as_of"]
     return form, None
+
+
+class ReportSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ReportSettings
+        fields = [
+            "letterhead_name",
+            "letterhead_lines",
+            "place",
+            "report_date",
+            "conclusions",
+            "recommendations",
+        ]
+        widgets = {
+            "letterhead_lines": forms.Textarea(attrs={"rows": 3}),
+            "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "conclusions": forms.Textarea(attrs={"rows": 5}),
+            "recommendations": forms.Textarea(attrs={"rows": 5}),
+        }
+
+
+class SignatoryForm(forms.ModelForm):
+    class Meta:
+        model = Signatory
+        fields = ["heading", "role", "name", "nip"]

@@ -12,8 +12,13 @@ from checklists.models import ChecklistStep, MentoringContact, Track
 from checklists.selectors import funnel, program_template_summaries
 from participants.models import Enrollment
 from reports.indicators import evaluate_many
+from reports.models import ReportSettings
 from sessions.enums import SessionPhase
-from sessions.selectors import participant_attendance, session_attendance_summary
+from sessions.selectors import (
+    participant_attendance,
+    session_attendance_summary,
+    sessions_by_phase,
+)
 from surveys.selectors import pre_post, survey_results
 
 
@@ -134,6 +139,9 @@ def program_report(program, *, annex=False, as_of=None):
         "facilitators": session_facilitators(program),
         "enrolled": Enrollment.objects.active().filter(program=program).count(),
         "sessions": sessions,
+        "method": sessions_by_phase(sessions),
+        "settings": ReportSettings.objects.filter(program=program).first(),
+        "signatories": list(program.report_signatories.all()),
         "sessions_held": sum(1 for s in sessions if s.date <= timezone.localdate()),
         "indicators": program_indicators(program, as_of=as_of),
         "as_of": as_of,

@@ -4,7 +4,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from reports.enums import Population, ReasonSource, SuccessSource
-from reports.models import Indicator
+from reports.models import Indicator, ReportSettings, Signatory
 from surveys.services import survey_copy
 
 FIELDS = (
@@ -144,3 +144,51 @@ def indicators_copy(*, source, target, by):
         )
         copied += 1
     return copied
+
+
+SETTINGS_FIELDS = (
+    "letterhead_name",
+    "letterhead_lines",
+    "place",
+    "report_date",
+    "conclusions",
+    "recommendations",
+)
+
+
+def report_settings_save(*, program, by, **data):
+    """Create or change the program's letterhead, place and date, conclusions."""
+    settings, _created = ReportSettings.objects.get_or_create(program=program)
+    for name in SETTINGS_FIELDS:
+        if name in data:
+            setattr(settings, name, data[name])
+    settings.full_clean()
+    settings.save()
+    return settings
+
+
+def _nip(value):
+    digits = "".join(value.split())
+    if digits and (not digits.isdigit() or len(digits) != 18):
+        raise ValidationError({"nip": _("A NIP has 18 digits.")})
+    return digits
+
+
+@transaction.atomic
+def signatory_add(*, program, by, role, name, heading="", nip=""):
+    last = program.report_signatories.aggregate(last=Max("position"))["last"] or 0
+    signatory = Signatory(
+        program=program,
+        position=last + 1,
+        role=role.strip(),
+        name=name.strip(),
+        heading=heading,
+        nip=_nip(nip),
+    )
+    signatory.full_clean()
+    signatory.save()
+    return signatory
+
+
+def signatory_delete(*, signatory, by):
+    signatory.delete()

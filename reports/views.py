@@ -17,8 +17,15 @@ from programs import permissions
 from programs.access import get_organization_for_user, get_program_for_user
 from programs.selectors import programs_visible_to
 from reports import jobs, rollup, selectors, services
-from reports.access import get_indicator_for_user
-from reports.forms import CopyIndicatorsForm, IndicatorForm, as_of_from
+from reports.access import get_indicator_for_user, get_signatory_for_user
+from reports.forms import (
+    CopyIndicatorsForm,
+    IndicatorForm,
+    ReportSettingsForm,
+    SignatoryForm,
+    as_of_from,
+)
+from reports.models import ReportSettings
 from reports.word import DOCX, program_report_docx_bytes
 
 
@@ -191,3 +198,55 @@ def organization_rollup_job(request, organization_slug):
         language=translation.get_language(),
     )
     return redirect(job)
+
+
+@require_http_methods(["GET", "POST"])
+def report_settings(request, program_slug):
+    program = get_program_for_user(request, program_slug, manage=True)
+    current = ReportSettings.objects.filter(program=program).first()
+    form = ReportSettingsForm(posted(request), instance=current)
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            services.report_settings_save,
+            program=program,
+            by=request.user,
+            **form.cleaned_data,
+        ):
+            messages.success(request, _("Report settings saved."))
+            return redirect("report_settings", program_slug=program.slug)
+    return _settings_page(request, program, form, SignatoryForm())
+
+
+def _settings_page(request, program, form, signatory_form):
+    return render(
+        request,
+        "reports/report_settings.html",
+        {
+            "program": program,
+            "form": form,
+            "signatory_form": signatory_form,
+            "signatories": program.report_signatories.all(),
+        },
+    )
+
+
+@require_POST
+def signatory_add(request, program_slug):
+    program = get_program_for_user(request, program_slug, manage=True)
+    form = SignatoryForm(request.POST)
+    if form.is_valid() and run_service(
+        form, services.signatory_add, program=program, by=request.user, **form.cleaned_data
+    ):
+        messages.success(request, _("Signatory added."))
+        return redirect("report_settings", program_slug=program.slug)
+    current = ReportSettings.objects.filter(program=program).first()
+    return _settings_page(request, program, ReportSettingsForm(instance=current), form)
+
+
+@require_POST
+def signatory_delete(request, program_slug, signatory_id):
+    signatory = get_signatory_for_user(request, program_slug, signatory_id)
+    services.signatory_delete(signatory=signatory, by=request.user)
+    messages.success(request, _("Signatory removed."))
+    return redirect("report_settings", program_slug=program_slug)

@@ -39,6 +39,41 @@ def _figure(n, total):
     return f"{round(100 * n / total)}% ({n}/{total})" if total else "—"
 
 
+def _letterhead(document, settings):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    name = document.add_paragraph()
+    name.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = name.add_run(settings.letterhead_name)
+    run.bold, run.font.size, run.font.all_caps = True, Pt(14), True
+    for line in settings.letterhead_line_list:
+        paragraph = document.add_paragraph(line)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(0)
+    document.add_paragraph("═" * 48).alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _signatures(document, settings, context):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    day = (settings and settings.report_date) or context["generated_at"]
+    place = f"{settings.place}, " if settings and settings.place else ""
+    document.add_paragraph(place + _date(day)).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    people = context["signatories"]
+    table = document.add_table(rows=(len(people) + 1) // 2, cols=2)
+    for i, person in enumerate(people):
+        lines = []
+        if person.heading:
+            lines.append(person.get_heading_display_short() + ",")
+        lines += [person.role, "", "", "", person.name]
+        if person.nip:
+            lines.append(f"NIP {person.nip}")
+        cell = table.rows[i // 2].cells[i % 2]
+        cell.text = "\n".join(lines)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
 def program_report_docx_bytes(context):
     """Bytes of a .docx holding the report of `context` (see selectors.program_report)."""
     from docx import Document
@@ -52,6 +87,9 @@ def program_report_docx_bytes(context):
         setattr(section, side, Cm(2.5))
     document.styles["Normal"].font.size = Pt(11)
 
+    settings = context.get("settings")
+    if settings and settings.letterhead_name:
+        _letterhead(document, settings)
     document.add_paragraph(_("Evaluation report")).runs[0].bold = True
     document.add_heading(program.name, level=0)
     as_of = context["as_of"]
@@ -78,24 +116,34 @@ def program_report_docx_bytes(context):
         ],
     )
 
-    document.add_heading(_("Summary"), level=1)
-    document.add_paragraph(
-        _("%(enrolled)s participants enrolled; %(held)s sessions held.")
-        % {"enrolled": context["enrolled"], "held": context["sessions_held"]}
-    )
+    document.add_heading(_("Method"), level=1)
+    summary = _("%(enrolled)s participants enrolled; %(held)s sessions held.") % {
+        "enrolled": context["enrolled"],
+        "held": context["sessions_held"],
+    }
+    if context["method"]:
+        summary += " " + _("The program ran in these phases:") + " "
+        summary += " → ".join(
+            f"{label.lower()} ({', '.join(_date(s.date) for s in group)})"
+            for label, group in context["method"]
+        )
+        summary += "."
+    document.add_paragraph(summary)
     _table(
         document,
-        [_("Session"), _("Date"), _("Present"), _("Rate")],
+        [_("Phase"), _("Session"), _("Date"), _("Venue"), _("Present"), _("Rate")],
         [
             [
+                s.get_phase_display(),
                 s.title,
                 _date(s.date, "j M Y"),
+                s.venue or "—",
                 f"{s.n_attended} / {s.n_eligible}" if s.roll_taken else "—",
                 f"{round(100 * s.n_attended / s.n_eligible)}%" if s.rate is not None else "—",
             ]
             for s in context["sessions"]
         ],
-        numeric=(2, 3),
+        numeric=(4, 5),
     )
 
     document.add_heading(_("Table 1. Success of the training"), level=1)
@@ -168,6 +216,16 @@ def program_report_docx_bytes(context):
         )
         % mentoring
     )
+    if settings and settings.conclusions:
+        document.add_heading(_("Conclusions"), level=1)
+        for paragraph in settings.conclusions.split("\n\n"):
+            document.add_paragraph(paragraph.strip())
+    if settings and settings.recommendations:
+        document.add_heading(_("Recommendations"), level=1)
+        for paragraph in settings.recommendations.split("\n\n"):
+            document.add_paragraph(paragraph.strip())
+    if context["signatories"]:
+        _signatures(document, settings, context)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from jobs.enums import JobStatus
 from jobs.models import Job
 from participants.models import PendingImport
+from reports.models import Signatory
 from tests.factories import (
     ChecklistTemplateFactory,
     EnrollmentFactory,
@@ -44,6 +45,7 @@ class World:
     track: object  # the enrollment following `template`
     survey: object  # an open survey with one yes/no question
     indicator: object
+    signatory: object
     pending_import: object  # an upload of the admin's, awaiting confirmation
     job: object  # a finished background job of the organization coordinator's
     users: dict = field(default_factory=dict)
@@ -78,6 +80,7 @@ def build_world():
             result=ContentFile(b"PK", name="matrix.zip"),
             result_name="matrix.zip",
         ),
+        signatory=Signatory.objects.create(program=program, role="Kepala Kampung", name="Budi"),
         pending_import=PendingImport.objects.create(
             program=program,
             uploaded_by=admin,
@@ -517,6 +520,26 @@ MATRIX = [
     Case("program_report", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
     Case("program_report_pdf", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
     Case("program_report_docx", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "report_settings",
+        program_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"letterhead_name": "UIN Raden Intan", "place": "Jaya Tinggi"},
+    ),
+    Case(
+        "signatory_add",
+        program_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"role": "DPL", "name": "Siti", "heading": "menyetujui"},
+    ),
+    Case(
+        "signatory_delete",
+        lambda w: {**program_kwargs(w), "signatory_id": w.signatory.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+    ),
     Case(
         "indicator_list",
         program_kwargs,

@@ -123,9 +123,13 @@ def test_as_of_reads_the_history_of_each_source(db):
         at=at(dt.date(2023, 8, 14)),
     )
     checklist_services.progress_mark(
-        track=track, step=first, state="blocked", by=None, at=at(dt.date(2023, 8, 6)),
+        track=track,
+        step=first,
+        state="blocked",
+        by=None,
+        at=at(dt.date(2023, 8, 6)),
         reason=template.blocker_reasons.get(code="documents"),
-    )  # fmt: skip
+    )
     checklist_services.progress_mark(
         track=track, step=first, state="done", by=None, at=at(dt.date(2023, 8, 16))
     )
@@ -244,8 +248,10 @@ def test_docx_opens_and_holds_table_1_as_a_word_table(login, demo):
         "55% (11/20)",
         "Dokumen wajib (KTP) gagal diunggah atau ditolak (8)",
     ] in cells
-    assert ["Data", "Data per 12 Agustus 2023: hanya yang tercatat sampai akhir hari itu yang "
-            "dihitung."] in cells  # fmt: skip
+    assert [
+        "Data",
+        "Data per 12 Agustus 2023: hanya yang tercatat sampai akhir hari itu yang dihitung.",
+    ] in cells
 
 
 def test_command_writes_json_to_stdout_and_docx_as_of_a_day(demo, tmp_path, capsys):
