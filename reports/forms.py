@@ -118,3 +118,7 @@ class SignatoryForm(forms.ModelForm):
     class Meta:
         model = Signatory
         fields = ["heading", "role", "name", "nip"]
+
+
+class IssueForm(AsOfForm):
+    """The day an issued version's figures are taken at; empty means today."""

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -190,3 +191,44 @@ class Signatory(models.Model):
     def get_heading_display_short(self):
         """The word as printed above a signature: always Indonesian, as on the form."""
         return self.heading.capitalize()
+
+
+class ReportVersion(models.Model):
+    """An issued report: the PDF as handed in, never recomputed.
+
+    Later data changes do not touch it; its SHA-256 lets anyone check that a
+    printed or mailed copy is the one issued.
+    """
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="report_versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    as_of = models.DateField(_("data as of"))
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+
+    class Meta:
+        ordering = ["program", "-number"]
+        verbose_name = _("issued report")
+        verbose_name_plural = _("issued reports")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="unique_report_version")
+        ]
+
+    def __str__(self):
+        return f"{self.program} v{self.number}"
+
+    @property
+    def issuer_name(self):
+        if self.issued_by is None:
+            return "—"
+        return self.issued_by.get_full_name() or self.issued_by.username

@@ -3,8 +3,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +22,7 @@ from reports.access import get_indicator_for_user, get_signatory_for_user
 from reports.forms import (
     CopyIndicatorsForm,
     IndicatorForm,
+    IssueForm,
     ReportSettingsForm,
     SignatoryForm,
     as_of_from,
@@ -47,6 +49,7 @@ def program_report(request, program_slug):
         as_of_form=as_of_form,
         download_query=_report_query(annex, as_of),
         annex_query=_report_query(not annex, as_of),
+        versions=program.report_versions.defer("pdf").select_related("issued_by"),
     )
     return render(request, "reports/program_report.html", context)
 
@@ -250,3 +253,38 @@ def signatory_delete(request, program_slug, signatory_id):
     services.signatory_delete(signatory=signatory, by=request.user)
     messages.success(request, _("Signatory removed."))
     return redirect("report_settings", program_slug=program_slug)
+
+
+@require_POST
+def report_issue(request, program_slug):
+    program = get_program_for_user(request, program_slug, manage=True)
+    form = IssueForm(request.POST)
+    if form.is_valid():
+        version = run_service(
+            form,
+            services.report_issue,
+            program=program,
+            by=request.user,
+            as_of=form.cleaned_data["as_of"],
+        )
+        if version:
+            messages.success(
+                request,
+                _("Version %(number)s issued (data as of %(day)s).")
+                % {"number": version.number, "day": date_format(version.as_of, "j F Y")},
+            )
+            return redirect("program_report", program_slug=program.slug)
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("program_report", program_slug=program.slug)
+
+
+@require_GET
+def report_version_pdf(request, program_slug, number):
+    program = get_program_for_user(request, program_slug)
+    version = get_object_or_404(program.report_versions, number=number)
+    response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="laporan-{program.slug}-v{version.number}.pdf"'
+    )
+    response["Digest"] = f"sha-256={version.sha256}"
+    return response
