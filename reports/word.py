@@ -193,9 +193,18 @@ def program_report_docx_bytes(context):
         document.add_heading(f"{_('Survey')}: {survey.title}", level=1)
         for number, result in enumerate(results_, start=1):
             document.add_heading(f"{number}. {result.question.text}", level=3)
-            document.add_paragraph(
-                _("%(n)s of %(total)s answered") % {"n": result.answered, "total": result.total}
-            )
+            answered = _("%(n)s of %(total)s answered") % {
+                "n": result.answered,
+                "total": result.total,
+            }
+            if result.question.help_text:
+                answered += f" · {result.question.help_text}"
+            document.add_paragraph(answered)
+            if result.scale_mean is not None:
+                document.add_paragraph(
+                    _("Mean %(mean)s on the scale of 1 to 5 (n = %(n)s).")
+                    % {"mean": formats.number_format(result.scale_mean, 1), "n": result.answered}
+                )
             if result.options:
                 _table(
                     document,

@@ -130,3 +130,22 @@ def test_docx_carries_the_letterhead_and_signatures(login, demo):
         "Mengetahui,\nKepala Kampung Jaya Tinggi\n\n\n\nSutrisno",
         "Menyetujui,\nDosen Pembimbing Lapangan\n\n\n\nDr. Siti Aminah\nNIP 198001012005012003",
     ] in cells
+
+
+def test_likert_question_shows_its_labels_mean_and_distribution(login, demo):
+    coordinator = demo.memberships.get(role="coordinator").user
+
+    pdf = login(coordinator).get(reverse("program_report_pdf", args=[demo.slug]))
+    docx = login(coordinator).get(reverse("program_report_docx", args=[demo.slug]))
+
+    text = text_of(pdf.content)
+    paragraphs, cells = docx_text(docx.content)
+    likert = (
+        "4. Seberapa bermanfaat pelatihan ini bagi Ibu? 20 dari 20 menjawab · "
+        "1 = tidak bermanfaat, 5 = sangat bermanfaat "
+        "Rata-rata 4,7 pada skala 1 sampai 5 (n = 20)."
+    )
+    assert likert in text
+    assert "4 6 dari 20, 30% 5 14 dari 20, 70%" in text
+    assert "Rata-rata 4,7 pada skala 1 sampai 5 (n = 20)." in paragraphs
+    assert [c for c in cells if c[0] in ("4", "5")] == [["4", "6", "30%"], ["5", "14", "70%"]]
