@@ -26,6 +26,7 @@ from pkk_training.pdf import render_pdf  # noqa: E402
 from programs.models import Program  # noqa: E402
 from reports import rollup, selectors  # noqa: E402
 from reports.services import indicators_copy  # noqa: E402
+from reports.word import program_report_docx_bytes  # noqa: E402
 from sessions.models import Attendance, TrainingSession  # noqa: E402
 from surveys.models import Answer, Response  # noqa: E402
 from tests.factories import OrganizationMembershipFactory, UserFactory  # noqa: E402
@@ -123,8 +124,24 @@ def main():
     )
     print(
         f"demo program report PDF, in-process: {median:.0f} ms median, {p90:.0f} ms p90 "
-        "(target under 1,000 ms)"
+        "(target under 500 ms)"
     )
+    as_of = dt.date(2023, 8, 12)
+    median, p90 = timed(
+        lambda: render_pdf(
+            "reports/program_report_pdf.html", selectors.program_report(demo, as_of=as_of)
+        ),
+        repeat=5,
+    )
+    print(
+        f"demo program report PDF as of {as_of} (from the history tables): "
+        f"{median:.0f} ms median, {p90:.0f} ms p90 (target under 500 ms)"
+    )
+    median, p90 = timed(
+        lambda: program_report_docx_bytes(selectors.program_report(demo, as_of=as_of)),
+        repeat=5,
+    )
+    print(f"demo program report DOCX: {median:.0f} ms median, {p90:.0f} ms p90")
 
     start = time.perf_counter()
     user = generate(demo)
@@ -143,7 +160,7 @@ def main():
     median, p90 = timed(lambda: client.get(url), repeat=5)
     print(
         f"roll-up HTML ({PROGRAMS + 1} programs): {median:.0f} ms median, {p90:.0f} ms p90, "
-        f"{n_queries} queries (target under 1,000 ms)"
+        f"{n_queries} queries (target under 500 ms)"
     )
 
     programs = organization.programs.all()
@@ -157,7 +174,7 @@ def main():
         ),
         repeat=3,
     )
-    print(f"roll-up PDF: {median:.0f} ms median, {p90:.0f} ms p90 (target under 5,000 ms)")
+    print(f"roll-up PDF: {median:.0f} ms median, {p90:.0f} ms p90 (target under 3,000 ms)")
 
     program = Program.objects.get(slug="desa-000")
     report_url = reverse("program_report", args=[program.slug])

@@ -72,7 +72,16 @@ def demo_attendance(program, facilitator):
             session = sessions[title]
             if (session.pk, enrollment.participant_id) in done:
                 continue
-            attendance_mark(session=session, enrollment=enrollment, status=status, by=facilitator)
+            attendance_mark(
+                session=session,
+                enrollment=enrollment,
+                status=status,
+                by=facilitator,
+                # The roll as it was taken that day, so a report "as of" a date holds.
+                at=timezone.make_aware(
+                    dt.datetime.combine(session.date, session.end_time or dt.time(17))
+                ),
+            )
 
 
 def demo_checklists(program, facilitator):
@@ -177,6 +186,7 @@ def demo_survey(program, coordinator, facilitator):
             participant=participant,
             by=facilitator,
             channel=ResponseChannel.ASSISTED,
+            at=survey.opens_at + dt.timedelta(minutes=index),
             answers={
                 installed: [yes_no[installed.pk]["no" if index in NO_TIKTOK else "yes"]],
                 affiliate: [yes_no[affiliate.pk]["yes" if participant.pk in completed else "no"]],

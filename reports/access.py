@@ -10,3 +10,10 @@ def get_indicator_for_user(request, program_slug, indicator_id):
     indicator = get_object_or_404(program.indicators, pk=indicator_id)
     indicator.program = program
     return indicator
+
+
+def get_signatory_for_user(request, program_slug, signatory_id):
+    program = get_program_for_user(request, program_slug, manage=True)
+    signatory = get_object_or_404(program.report_signatories, pk=signatory_id)
+    signatory.program = program
+    return signatory

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reports.models import Indicator
+from reports.models import Indicator, ReportSettings, ReportVersion, Signatory
 
 
 @admin.register(Indicator)
@@ -19,3 +19,34 @@ class IndicatorAdmin(admin.ModelAdmin):
     filter_horizontal = ["templates"]
     autocomplete_fields = ["program"]
     list_select_related = ["program"]
+
+
+@admin.register(ReportSettings)
+class ReportSettingsAdmin(admin.ModelAdmin):
+    list_display = ["program", "letterhead_name", "place", "report_date"]
+    autocomplete_fields = ["program"]
+    list_select_related = ["program"]
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "program", "position"]
+    search_fields = ["name", "role", "program__name"]
+    autocomplete_fields = ["program"]
+    list_select_related = ["program"]
+
+
+@admin.register(ReportVersion)
+class ReportVersionAdmin(admin.ModelAdmin):
+    """Issued versions are evidence: they are looked at, never edited."""
+
+    list_display = ["program", "number", "as_of", "issued_at", "issued_by", "sha256"]
+    list_select_related = ["program", "issued_by"]
+    exclude = ["pdf"]
+    readonly_fields = ["program", "number", "as_of", "sha256", "issued_at", "issued_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -24,3 +24,11 @@ class ReasonSource(models.TextChoices):
 
 # Below this many people a percentage is flagged as resting on few people.
 SMALL_N = 10
+
+
+class SignatoryHeading(models.TextChoices):
+    """The word above a signature in an Indonesian laporan."""
+
+    NONE = "", _("(none)")
+    ACKNOWLEDGED = "mengetahui", _("Acknowledged by (Mengetahui)")
+    APPROVED = "menyetujui", _("Approved by (Menyetujui)")

@@ -5,7 +5,7 @@ from reports import selectors
 from sessions.selectors import session_attendance_summary
 
 
-def program_report_xlsx(program):
+def program_report_xlsx(program, *, as_of=None):
     """Table 1 and the attendance summary as a workbook."""
     table = [
         [
@@ -16,7 +16,7 @@ def program_report_xlsx(program):
             r.reasons[0][0] if r.rest and r.reasons else "",
             r.sentence,
         ]
-        for r in selectors.program_indicators(program)
+        for r in selectors.program_indicators(program, as_of=as_of)
     ]
     attendance = [
         [

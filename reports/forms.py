@@ -1,10 +1,11 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from checklists.models import ChecklistStep
 from checklists.selectors import templates_for_program
 from pkk_training.forms import MAX_ID, QueryForm
-from reports.models import Indicator
+from reports.models import Indicator, ReportSettings, Signatory
 from surveys.models import Choice, Question
 
 
@@ -88,3 +89,57 @@ class RollupFilterForm(QueryForm):
         regex=r"^-?(name|enrolled|attendance|i[0-9]{1,3})$",
         error_messages={"invalid": _("Sort by name, enrolled, attendance or an indicator.")},
     )
+
+
+class AsOfForm(forms.Form):
+    """The day a report's figures are taken at; empty means now."""
+
+    as_of = forms.DateField(
+        label=_("Data as of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
+    )
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of and as_of > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return as_of
+
+
+def as_of_from(query):
+    """(form, date or None) from a GET query; a bad date is reported, not used."""
+    form = AsOfForm(query if query.get("as_of") else None)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["as_of"]
+    return form, None
+
+
+class ReportSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ReportSettings
+        fields = [
+            "letterhead_name",
+            "letterhead_lines",
+            "place",
+            "report_date",
+            "conclusions",
+            "recommendations",
+        ]
+        widgets = {
+            "letterhead_lines": forms.Textarea(attrs={"rows": 3}),
+            "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "conclusions": forms.Textarea(attrs={"rows": 5}),
+            "recommendations": forms.Textarea(attrs={"rows": 5}),
+        }
+
+
+class SignatoryForm(forms.ModelForm):
+    class Meta:
+        model = Signatory
+        fields = ["heading", "role", "name", "nip"]
+
+
+class IssueForm(AsOfForm):
+    """The day an issued version's figures are taken at; empty means today."""

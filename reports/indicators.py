@@ -1,21 +1,64 @@
-"""Success indicators ("Tabel 1"): who counts, who succeeded, why the rest did not."""
+"""Success indicators ("Tabel 1"): who counts, who succeeded, why the rest did not.
 
+Every count can be taken "as of" a day: only what was recorded up to the end
+of that day counts, read from the history tables (attendance changes,
+checklist progress changes, survey submission times), so a report handed in
+can be produced again with the same figures.
+"""
+
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from checklists.enums import StepState
-from checklists.models import StepProgress, Track
+from checklists.models import ProgressEvent, StepProgress, Track
 from participants.models import Enrollment
 from reports.enums import SMALL_N, Population, ReasonSource, SuccessSource
 from sessions.enums import ATTENDED
-from sessions.models import Attendance
+from sessions.models import Attendance, AttendanceEvent
 from surveys.models import Answer, Response
 
 
-def _failure_reasons(indicator, program, failed_ids):
+def cutoff(as_of):
+    """The first moment after the day `as_of` (local time); None stays None."""
+    if as_of is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
+
+
+def _latest(events):
+    """{key: value} keeping the last value of each key; `events` come oldest first."""
+    latest = {}
+    for key, value in events:
+        latest[key] = value
+    return latest
+
+
+def _blocked_as_of(template_ids, program, failed_ids, before):
+    """[(reason label, people)] from each step's last change before `before`."""
+    last = _latest(
+        ((participant, step), (state, label))
+        for participant, step, state, label in ProgressEvent.objects.filter(
+            track__template_id__in=template_ids,
+            track__enrollment__program=program,
+            track__enrollment__participant_id__in=failed_ids,
+            at__lt=before,
+        )
+        .order_by("at", "pk")
+        .values_list("track__enrollment__participant_id", "step_id", "state", "reason__label")
+    )
+    people = defaultdict(set)
+    for (participant, _step), (state, label) in last.items():
+        if state == StepState.BLOCKED and label:
+            people[label].add(participant)
+    return sorted(((label, len(p)) for label, p in people.items()), key=lambda r: (-r[1], r[0]))
+
+
+def _failure_reasons(indicator, program, failed_ids, before=None):
     """[(reason label, people)] among those counted but not successful, most first."""
     failed_ids = list(failed_ids)  # one program's people at most
     if indicator.reason_source == ReasonSource.CHECKLIST:
@@ -23,6 +66,8 @@ def _failure_reasons(indicator, program, failed_ids):
             template_ids = [indicator.step.template_id]
         else:
             template_ids = [t.pk for t in indicator.templates.all()]
+        if before is not None:
+            return _blocked_as_of(template_ids, program, failed_ids, before)
         rows = (
             StepProgress.objects.filter(
                 state=StepState.BLOCKED,
@@ -36,12 +81,14 @@ def _failure_reasons(indicator, program, failed_ids):
         )
         return [(row["reason__label"], row["n"]) for row in rows]
     if indicator.reason_source == ReasonSource.SURVEY_QUESTION and indicator.reason_question_id:
+        picks = Answer.choices.through.objects.filter(
+            answer__question_id=indicator.reason_question_id,
+            answer__response__participant_id__in=failed_ids,
+        )
+        if before is not None:
+            picks = picks.filter(answer__response__submitted_at__lt=before)
         rows = (
-            Answer.choices.through.objects.filter(
-                answer__question_id=indicator.reason_question_id,
-                answer__response__participant_id__in=failed_ids,
-            )
-            .values("choice__label")
+            picks.values("choice__label")
             .annotate(n=Count("answer__response__participant_id", distinct=True))
             .order_by("-n", "choice__label")
         )
@@ -55,6 +102,7 @@ class IndicatorResult:
     numerator: int
     denominator: int
     reasons: list = field(default_factory=list)
+    enrolled: int = 0  # everyone enrolled (as of the same day), for the base sentence
 
     @property
     def empty(self):
@@ -105,13 +153,38 @@ class IndicatorResult:
             text += " " + _("(Based on few people: n = %(n)s.)") % {"n": self.denominator}
         return text
 
+    @property
+    def base(self):
+        """Over whom the percentage is taken, in words."""
+        indicator = self.indicator
+        if indicator.population == Population.ATTENDED_SESSION and indicator.population_session:
+            session = indicator.population_session
+            return _(
+                "%(n)s participants who attended “%(session)s” on %(date)s, "
+                "of %(enrolled)s enrolled"
+            ) % {
+                "n": self.denominator,
+                "session": session.title,
+                "date": formats.date_format(session.date, "j F Y"),
+                "enrolled": self.enrolled,
+            }
+        if indicator.population == Population.ANSWERED_SURVEY and indicator.population_survey:
+            return _("%(n)s participants who answered “%(survey)s”, of %(enrolled)s enrolled") % {
+                "n": self.denominator,
+                "survey": indicator.population_survey.title,
+                "enrolled": self.enrolled,
+            }
+        return _("all %(n)s participants enrolled") % {"n": self.denominator}
 
-def evaluate(indicator, program, *, with_reasons=True):
-    return evaluate_many([indicator], program, with_reasons=with_reasons)[0]
+
+def evaluate(indicator, program, *, with_reasons=True, as_of=None):
+    return evaluate_many([indicator], program, with_reasons=with_reasons, as_of=as_of)[0]
 
 
-def evaluate_many(indicators, program, *, with_reasons=True):
-    return evaluate_programs([(program, list(indicators))], with_reasons=with_reasons)[program.pk]
+def evaluate_many(indicators, program, *, with_reasons=True, as_of=None):
+    return evaluate_programs([(program, list(indicators))], with_reasons=with_reasons, as_of=as_of)[
+        program.pk
+    ]
 
 
 class _Facts:
@@ -121,7 +194,7 @@ class _Facts:
     programs or participants; the sets are intersected here.
     """
 
-    def __init__(self, pairs):
+    def __init__(self, pairs, before=None):
         programs = [p.pk for p, _i in pairs]
         indicators = [i for _p, group in pairs for i in group]
 
@@ -134,57 +207,91 @@ class _Facts:
                 out[key].add(participant)
             return out
 
-        self.enrolled = grouped(
-            Enrollment.objects.active()
-            .filter(program_id__in=programs)
-            .values_list("program_id", "participant_id")
-        )
+        enrolled = Enrollment.objects.active().filter(program_id__in=programs)
+        if before is not None:
+            enrolled = enrolled.filter(enrolled_on__lt=timezone.localtime(before).date())
+        self.enrolled = grouped(enrolled.values_list("program_id", "participant_id"))
         sessions = ids("population_session_id") | ids("session_id")
         self.attended = (
             grouped(
-                Attendance.objects.filter(session_id__in=sessions, status__in=ATTENDED).values_list(
-                    "session_id", "participant_id"
+                (session, participant)
+                for (session, participant), _program in self._attendance(
+                    {"session_id__in": sessions}, before
                 )
             )
             if sessions
             else {}
         )
         surveys = ids("population_survey_id")
+        responses = Response.objects.filter(survey_id__in=surveys, participant__isnull=False)
+        if before is not None:
+            responses = responses.filter(submitted_at__lt=before)
         self.answered = (
-            grouped(
-                Response.objects.filter(
-                    survey_id__in=surveys, participant__isnull=False
-                ).values_list("survey_id", "participant_id")
-            )
-            if surveys
-            else {}
+            grouped(responses.values_list("survey_id", "participant_id")) if surveys else {}
         )
         questions = ids("question_id")
+        picks = Answer.choices.through.objects.filter(answer__question_id__in=questions)
+        if before is not None:
+            picks = picks.filter(answer__response__submitted_at__lt=before)
         self.picked = (
             grouped(
                 ((question_id, choice_id), participant)
-                for question_id, choice_id, participant in Answer.choices.through.objects.filter(
-                    answer__question_id__in=questions
-                ).values_list(
+                for question_id, choice_id, participant in picks.values_list(
                     "answer__question_id", "choice_id", "answer__response__participant_id"
                 )
             )
             if questions
             else {}
         )
+        tracks = Track.objects.filter(enrollment__program_id__in=programs)
+        tracks = (
+            tracks.filter(completed_at__lt=before)
+            if before is not None
+            else tracks.filter(completed_at__isnull=False)
+        )
         self.completed = (
             grouped(
                 ((program_id, template_id), participant)
-                for program_id, template_id, participant in Track.objects.filter(
-                    enrollment__program_id__in=programs, completed_at__isnull=False
-                ).values_list("enrollment__program_id", "template_id", "enrollment__participant_id")
+                for program_id, template_id, participant in tracks.values_list(
+                    "enrollment__program_id", "template_id", "enrollment__participant_id"
+                )
             )
             if any(i.source == SuccessSource.CHECKLIST_COMPLETE for i in indicators)
             else {}
         )
         steps = ids("step_id")
-        self.steps_done = (
-            grouped(
+        self.steps_done = grouped(self._steps_done(steps, programs, before)) if steps else {}
+        self.sessions_attended = defaultdict(Counter)
+        if any(i.source == SuccessSource.ATTENDED_MIN for i in indicators):
+            for (_session, participant), program_id in self._attendance(
+                {"session__program_id__in": programs}, before
+            ):
+                self.sessions_attended[program_id][participant] += 1
+
+    @staticmethod
+    def _attendance(where, before):
+        """[((session, participant), program)] marked present or late (as of `before`)."""
+        if before is None:
+            return [
+                ((session, participant), program)
+                for session, participant, program in Attendance.objects.filter(
+                    status__in=ATTENDED, **where
+                ).values_list("session_id", "participant_id", "session__program_id")
+            ]
+        last = _latest(
+            ((session, participant), (status, program))
+            for session, participant, status, program in AttendanceEvent.objects.filter(
+                at__lt=before, **where
+            )
+            .order_by("at", "pk")
+            .values_list("session_id", "participant_id", "status", "session__program_id")
+        )
+        return [(key, program) for key, (status, program) in last.items() if status in ATTENDED]
+
+    @staticmethod
+    def _steps_done(steps, programs, before):
+        if before is None:
+            return (
                 ((program_id, step_id), participant)
                 for program_id, step_id, participant in StepProgress.objects.filter(
                     step_id__in=steps,
@@ -194,18 +301,24 @@ class _Facts:
                     "track__enrollment__program_id", "step_id", "track__enrollment__participant_id"
                 )
             )
-            if steps
-            else {}
+        last = _latest(
+            ((program_id, step_id, participant), state)
+            for program_id, step_id, participant, state in ProgressEvent.objects.filter(
+                step_id__in=steps, track__enrollment__program_id__in=programs, at__lt=before
+            )
+            .order_by("at", "pk")
+            .values_list(
+                "track__enrollment__program_id",
+                "step_id",
+                "track__enrollment__participant_id",
+                "state",
+            )
         )
-        self.sessions_attended = defaultdict(Counter)
-        if any(i.source == SuccessSource.ATTENDED_MIN for i in indicators):
-            for program_id, participant, n in (
-                Attendance.objects.filter(session__program_id__in=programs, status__in=ATTENDED)
-                .values_list("session__program_id", "participant_id")
-                .annotate(n=Count("pk"))
-                .values_list("session__program_id", "participant_id", "n")
-            ):
-                self.sessions_attended[program_id][participant] = n
+        return (
+            ((program_id, step_id), participant)
+            for (program_id, step_id, participant), state in last.items()
+            if state == StepState.DONE
+        )
 
     def population(self, indicator, program_id):
         enrolled = self.enrolled.get(program_id, set())
@@ -236,21 +349,28 @@ class _Facts:
         return {p for p, n in self.sessions_attended[program_id].items() if n >= minimum}
 
 
-def evaluate_programs(pairs, *, with_reasons=True):
+def evaluate_programs(pairs, *, with_reasons=True, as_of=None):
     """{program id: [IndicatorResult]} for [(program, [indicator, …]), …].
 
-    A fixed number of queries for any number of programs and participants,
-    plus one per failure breakdown when `with_reasons`.
+    With `as_of` (a date) only what was recorded up to the end of that day
+    counts. A fixed number of queries for any number of programs and
+    participants, plus one per failure breakdown when `with_reasons`.
     """
-    facts = _Facts(pairs)
+    before = cutoff(as_of)
+    facts = _Facts(pairs, before)
     results = {}
     for program, indicators in pairs:
         results[program.pk] = []
         for indicator in indicators:
             counted = facts.population(indicator, program.pk)
             succeeded = counted & facts.success(indicator, program.pk)
-            result = IndicatorResult(indicator, len(succeeded), len(counted))
+            result = IndicatorResult(
+                indicator,
+                len(succeeded),
+                len(counted),
+                enrolled=len(facts.enrolled.get(program.pk, ())),
+            )
             if result.rest and with_reasons:
-                result.reasons = _failure_reasons(indicator, program, counted - succeeded)
+                result.reasons = _failure_reasons(indicator, program, counted - succeeded, before)
             results[program.pk].append(result)
     return results

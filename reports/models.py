@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from reports.enums import Population, ReasonSource, SuccessSource
+from reports.enums import Population, ReasonSource, SignatoryHeading, SuccessSource
 
 
 class Indicator(models.Model):
@@ -111,3 +112,123 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class ReportSettings(models.Model):
+    """What a signed laporan carries besides the data: letterhead, place and
+    date, conclusions and recommendations. One per program."""
+
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, related_name="report_settings"
+    )
+    letterhead_name = models.CharField(
+        _("letterhead: organization"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. “Universitas Islam Negeri Raden Intan Lampung”."),
+    )
+    letterhead_lines = models.TextField(
+        _("letterhead: lines below it"),
+        blank=True,
+        max_length=600,
+        help_text=_("Unit, address, telephone: one per line."),
+    )
+    place = models.CharField(
+        _("place"),
+        max_length=100,
+        blank=True,
+        help_text=_("Printed before the date, e.g. “Jaya Tinggi”."),
+    )
+    report_date = models.DateField(
+        _("report date"), null=True, blank=True, help_text=_("Empty: the day it is printed.")
+    )
+    conclusions = models.TextField(_("conclusions"), blank=True, max_length=5000)
+    recommendations = models.TextField(_("recommendations"), blank=True, max_length=5000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("report settings")
+        verbose_name_plural = _("report settings")
+
+    def __str__(self):
+        return str(self.program)
+
+    @property
+    def letterhead_line_list(self):
+        return [line.strip() for line in self.letterhead_lines.splitlines() if line.strip()]
+
+
+class Signatory(models.Model):
+    """A person who signs the report, in the order the signatures are printed."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="report_signatories"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    heading = models.CharField(
+        _("above the signature"),
+        max_length=16,
+        choices=SignatoryHeading.choices,
+        blank=True,
+        default=SignatoryHeading.NONE,
+    )
+    role = models.CharField(
+        _("role"), max_length=200, help_text=_("e.g. “Kepala Kampung Jaya Tinggi”, “DPL”.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    nip = models.CharField(
+        _("NIP"), max_length=21, blank=True, help_text=_("Civil servant number, if any: 18 digits.")
+    )
+
+    class Meta:
+        ordering = ["program", "position", "pk"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self):
+        return f"{self.role}: {self.name}"
+
+    def get_heading_display_short(self):
+        """The word as printed above a signature: always Indonesian, as on the form."""
+        return self.heading.capitalize()
+
+
+class ReportVersion(models.Model):
+    """An issued report: the PDF as handed in, never recomputed.
+
+    Later data changes do not touch it; its SHA-256 lets anyone check that a
+    printed or mailed copy is the one issued.
+    """
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="report_versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    as_of = models.DateField(_("data as of"))
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+
+    class Meta:
+        ordering = ["program", "-number"]
+        verbose_name = _("issued report")
+        verbose_name_plural = _("issued reports")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="unique_report_version")
+        ]
+
+    def __str__(self):
+        return f"{self.program} v{self.number}"
+
+    @property
+    def issuer_name(self):
+        if self.issued_by is None:
+            return "—"
+        return self.issued_by.get_full_name() or self.issued_by.username

@@ -56,10 +56,55 @@ class RollupRow:
     eligible: int
     indicators: dict = field(default_factory=dict)  # label → IndicatorResult
     cells: list = field(default_factory=list)  # IndicatorResult or None, one per table label
+    labelled: list = field(default_factory=list)  # [(label, cell)], for stacked rows on a phone
 
     @property
     def attendance_rate(self):
         return 100 * self.attended / self.eligible if self.eligible else None
+
+
+@dataclass
+class Sum:
+    """Numerator over denominator added up over several programs."""
+
+    numerator: int = 0
+    denominator: int = 0
+
+    @property
+    def empty(self):
+        return self.denominator == 0
+
+    @property
+    def percent(self):
+        return 100 * self.numerator / self.denominator if self.denominator else None
+
+
+@dataclass
+class RollupTotal:
+    """A total or subtotal row: people added up, percentages recomputed from them."""
+
+    label: str
+    level: int  # 0: everything, 1: a regency, 2: a district
+    programs: int = 0
+    enrolled: int = 0
+    attended: int = 0
+    eligible: int = 0
+    cells: list = field(default_factory=list)  # Sum per table label
+    labelled: list = field(default_factory=list)
+
+    @property
+    def attendance_rate(self):
+        return 100 * self.attended / self.eligible if self.eligible else None
+
+    def add(self, row):
+        self.programs += 1
+        self.enrolled += row.enrolled
+        self.attended += row.attended
+        self.eligible += row.eligible
+        for total, result in zip(self.cells, row.cells, strict=True):
+            if result is not None:
+                total.numerator += result.numerator
+                total.denominator += result.denominator
 
 
 @dataclass
@@ -71,8 +116,49 @@ class RollupTable:
         # Programs need not share every indicator: line each row up with the columns.
         for row in self.rows:
             row.cells = [row.indicators.get(label) for label in self.labels]
+            row.labelled = list(zip(self.labels, row.cells, strict=True))
+        self.total = self._total(_("All programs"), 0)
+        self.subtotals = []
+        regencies = defaultdict(list)
+        for row in self.rows:
+            self.total.add(row)
+            regencies[row.program.regency].append(row)
+        for regency in sorted(regencies):
+            subtotal = self._total(regency or _("(no regency)"), 1)
+            districts = defaultdict(list)
+            for row in regencies[regency]:
+                subtotal.add(row)
+                districts[row.program.district].append(row)
+            self.subtotals.append(subtotal)
+            for district in sorted(districts):
+                district_total = self._total(district or _("(no district)"), 2)
+                for row in districts[district]:
+                    district_total.add(row)
+                self.subtotals.append(district_total)
+
+    def _total(self, label, level):
+        cells = [Sum() for _label in self.labels]
+        return RollupTotal(
+            label=label,
+            level=level,
+            cells=cells,
+            labelled=list(zip(self.labels, cells, strict=True)),
+        )
+
+    @property
+    def wide(self):
+        """Many indicator columns: the PDF uses smaller type so none is dropped."""
+        return len(self.labels) > 4
 
     def plain_header(self):
+        """Each indicator as three number columns (successful, counted, %), so sheets sum."""
+        indicator_columns = []
+        for label in self.labels:
+            indicator_columns += [
+                _("%(label)s: successful") % {"label": label},
+                _("%(label)s: counted") % {"label": label},
+                _("%(label)s: %%") % {"label": label},
+            ]
         return [
             _("Program"),
             _("Village"),
@@ -80,30 +166,48 @@ class RollupTable:
             _("Regency"),
             _("Start"),
             _("Enrolled"),
+            _("Attended"),
+            _("Counted"),
             _("Attendance %"),
-            *self.labels,
+            *indicator_columns,
         ]
 
     def plain_rows(self):
+        """Every program, then the subtotals per regency and district, then the total."""
         rows = []
         for row in self.rows:
-            cells = [
-                row.program.name,
-                row.program.village,
-                row.program.district,
-                row.program.regency,
-                row.program.start_date,
-                row.enrolled,
-                None if row.attendance_rate is None else round(row.attendance_rate, 1),
-            ]
-            for result in row.cells:
-                cells.append(
-                    None
-                    if result is None or result.empty
-                    else f"{round(result.percent)}% ({result.numerator}/{result.denominator})"
-                )
-            rows.append(cells)
+            program = row.program
+            head = [program.name, program.village, program.district, program.regency]
+            rows.append(self._plain(head + [program.start_date], row))
+        for total in [*self.subtotals, self.total]:
+            if total.level == 0:
+                head = [total.label, "", "", ""]
+            elif total.level == 1:
+                head = [_("Subtotal"), "", "", total.label]
+            else:
+                head = [_("Subtotal"), "", total.label, ""]
+            rows.append(self._plain(head + [None], total))
         return rows
+
+    @staticmethod
+    def _plain(head, row):
+        cells = [
+            *head,
+            row.enrolled,
+            row.attended,
+            row.eligible,
+            None if row.attendance_rate is None else round(row.attendance_rate, 1),
+        ]
+        for result in row.cells:
+            if result is None:
+                cells += [None, None, None]
+            else:
+                cells += [
+                    result.numerator,
+                    result.denominator,
+                    None if result.empty else round(result.percent, 1),
+                ]
+        return cells
 
 
 def rollup(organization, programs, filters):

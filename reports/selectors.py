@@ -12,16 +12,21 @@ from checklists.models import ChecklistStep, MentoringContact, Track
 from checklists.selectors import funnel, program_template_summaries
 from participants.models import Enrollment
 from reports.indicators import evaluate_many
+from reports.models import ReportSettings
 from sessions.enums import SessionPhase
-from sessions.selectors import participant_attendance, session_attendance_summary
+from sessions.selectors import (
+    participant_attendance,
+    session_attendance_summary,
+    sessions_by_phase,
+)
 from surveys.selectors import pre_post, survey_results
 
 
-def program_indicators(program):
-    indicators = program.indicators.select_related("step").prefetch_related(
-        "templates", "success_choices"
-    )
-    return evaluate_many(indicators, program)
+def program_indicators(program, *, as_of=None):
+    indicators = program.indicators.select_related(
+        "step", "population_session", "population_survey"
+    ).prefetch_related("templates", "success_choices")
+    return evaluate_many(indicators, program, as_of=as_of)
 
 
 def training_date(program):
@@ -121,8 +126,12 @@ def session_facilitators(program):
     )
 
 
-def program_report(program, *, annex=False):
-    """Everything the evaluation report shows, as plain data for one template."""
+def program_report(program, *, annex=False, as_of=None):
+    """Everything the evaluation report shows, as plain data for one template.
+
+    Table 1 counts only what was recorded up to the end of `as_of` (a date;
+    None: everything recorded until now), and the report says which day.
+    """
     sessions = session_attendance_summary(program)
     surveys = list(program.surveys.select_related("baseline").order_by("created_at", "pk"))
     return {
@@ -130,8 +139,12 @@ def program_report(program, *, annex=False):
         "facilitators": session_facilitators(program),
         "enrolled": Enrollment.objects.active().filter(program=program).count(),
         "sessions": sessions,
+        "method": sessions_by_phase(sessions),
+        "settings": ReportSettings.objects.filter(program=program).first(),
+        "signatories": list(program.report_signatories.all()),
         "sessions_held": sum(1 for s in sessions if s.date <= timezone.localdate()),
-        "indicators": program_indicators(program),
+        "indicators": program_indicators(program, as_of=as_of),
+        "as_of": as_of,
         "checklists": checklist_reports(program),
         "surveys": [(s, survey_results(s), pre_post(s)) for s in surveys],
         "mentoring": mentoring_summary(program),

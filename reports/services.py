@@ -1,10 +1,16 @@
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pkk_training.pdf import render_pdf
+from programs.models import Program
 from reports.enums import Population, ReasonSource, SuccessSource
-from reports.models import Indicator
+from reports.models import Indicator, ReportSettings, ReportVersion, Signatory
+from reports.selectors import program_report
 from surveys.services import survey_copy
 
 FIELDS = (
@@ -144,3 +150,77 @@ def indicators_copy(*, source, target, by):
         )
         copied += 1
     return copied
+
+
+SETTINGS_FIELDS = (
+    "letterhead_name",
+    "letterhead_lines",
+    "place",
+    "report_date",
+    "conclusions",
+    "recommendations",
+)
+
+
+def report_settings_save(*, program, by, **data):
+    """Create or change the program's letterhead, place and date, conclusions."""
+    settings, _created = ReportSettings.objects.get_or_create(program=program)
+    for name in SETTINGS_FIELDS:
+        if name in data:
+            setattr(settings, name, data[name])
+    settings.full_clean()
+    settings.save()
+    return settings
+
+
+def _nip(value):
+    digits = "".join(value.split())
+    if digits and (not digits.isdigit() or len(digits) != 18):
+        raise ValidationError({"nip": _("A NIP has 18 digits.")})
+    return digits
+
+
+@transaction.atomic
+def signatory_add(*, program, by, role, name, heading="", nip=""):
+    last = program.report_signatories.aggregate(last=Max("position"))["last"] or 0
+    signatory = Signatory(
+        program=program,
+        position=last + 1,
+        role=role.strip(),
+        name=name.strip(),
+        heading=heading,
+        nip=_nip(nip),
+    )
+    signatory.full_clean()
+    signatory.save()
+    return signatory
+
+
+def signatory_delete(*, signatory, by):
+    signatory.delete()
+
+
+def report_issue(*, program, by, as_of=None):
+    """Freeze the program's report as of a day (default today) as the next version.
+
+    The PDF is rendered once and kept with its SHA-256; it is never rendered again.
+    """
+    as_of = as_of or timezone.localdate()
+    if as_of > timezone.localdate():
+        raise ValidationError({"as_of": _("The date cannot be in the future.")})
+    with transaction.atomic():
+        # Lock the program row so two coordinators issuing at once get two numbers.
+        Program.objects.select_for_update().filter(pk=program.pk).first()
+        number = (program.report_versions.aggregate(last=Max("number"))["last"] or 0) + 1
+        context = program_report(program, as_of=as_of)
+        context["version"] = number
+        pdf = render_pdf("reports/program_report_pdf.html", context)
+        return ReportVersion.objects.create(
+            program=program,
+            number=number,
+            as_of=as_of,
+            pdf=pdf,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            issued_at=timezone.now(),
+            issued_by=by,
+        )

@@ -5,6 +5,16 @@ from reports import views
 urlpatterns = [
     path("report/", views.program_report, name="program_report"),
     path("report.pdf", views.program_report_pdf, name="program_report_pdf"),
+    path("report.docx", views.program_report_docx, name="program_report_docx"),
+    path("report/issue/", views.report_issue, name="report_issue"),
+    path("report/versions/<int:number>.pdf", views.report_version_pdf, name="report_version_pdf"),
+    path("report/settings/", views.report_settings, name="report_settings"),
+    path("report/signatories/", views.signatory_add, name="signatory_add"),
+    path(
+        "report/signatories/<int:signatory_id>/delete/",
+        views.signatory_delete,
+        name="signatory_delete",
+    ),
     path("indicators/", views.indicator_list, name="indicator_list"),
     path("indicators/copy/", views.indicators_copy, name="indicators_copy"),
     path("indicators/<int:indicator_id>/edit/", views.indicator_edit, name="indicator_edit"),

@@ -1,8 +1,11 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,29 +20,60 @@ from programs.enums import AuditAction
 from programs.selectors import programs_visible_to
 from programs.services import audit_record
 from reports import jobs, rollup, selectors, services
-from reports.access import get_indicator_for_user
-from reports.forms import CopyIndicatorsForm, IndicatorForm, ReportQueryForm, RollupFilterForm
+from reports.access import get_indicator_for_user, get_signatory_for_user
+from reports.forms import (
+    CopyIndicatorsForm,
+    IndicatorForm,
+    IssueForm,
+    ReportQueryForm,
+    ReportSettingsForm,
+    RollupFilterForm,
+    SignatoryForm,
+    as_of_from,
+)
+from reports.models import ReportSettings
+from reports.word import DOCX, program_report_docx_bytes
+
+
+def _report_query(annex, as_of):
+    query = {"annex": "1"} if annex else {}
+    if as_of:
+        query["as_of"] = as_of.isoformat()
+    return urlencode(query)
 
 
 @require_GET
 def program_report(request, program_slug):
     program = get_program_for_user(request, program_slug)
     annex = query_params(request, ReportQueryForm)["annex"] == "1"
-    context = selectors.program_report(program, annex=annex)
-    context["can_manage"] = permissions.can_manage_program(request.user, program)
+    as_of_form, as_of = as_of_from(request.GET)
+    context = selectors.program_report(program, annex=annex, as_of=as_of)
+    context.update(
+        can_manage=permissions.can_manage_program(request.user, program),
+        as_of_form=as_of_form,
+        download_query=_report_query(annex, as_of),
+        annex_query=_report_query(not annex, as_of),
+        versions=program.report_versions.defer("pdf").select_related("issued_by"),
+    )
     return render(request, "reports/program_report.html", context)
 
 
-def program_report_pdf_bytes(program, *, annex=False):
-    context = selectors.program_report(program, annex=annex)
+def program_report_pdf_bytes(program, *, annex=False, as_of=None):
+    context = selectors.program_report(program, annex=annex, as_of=as_of)
     return render_pdf("reports/program_report_pdf.html", context)
+
+
+def _report_filename(program, as_of, extension):
+    day = f"-per-{as_of.isoformat()}" if as_of else ""
+    return f'attachment; filename="laporan-{program.slug}{day}.{extension}"'
 
 
 @require_GET
 def program_report_pdf(request, program_slug):
     program = get_program_for_user(request, program_slug)
+    _form, as_of = as_of_from(request.GET)
     annex = query_params(request, ReportQueryForm)["annex"] == "1"
-    pdf = program_report_pdf_bytes(program, annex=annex)
+    pdf = program_report_pdf_bytes(program, annex=annex, as_of=as_of)
     if annex:
         audit_record(
             by=request.user,
@@ -49,7 +83,17 @@ def program_report_pdf(request, program_slug):
             people=program.enrollments.count(),
         )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="laporan-{program.slug}.pdf"'
+    response["Content-Disposition"] = _report_filename(program, as_of, "pdf")
+    return no_store(response)
+
+
+@require_GET
+def program_report_docx(request, program_slug):
+    program = get_program_for_user(request, program_slug)
+    _form, as_of = as_of_from(request.GET)
+    context = selectors.program_report(program, as_of=as_of)
+    response = HttpResponse(program_report_docx_bytes(context), content_type=DOCX)
+    response["Content-Disposition"] = _report_filename(program, as_of, "docx")
     return no_store(response)
 
 
@@ -172,3 +216,90 @@ def organization_rollup_job(request, organization_slug):
         language=translation.get_language(),
     )
     return redirect(job)
+
+
+@require_http_methods(["GET", "POST"])
+def report_settings(request, program_slug):
+    program = get_program_for_user(request, program_slug, manage=True)
+    current = ReportSettings.objects.filter(program=program).first()
+    form = ReportSettingsForm(posted(request), instance=current)
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            services.report_settings_save,
+            program=program,
+            by=request.user,
+            **form.cleaned_data,
+        ):
+            messages.success(request, _("Report settings saved."))
+            return redirect("report_settings", program_slug=program.slug)
+    return _settings_page(request, program, form, SignatoryForm())
+
+
+def _settings_page(request, program, form, signatory_form):
+    return render(
+        request,
+        "reports/report_settings.html",
+        {
+            "program": program,
+            "form": form,
+            "signatory_form": signatory_form,
+            "signatories": program.report_signatories.all(),
+        },
+    )
+
+
+@require_POST
+def signatory_add(request, program_slug):
+    program = get_program_for_user(request, program_slug, manage=True)
+    form = SignatoryForm(request.POST)
+    if form.is_valid() and run_service(
+        form, services.signatory_add, program=program, by=request.user, **form.cleaned_data
+    ):
+        messages.success(request, _("Signatory added."))
+        return redirect("report_settings", program_slug=program.slug)
+    current = ReportSettings.objects.filter(program=program).first()
+    return _settings_page(request, program, ReportSettingsForm(instance=current), form)
+
+
+@require_POST
+def signatory_delete(request, program_slug, signatory_id):
+    signatory = get_signatory_for_user(request, program_slug, signatory_id)
+    services.signatory_delete(signatory=signatory, by=request.user)
+    messages.success(request, _("Signatory removed."))
+    return redirect("report_settings", program_slug=program_slug)
+
+
+@require_POST
+def report_issue(request, program_slug):
+    program = get_program_for_user(request, program_slug, manage=True)
+    form = IssueForm(request.POST)
+    if form.is_valid():
+        version = run_service(
+            form,
+            services.report_issue,
+            program=program,
+            by=request.user,
+            as_of=form.cleaned_data["as_of"],
+        )
+        if version:
+            messages.success(
+                request,
+                _("Version %(number)s issued (data as of %(day)s).")
+                % {"number": version.number, "day": date_format(version.as_of, "j F Y")},
+            )
+            return redirect("program_report", program_slug=program.slug)
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("program_report", program_slug=program.slug)
+
+
+@require_GET
+def report_version_pdf(request, program_slug, number):
+    program = get_program_for_user(request, program_slug)
+    version = get_object_or_404(program.report_versions, number=number)
+    response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="laporan-{program.slug}-v{version.number}.pdf"'
+    )
+    response["Digest"] = f"sha-256={version.sha256}"
+    return response

@@ -39,6 +39,15 @@ class QuestionResult:
     def percent_answered(self):
         return 100 * self.answered / self.total if self.total else 0
 
+    @property
+    def scale_mean(self):
+        """The mean of a 1–5 scale question over those who answered it, else None."""
+        if self.question.kind != QuestionKind.SCALE:
+            return None
+        scored = [(int(o.choice.value), o.count) for o in self.options if o.choice.value.isdigit()]
+        people = sum(count for _value, count in scored)
+        return sum(value * count for value, count in scored) / people if people else None
+
 
 def survey_results(survey):
     """Per question: n of N, counts and percentages, number statistics, the texts.

@@ -230,12 +230,15 @@ def question_move(*, question, by, direction):
     move_in_order(question.survey.questions.order_by("position", "pk"), question, direction)
 
 
-def response_save(*, survey, answers, channel, participant=None, by=None, submission_id=None):
+def response_save(
+    *, survey, answers, channel, participant=None, by=None, submission_id=None, at=None
+):
     """Save one respondent's answers: a second submission updates the first.
 
     `answers` maps each question to its cleaned value: a list of Choice for
     choice questions (yes/no, single, multiple, scale), a Decimal for numbers,
-    a string for text; None or empty means unanswered.
+    a string for text; None or empty means unanswered. `at` records when the
+    answers were given, for paper forms typed in afterwards.
     Returns (response, created).
     """
     if not survey.is_open():
@@ -248,7 +251,7 @@ def response_save(*, survey, answers, channel, participant=None, by=None, submis
     for attempt in range(2):
         try:
             with transaction.atomic():
-                return _response_write(survey, answers, channel, participant, by, submission_id)
+                return _response_write(survey, answers, channel, participant, by, submission_id, at)
         except IntegrityError:
             # A double tap raced this one to the insert: the next try updates it.
             if attempt:
@@ -256,8 +259,8 @@ def response_save(*, survey, answers, channel, participant=None, by=None, submis
     raise AssertionError("unreachable")
 
 
-def _response_write(survey, answers, channel, participant, by, submission_id):
-    now = timezone.now()
+def _response_write(survey, answers, channel, participant, by, submission_id, at=None):
+    now = at or timezone.now()
     existing = (
         Response.objects.select_for_update()
         .filter(

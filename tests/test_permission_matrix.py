@@ -4,16 +4,19 @@ A new URL pattern that is not in MATRIX fails `test_matrix_covers_every_url`,
 so each page joins the matrix when it is written.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from jobs.enums import JobStatus
 from jobs.models import Job
 from participants.models import PendingImport
+from reports.models import ReportVersion, Signatory
 from tests.factories import (
     ChecklistTemplateFactory,
     EnrollmentFactory,
@@ -44,6 +47,8 @@ class World:
     track: object  # the enrollment following `template`
     survey: object  # an open survey with one yes/no question
     indicator: object
+    signatory: object
+    version: object
     pending_import: object  # an upload of the admin's, awaiting confirmation
     job: object  # a finished background job of the organization coordinator's
     users: dict = field(default_factory=dict)
@@ -77,6 +82,15 @@ def build_world():
             created_by=org_coordinator,
             result=ContentFile(b"PK", name="matrix.zip"),
             result_name="matrix.zip",
+        ),
+        signatory=Signatory.objects.create(program=program, role="Kepala Kampung", name="Budi"),
+        version=ReportVersion.objects.create(
+            program=program,
+            number=1,
+            as_of=dt.date(2023, 8, 12),
+            pdf=b"%PDF-1.7 issued",
+            sha256="0" * 64,
+            issued_at=timezone.now(),
         ),
         pending_import=PendingImport.objects.create(
             program=program,
@@ -529,6 +543,40 @@ MATRIX = [
     ),
     Case("program_report", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
     Case("program_report_pdf", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case("program_report_docx", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "report_issue",
+        program_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"as_of": "2023-08-12"},
+    ),
+    Case(
+        "report_version_pdf",
+        lambda w: {**program_kwargs(w), "number": w.version.number},
+        get=MEMBER_PAGE,
+        post=POST_ONLY,
+    ),
+    Case(
+        "report_settings",
+        program_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"letterhead_name": "UIN Raden Intan", "place": "Jaya Tinggi"},
+    ),
+    Case(
+        "signatory_add",
+        program_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"role": "DPL", "name": "Siti", "heading": "menyetujui"},
+    ),
+    Case(
+        "signatory_delete",
+        lambda w: {**program_kwargs(w), "signatory_id": w.signatory.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+    ),
     Case(
         "indicator_list",
         program_kwargs,

@@ -14,7 +14,8 @@ def test_coordinator_opens_the_report_and_downloads_the_pdf(page, transactional_
     sentences = page.locator(".indicator-sentences li")
     expect(sentences).to_have_count(3)
     expect(sentences.first).to_have_text(
-        "90% (18 dari 20) peserta sudah menginstal aplikasi TikTok; 10% (2 dari 20) belum."
+        "90% (18 dari 20) peserta sudah menginstal aplikasi TikTok; 10% (2 dari 20) belum. "
+        "Dasar: 20 peserta yang mengisi “Evaluasi pelatihan TikTok Affiliate”, dari 30 terdaftar."
     )
     assert_fits_phone(page)
     with page.expect_download() as download_info:

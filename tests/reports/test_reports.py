@@ -10,8 +10,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from checklists import services as checklist_services
-from demo.services import PROGRAM_SLUG, demo_load
-from programs.models import Program
+from demo.services import PROGRAM_SLUG
 from reports import indicators, rollup, selectors, services
 from reports.models import Indicator
 from sessions.services import attendance_mark
@@ -38,12 +37,6 @@ def text_of(pdf):
     return " ".join(
         " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
     )
-
-
-@pytest.fixture
-def demo(db):
-    demo_load()
-    return Program.objects.get(slug=PROGRAM_SLUG)
 
 
 def test_demo_reproduces_the_seeds_table_1(demo):
@@ -361,6 +354,8 @@ def test_report_command_writes_json_xlsx_html_and_an_organizations_pdfs(demo, tm
             ],
         },
         "sentence": SEED_TABLE_1[1],
+        "base": "20 peserta yang hadir pada “Pelatihan E-Commerce TikTok Affiliate” 5 Agustus "
+        "2023, dari 30 terdaftar",
     }
     sheet = load_workbook(tmp_path / "r.xlsx")["Tabel 1"]
     assert [c.value for c in sheet[2]][:4] == [
