@@ -24,8 +24,10 @@ PARAMETERS = {
     "program_attendance": {"page"},
     "organization_audit": {"page"},
     "checklist_grid": {"stuck_at", "reason"},
-    "program_report": {"annex"},
-    "program_report_pdf": {"annex"},
+    "participant_checklists": {"step"},
+    "program_report": {"annex", "as_of"},
+    "program_report_pdf": {"annex", "as_of"},
+    "program_report_docx": {"as_of"},
     "organization_rollup": {"year", "regency", "district", "template", "sort"},
     "organization_rollup_pdf": {"year", "regency", "district", "template", "sort"},
     "organization_rollup_xlsx": {"year", "regency", "district", "template", "sort"},
@@ -117,7 +119,9 @@ def build_world():
         "track_id": track.pk,
         "pending_id": pending.pk,
         "token": survey.public_token,
-        "uidb64": "MQ",  # a password-reset link that is not valid: its page says so
+        "uidb64": "MQ",
+        "number": 1,  # an issued report version that does not exist: a 404
+        "signatory_id": 1,  # a password-reset link that is not valid: its page says so
         "file_format": "csv",
     }
 

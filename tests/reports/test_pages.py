@@ -128,11 +128,21 @@ def test_rollup_xlsx_holds_one_row_per_program(client, db):
         f'attachment; filename="rekap-{organization.slug}.xlsx"'
     )
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][-3:] == ["Terdaftar", "Kehadiran %", "Hadir"]
-    assert [(r[0], r[5], r[6], r[7]) for r in rows[1:]] == [
-        ("Jaya Tinggi", 2, 50, "50% (1/2)"),
-        ("Sukajaya", 1, None, "0% (0/1)"),
+    # Numbers, not text, so the sheet can sum; subtotals and a total follow the programs.
+    assert rows[0][5:] == [
+        "Terdaftar",
+        "Hadir",
+        "Dihitung",
+        "Kehadiran %",
+        "Hadir: berhasil",
+        "Hadir: dihitung",
+        "Hadir: %",
     ]
+    assert [r[:1] + r[5:] for r in rows[1:3]] == [
+        ["Jaya Tinggi", 2, 1, 2, 50, 1, 2, 50],
+        ["Sukajaya", 1, 0, 0, None, 0, 1, 0],
+    ]
+    assert rows[-1][:1] + rows[-1][5:] == ["Semua program", 3, 1, 2, 50, 1, 3, 33.3]
 
 
 def test_rollup_pdf_names_every_program(client, db):
