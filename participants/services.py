@@ -216,6 +216,9 @@ class ImportReport:
     duplicates: list = dataclasses.field(default_factory=list)  # (row, the earlier row it repeats)
     invalid: list = dataclasses.field(default_factory=list)  # (row, column, reason)
     near_duplicates: list = dataclasses.field(default_factory=list)  # (row, name, existing)
+    conflicts: list = dataclasses.field(default_factory=list)  # Conflict, never written
+    skipped: list = dataclasses.field(default_factory=list)  # (row, why it is not a person)
+    table: object = None  # the sheet, header rows and column mapping that were read
     written: bool = False
     record: object = None
 
@@ -234,20 +237,30 @@ def participants_import(
     consent_note="",
     dry_run=False,
     valid_only=False,
+    sheet=None,
+    mapping=None,
+    decisions=None,
 ):
     """Import a village spreadsheet into the program; see participants/resources.py.
 
     With any invalid row nothing is written, unless `valid_only`: then the
     valid rows are, and the report lists the skipped ones. `dry_run` writes
-    nothing and reports what would happen (the preview).
+    nothing and reports what would happen (the preview). A row that would
+    touch an existing person in a way the file cannot settle (a shared phone
+    with another name, a NIK with another name) is a conflict: it is never
+    written, and stops the import unless `valid_only`.
+    `sheet` and `mapping` ({header key: field}) override what is detected.
     """
     from participants.resources import ParticipantResource
-    from participants.spreadsheets import ROW_COLUMN, read_table
+    from participants.spreadsheets import ROW_COLUMN, read_table, to_dataset
 
     if consent_method not in ConsentMethod.values:
         raise ValidationError({"consent_method": _("Say how consent was collected.")})
-    dataset = read_table(content, file_name)
-    resource = ParticipantResource(program=program, by=by, consent_method=consent_method)
+    table = read_table(content, file_name, sheet=sheet, mapping=mapping)
+    dataset = to_dataset(table)
+    resource = ParticipantResource(
+        program=program, by=by, consent_method=consent_method, decisions=decisions
+    )
     result = resource.import_data(
         dataset,
         dry_run=dry_run,
@@ -267,14 +280,18 @@ def participants_import(
         updated=result.totals["update"],
         duplicates=sorted(resource.duplicates.items()),
         near_duplicates=resource.near_duplicates,
+        conflicts=resource.conflicts,
+        skipped=table.skipped,
+        table=table,
     )
-    report.unchanged = result.totals["skip"] - len(report.duplicates)
+    report.unchanged = result.totals["skip"] - len(report.duplicates) - len(report.conflicts)
     for invalid in result.invalid_rows:
         number = dataset[invalid.number - 1][dataset.headers.index(ROW_COLUMN)]
         for column, messages in invalid.error_dict.items():
             for message in messages:
                 report.invalid.append((number, str(column_label(column)), message))
-    report.written = not dry_run and (valid_only or not report.invalid)
+    report.invalid.sort(key=lambda item: item[0])
+    report.written = not dry_run and (valid_only or not (report.invalid or report.conflicts))
     if report.written:
         report.record = ParticipantImport.objects.create(
             program=program,
@@ -287,6 +304,6 @@ def participants_import(
             updated=report.updated,
             unchanged=report.unchanged,
             duplicates=len(report.duplicates),
-            skipped=len(report.invalid_rows),
+            skipped=len(report.invalid_rows) + len(report.conflicts),
         )
     return report

@@ -1,0 +1,384 @@
+"""The spreadsheets villages really keep (issue #12): each file is built here."""
+
+import io
+import os
+import subprocess
+import sys
+import textwrap
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook
+
+from participants.models import Enrollment, Participant
+from participants.resources import person_name_key
+from participants.services import participants_import
+from participants.spreadsheets import clean_text, read_table
+from tests.factories import EnrollmentFactory, ParticipantFactory
+
+
+def workbook_bytes(build):
+    workbook = Workbook()
+    build(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def run(program, content, name, **kwargs):
+    return participants_import(
+        program=program, by=None, file_name=name, content=content, consent_method="paper", **kwargs
+    )
+
+
+def people(program):
+    return sorted(
+        Enrollment.objects.filter(program=program).values_list(
+            "participant__full_name",
+            "participant__phone",
+            "participant__nik",
+            "participant__dusun",
+            "participant__rt",
+            "participant__rw",
+            "participant__address",
+        )
+    )
+
+
+def titled_sheet(workbook):
+    sheet = workbook.active
+    sheet.append(["DAFTAR PESERTA PELATIHAN TIKTOK AFFILIATE DESA JAYA TINGGI"])
+    sheet.merge_cells("A1:F1")
+    sheet.append([])
+    sheet.append(["No.", "Nama Lengkap (sesuai KTP)", "No. HP/WA", "NIK (16 digit)", "RT/RW"])
+    sheet.append([1, "Siti Aminah", "0812-3456-7890", "1808054101900001", "1/2"])
+    sheet.append([2, "IBU SUMIATI", "—", "-", "03/004"])
+    sheet.append([None, None, None, None, None])
+    sheet.append(["JUMLAH", "2 orang"])
+    sheet.append([])
+    sheet.append(["", "Mengetahui,"])
+    sheet.append(["", "Ketua TP PKK Desa Jaya Tinggi"])
+    sheet.append(["", "( Hj. Rohmah )"])
+    for cell in sheet["C"] + sheet["D"]:
+        cell.number_format = "@"
+
+
+def test_title_row_blank_row_and_new_aliases_are_read(program):
+    report = run(program, workbook_bytes(titled_sheet), "daftar.xlsx")
+
+    assert (report.new, report.invalid, report.conflicts) == (2, [], [])
+    assert people(program) == [
+        ("IBU SUMIATI", "", "", "", "003", "004", ""),
+        ("Siti Aminah", "+6281234567890", "1808054101900001", "", "001", "002", ""),
+    ]
+    assert report.table.header_rows == [3]
+    assert [(c.header, c.field) for c in report.table.columns] == [
+        ("No.", "-"),
+        ("Nama Lengkap (sesuai KTP)", "full_name"),
+        ("No. HP/WA", "phone"),
+        ("NIK (16 digit)", "nik"),
+        ("RT/RW", "rt_rw"),
+    ]
+    assert [(row, str(reason)) for row, reason in report.skipped] == [
+        (7, "baris jumlah"),
+        (9, "blok tanda tangan"),
+        (10, "blok tanda tangan"),
+        (11, "blok tanda tangan"),
+    ]
+
+
+def test_the_list_behind_a_cover_sheet_is_found(program):
+    def build(workbook):
+        cover = workbook.active
+        cover.title = "Sampul"
+        cover.append(["Laporan Kegiatan PKK"])
+        cover.append(["Desa Jaya Tinggi, 2025"])
+        sheet = workbook.create_sheet("Peserta")
+        sheet.append(["Nama", "Nomor HP/WA (aktif)"])
+        sheet.append(["Ratna", "081370000001"])
+
+    report = run(program, workbook_bytes(build), "daftar.xlsx")
+
+    assert (report.table.sheet, report.table.sheet_names, report.new) == (
+        "Peserta",
+        ["Sampul", "Peserta"],
+        1,
+    )
+    with pytest.raises(ValidationError) as caught:
+        run(program, workbook_bytes(build), "daftar.xlsx", sheet="Sampul", dry_run=True)
+    assert caught.value.code == "no_name_column"
+
+
+def test_two_row_merged_header_puts_dusun_in_dusun(program):
+    def build(workbook):
+        sheet = workbook.active
+        sheet.append(["Nama", "HP/WA", "Alamat", None, None])
+        sheet.append([None, None, "Dusun", "RT", "RW"])
+        sheet.merge_cells("A1:A2")
+        sheet.merge_cells("B1:B2")
+        sheet.merge_cells("C1:E1")
+        sheet.append(["Ani", "081370000003", "Dusun II", "2", "5"])
+
+    report = run(program, workbook_bytes(build), "daftar.xlsx")
+
+    assert report.table.header_rows == [1, 2]
+    assert people(program) == [("Ani", "+6281370000003", "", "Dusun II", "002", "005", "")]
+
+
+def test_google_forms_csv_ignores_the_timestamp(program):
+    content = (
+        b"Timestamp,Nama Lengkap,Nomor WhatsApp,Dusun\n"
+        b"2025/05/01 10:00:00 AM GMT+7,Rina,081370000004,Dusun I\n"
+    )
+
+    report = run(program, content, "Formulir (Jawaban).csv")
+
+    assert report.table.columns[0].field == "-"
+    assert people(program) == [("Rina", "+6281370000004", "", "Dusun I", "", "", "")]
+
+
+def test_indonesian_excel_csv_with_semicolons_and_rounded_nik(program):
+    content = "Nama;No HP;NIK\r\nSiti;081234567890;1,80805E+15\r\n".encode("cp1252")
+
+    report = run(program, content, "desa.csv")
+
+    assert [(row, column) for row, column, _reason in report.invalid] == [(2, "NIK")]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Nama,No HP\r\nSiti,081234567890\r\n".encode("utf-16"),
+        b"Nama,No HP\rSiti,081234567890\r",
+        b"Nama,No HP\nSi\x00ti,081234567890\n",
+    ],
+    ids=["utf-16", "old-mac", "nul"],
+)
+def test_unusual_csv_encodings_are_read(program, content):
+    report = run(program, content, "desa.csv")
+
+    assert people(program) == [("Siti", "+6281234567890", "", "", "", "", "")]
+    assert report.new == 1
+
+
+def test_an_overlong_csv_field_is_a_message(program):
+    content = b'Nama,No HP\n"' + b"a" * 140_000 + b'",081234567890\n'
+
+    report = run(program, content, "desa.csv", dry_run=True)
+
+    assert report.invalid == [(2, "Nama", "Lebih dari 200 karakter; persingkat.")]
+
+
+def test_control_and_bidi_characters_are_stripped():
+    assert clean_text("Si\u202eti\u200b  Ami\x07nah\ufeff") == "Siti Aminah"
+    assert [clean_text(v) for v in ("-", "—", " – ")] == ["", "", ""]
+
+
+def test_names_compare_without_titles_and_capitals():
+    assert {
+        person_name_key(n) for n in ("IBU SUMIATI", "Sumiati", "Bu Sumiati", "Hj. Sumiati")
+    } == {"sumiati"}
+    assert person_name_key("Ny. Sri Wahyuni, S.Pd.") == "sri wahyuni"
+
+
+def test_a_cell_with_two_phones_or_a_remark_is_invalid(program):
+    content = (
+        b"Nama,No HP\nSiti,0812 3456 7890 / 0813 7000 0001\nAni,081370000002 (suami)\n"
+    )
+
+    report = run(program, content, "desa.csv", dry_run=True)
+
+    assert [(row, column, reason) for row, column, reason in report.invalid] == [
+        (
+            2,
+            "Nomor telepon",
+            "0812 3456 7890 / 0813 7000 0001 bukan satu nomor telepon: tulis nomornya saja, "
+            "dan keterangan di kolom lain.",
+        ),
+        (
+            3,
+            "Nomor telepon",
+            "081370000002 (suami) bukan satu nomor telepon: tulis nomornya saja, "
+            "dan keterangan di kolom lain.",
+        ),
+    ]
+
+
+def test_reimporting_rows_without_phone_or_nik_changes_nothing(program):
+    content = b"Nama,Dusun,RT\nSumiati,Dusun I,1\nRohmah,Dusun II,2\n"
+    run(program, content, "desa.csv")
+
+    again = run(program, content, "desa.csv")
+
+    assert (again.new, again.updated, again.unchanged, Participant.objects.count()) == (0, 0, 2, 2)
+
+
+def test_a_shared_household_phone_is_a_conflict_never_a_merge(program):
+    mother = EnrollmentFactory(
+        program=program, participant__full_name="Sumiati", participant__phone="+6281370000005"
+    ).participant
+    content = b"Nama,No HP\nIBU SUMIATI,081370000005\nDewi (anak),081370000005\n"
+
+    report = run(program, content, "desa.csv")
+
+    assert report.written is False
+    assert [(c.row, c.existing.full_name) for c in report.conflicts] == [(3, "Sumiati")]
+    assert Participant.objects.count() == 1
+
+    decided = run(program, content, "desa.csv", decisions={3: "different"})
+
+    mother.refresh_from_db()
+    assert (decided.written, decided.new, decided.conflicts) == (True, 1, [])
+    assert [row[:2] for row in people(program)] == [
+        ("Dewi (anak)", ""),
+        ("Sumiati", "+6281370000005"),
+    ]
+
+
+def test_same_phone_and_another_name_never_renames(program):
+    known = ParticipantFactory(
+        organization=program.organization, full_name="Sri Wahyuni", phone="+6281370000006"
+    )
+    content = b"Nama,No HP\nSri Rahayu,081370000006\n"
+
+    report = run(program, content, "desa.csv", valid_only=True)
+
+    known.refresh_from_db()
+    assert (report.written, len(report.conflicts), known.full_name) == (True, 1, "Sri Wahyuni")
+
+    same = run(program, content, "desa.csv", decisions={"2": "same"})
+
+    known.refresh_from_db()
+    assert (same.updated, known.full_name) == (1, "Sri Rahayu")
+
+
+def test_same_nik_and_another_name_is_a_conflict(program):
+    ParticipantFactory(
+        organization=program.organization, full_name="Siti Aminah", nik="1808054101900001"
+    )
+    content = b"Nama,NIK\nSiti Rahmawati,1808054101900001\n"
+
+    report = run(program, content, "desa.csv", dry_run=True)
+
+    assert [(c.row, c.reason) for c in report.conflicts] == [(2, "NIK sama, nama lain.")]
+
+
+def test_two_rows_sharing_a_phone_in_one_file_are_a_conflict(program):
+    content = b"Nama,No HP\nSumiati,081370000007\nDewi,081370000007\n"
+
+    report = run(program, content, "desa.csv", dry_run=True)
+
+    assert [(c.row, c.existing_row, c.existing.full_name) for c in report.conflicts] == [
+        (3, 2, "Sumiati")
+    ]
+
+
+CRAFTED = textwrap.dedent(
+    """
+    import resource, sys, django, os
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pkk_training.settings")
+    django.setup()
+    resource.setrlimit(resource.RLIMIT_AS, (600 * 1024 * 1024, 600 * 1024 * 1024))
+    from django.core.exceptions import ValidationError
+    from participants.spreadsheets import read_table
+    content = sys.stdin.buffer.read()
+    try:
+        read_table(content, sys.argv[1])
+    except ValidationError as error:
+        print(error.code)
+    """
+)
+
+
+def crafted_xlsx():
+    sheet = (
+        '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Nama</t>'
+        '</is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+        "</worksheet>"
+    )
+    return _xlsx_with(sheet)
+
+
+def crafted_xlsx_dimension():
+    sheet = (
+        '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData/></worksheet>'
+    )
+    return _xlsx_with(sheet)
+
+
+def _xlsx_with(sheet):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "xl/workbook.xml",
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>",
+        )
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buffer.getvalue()
+
+
+def crafted_ods():
+    row = (
+        '<table:table-row table:number-rows-repeated="100000000">'
+        '<table:table-cell table:number-columns-repeated="1000000" office:value-type="string">'
+        "<text:p>x</text:p></table:table-cell></table:table-row>"
+    )
+    content = (
+        '<?xml version="1.0"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+        f'<office:spreadsheet><table:table table:name="S">{row}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("build", "name"),
+    [(crafted_xlsx, "a.xlsx"), (crafted_xlsx_dimension, "b.xlsx"), (crafted_ods, "c.ods")],
+    ids=["cell-at-XFD1048576", "declared-dimension", "repeated-cells"],
+)
+def test_crafted_files_are_refused_within_a_memory_limit(build, name):
+    content = build()
+
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", CRAFTED, name],
+        input=content,
+        capture_output=True,
+        env={**os.environ, "DJANGO_DEBUG": "1"},
+        timeout=120,
+        check=False,
+    )
+
+    assert (len(content) < 3000, done.returncode, done.stdout.decode().strip()) == (
+        True,
+        0,
+        "too_large_sheet",
+    ), done.stderr.decode()[-2000:]
+
+
+def test_numbers_are_read_as_their_digits():
+    def build(workbook):
+        sheet = workbook.active
+        sheet.append(["Nama", "No HP", "Tahun Lahir"])
+        sheet.append(["Siti", 81234567890, 1985])
+
+    table = read_table(workbook_bytes(build), "a.xlsx")
+
+    assert table.rows == [(2, {"full_name": "Siti", "phone": "81234567890", "birth_year": "1985"})]
