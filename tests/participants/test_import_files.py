@@ -183,9 +183,7 @@ def test_names_compare_without_titles_and_capitals():
 
 
 def test_a_cell_with_two_phones_or_a_remark_is_invalid(program):
-    content = (
-        b"Nama,No HP\nSiti,0812 3456 7890 / 0813 7000 0001\nAni,081370000002 (suami)\n"
-    )
+    content = b"Nama,No HP\nSiti,0812 3456 7890 / 0813 7000 0001\nAni,081370000002 (suami)\n"
 
     report = run(program, content, "desa.csv", dry_run=True)
 
