@@ -204,6 +204,11 @@ class PendingImport(models.Model):
     consent_note = models.CharField(max_length=255, blank=True)
     # The preview's invalid rows [(row, column, reason)], offered for download.
     invalid_rows = models.JSONField(default=list, blank=True)
+    # What the user chose in the preview: the sheet, {header key: field}, and
+    # {row number: "same" | "different"} for each conflict.
+    sheet = models.CharField(max_length=255, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    decisions = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -212,3 +217,29 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class ImportColumnMapping(models.Model):
+    """A header an organization's lists use, and the field a user chose for it.
+
+    Next time the same header maps itself, on every entry point.
+    """
+
+    organization = models.ForeignKey(
+        "programs.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    header = models.CharField(_("header"), max_length=120)  # as compared: lower-case letters
+    field = models.CharField(_("field"), max_length=32)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("remembered import column")
+        verbose_name_plural = _("remembered import columns")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "header"], name="unique_import_column_per_organization"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.header} → {self.field}"

@@ -66,6 +66,7 @@ class ParticipantResource(resources.ModelResource):
         self.stored = {}  # existing participant pk → its imported fields before this file
         self.conflicts = []  # Conflict: rows that touch someone else; never written
         self.conflict_rows = set()
+        self.outcomes = {}  # row number → (what happens, [(field, old, new)])
         self.decisions = decisions or {}  # row number → "same" | "different"
 
     # -- before the rows ------------------------------------------------------
@@ -241,9 +242,11 @@ class ParticipantResource(resources.ModelResource):
         key = instance.pk
         number = row[ROW_COLUMN]
         if number in self.conflict_rows:
+            self.outcomes[number] = ("conflict", [])
             return True
         if key in self.first_row and self.first_row[key] != number:
             self.duplicates[number] = self.first_row[key]
+            self.outcomes[number] = ("repeated", [])
             return True  # the same person again: merged into the first row
         self.first_row[key] = number
         self.touched[key] = instance
@@ -255,9 +258,19 @@ class ParticipantResource(resources.ModelResource):
             self.by_nik[instance.nik] = instance
         if not instance.phone and not instance.nik:
             self.by_place.setdefault(_place_key(instance), instance)
-        if instance._state.adding or not instance.consent_method:
-            return False  # new, or consent recorded now
-        return not self._changed(instance)
+        if instance._state.adding:
+            self.outcomes[number] = ("new", [])
+            return False
+        before = self.stored.get(instance.pk, ())
+        changes = [
+            (field, old, getattr(instance, field))
+            for field, old in zip(IMPORTED_FIELDS, before, strict=False)
+            if old != getattr(instance, field)
+        ]
+        if not instance.consent_method:
+            changes.append(("consent_method", "", self.consent_method))
+        self.outcomes[number] = ("update" if changes else "unchanged", changes)
+        return not changes
 
     def _changed(self, instance):
         return self.stored.get(instance.pk) != tuple(getattr(instance, f) for f in IMPORTED_FIELDS)

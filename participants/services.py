@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from participants import hooks
 from participants.enums import ConsentMethod, EnrollmentSource, EnrollmentStatus
-from participants.models import Enrollment, Participant, ParticipantImport
+from participants.models import (
+    Enrollment,
+    ImportColumnMapping,
+    Participant,
+    ParticipantImport,
+)
 from participants.validators import normalize_nik, normalize_phone
 
 PARTICIPANT_FIELDS = (
@@ -219,6 +224,7 @@ class ImportReport:
     conflicts: list = dataclasses.field(default_factory=list)  # Conflict, never written
     skipped: list = dataclasses.field(default_factory=list)  # (row, why it is not a person)
     table: object = None  # the sheet, header rows and column mapping that were read
+    outcomes: dict = dataclasses.field(default_factory=dict)  # row → (what, [(field, old, new)])
     written: bool = False
     record: object = None
 
@@ -256,7 +262,13 @@ def participants_import(
 
     if consent_method not in ConsentMethod.values:
         raise ValidationError({"consent_method": _("Say how consent was collected.")})
-    table = read_table(content, file_name, sheet=sheet, mapping=mapping)
+    remembered = dict(
+        ImportColumnMapping.objects.filter(organization_id=program.organization_id).values_list(
+            "header", "field"
+        )
+    )
+    chosen = {key: field for key, field in (mapping or {}).items() if field is not None}
+    table = read_table(content, file_name, sheet=sheet or None, mapping=remembered | chosen)
     dataset = to_dataset(table)
     resource = ParticipantResource(
         program=program, by=by, consent_method=consent_method, decisions=decisions
@@ -281,6 +293,7 @@ def participants_import(
         duplicates=sorted(resource.duplicates.items()),
         near_duplicates=resource.near_duplicates,
         conflicts=resource.conflicts,
+        outcomes=resource.outcomes,
         skipped=table.skipped,
         table=table,
     )
@@ -293,6 +306,7 @@ def participants_import(
     report.invalid.sort(key=lambda item: item[0])
     report.written = not dry_run and (valid_only or not (report.invalid or report.conflicts))
     if report.written:
+        _remember_columns(program.organization_id, chosen)
         report.record = ParticipantImport.objects.create(
             program=program,
             file_name=file_name[:255],
@@ -307,3 +321,11 @@ def participants_import(
             skipped=len(report.invalid_rows) + len(report.conflicts),
         )
     return report
+
+
+def _remember_columns(organization_id, chosen):
+    for header, field in chosen.items():
+        if header:
+            ImportColumnMapping.objects.update_or_create(
+                organization_id=organization_id, header=header[:120], defaults={"field": field}
+            )

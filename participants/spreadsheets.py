@@ -93,7 +93,6 @@ ALIASES = {
     "rw": ["rw", "no rw"],
     "rt_rw": ["rt/rw", "rt rw", "rtrw"],
     "address": ["alamat", "address", "alamat lengkap", "alamat rumah"],
-    "village": ["desa", "kampung", "desa/kelurahan", "kelurahan", "village"],
     "birth_year": ["tahun lahir", "birth year", "year of birth", "thn lahir"],
     IGNORE: ["no", "no urut", "nomor", "timestamp", "cap waktu", "tanda tangan", "ttd", "paraf"],
 }
@@ -108,15 +107,42 @@ FIELD_LABELS = {
     "rw": _lazy("RW"),
     "rt_rw": _lazy("RT/RW"),
     "address": _lazy("Address"),
-    "village": _lazy("Village"),
     IGNORE: _lazy("Ignored"),
 }
-FIELD_LENGTHS = {"full_name": 200, "dusun": 120, "address": 255, "village": 120}
+FIELD_LENGTHS = {"full_name": 200, "dusun": 120, "address": 255}
 
 
 def header_key(header):
     text = re.sub(r"\([^)]*\)", " ", str(header or ""))  # "NIK (16 digit)" → "NIK"
     return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+IMPORT_FIELDS_BASE = (
+    "full_name",
+    "phone",
+    "nik",
+    "birth_year",
+    "dusun",
+    "rt",
+    "rw",
+    "rt_rw",
+    "address",
+)
+
+
+class _ImportFields:
+    """The fields a column can be mapped to, with those the apps above register."""
+
+    def __iter__(self):
+        yield from IMPORT_FIELDS_BASE
+        for column in hooks.import_columns:
+            yield column.field
+
+    def __contains__(self, name):
+        return name in set(self)
+
+
+IMPORT_FIELDS = _ImportFields()
 
 
 def header_map():

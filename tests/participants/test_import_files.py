@@ -380,3 +380,98 @@ def test_numbers_are_read_as_their_digits():
     table = read_table(workbook_bytes(build), "a.xlsx")
 
     assert table.rows == [(2, {"full_name": "Siti", "phone": "81234567890", "birth_year": "1985"})]
+
+
+def upload(client, program, content, name="desa.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    return client.post(
+        reverse("participant_import", args=[program.slug]),
+        {"file": SimpleUploadedFile(name, content), "consent_method": "paper"},
+    )
+
+
+def test_preview_maps_a_column_decides_a_conflict_and_remembers_the_mapping(
+    login, coordinator, program
+):
+    from django.urls import reverse
+
+    from participants.models import ImportColumnMapping, PendingImport
+
+    EnrollmentFactory(
+        program=program, participant__full_name="Sumiati", participant__phone="+6281370000008"
+    )
+    client = login(coordinator)
+    content = b"DAFTAR HADIR\nNama,Kontak Aktif,Dusun\nDewi,081370000008,Dusun I\n"
+
+    preview = upload(client, program, content)
+
+    pending = PendingImport.objects.get()
+    assert [(c.header, c.field) for c in preview.context["report"].table.columns] == [
+        ("Nama", "full_name"),
+        ("Kontak Aktif", ""),
+        ("Dusun", "dusun"),
+    ]
+    url = reverse("participant_import_confirm", args=[program.slug, pending.pk])
+    mapped = client.post(url, {"action": "refresh", "map:kontakaktif": "phone"})
+    assert [(c.row, c.existing.full_name) for c in mapped.context["report"].conflicts] == [
+        (3, "Sumiati")
+    ]
+    assert [r["status"] for r in mapped.context["rows"]] == ["conflict"]
+
+    done = client.post(url, {"action": "import", "decision:3": "different"})
+
+    assert done.status_code == 302
+    assert [row[:4] for row in people(program)] == [
+        ("Dewi", "", "", "Dusun I"),
+        ("Sumiati", "+6281370000008", "", people(program)[1][3]),
+    ]
+    assert list(ImportColumnMapping.objects.values_list("header", "field")) == [
+        ("kontakaktif", "phone")
+    ]
+    again = upload(client, program, b"Nama,Kontak Aktif\nRina,081370000009\n")
+    assert again.context["report"].table.columns[1].field == "phone"
+
+
+def test_preview_rows_say_what_happens(login, coordinator, program):
+    ParticipantFactory(
+        organization=program.organization,
+        full_name="Sri",
+        phone="+6281370000010",
+        dusun="Dusun I",
+        consent_method="paper",
+    )
+    client = login(coordinator)
+    content = b"Nama,No HP,Dusun\nSri,081370000010,Dusun II\nAni,12,\nJUMLAH,,\n"
+
+    preview = upload(client, program, content)
+
+    assert [
+        (r["number"], r["status"], r["changes"], r["invalid"]) for r in preview.context["rows"]
+    ] == [
+        (2, "update", [("Dusun", "Dusun I", "Dusun II")], []),
+        (
+            3,
+            "invalid",
+            [],
+            [("Nomor telepon", "12 bukan nomor telepon yang valid (contoh: 0812 3456 7890).")],
+        ),
+    ]
+    assert [(row, str(reason)) for row, reason in preview.context["report"].skipped] == [
+        (4, "baris jumlah")
+    ]
+    assert b'data-status="skipped"' in preview.content
+
+
+@pytest.mark.parametrize(("rows", "queries"), [(1, 16), (3, 16)])
+def test_import_query_count_does_not_grow_with_rows(
+    program, rows, queries, django_assert_num_queries
+):
+    lines = "".join(f"Peserta {i},0813{i:08d}\n" for i in range(rows))
+    content = ("Nama,No HP\n" + lines).encode()
+
+    with django_assert_num_queries(queries):
+        report = run(program, content, "desa.csv")
+
+    assert report.new == rows
