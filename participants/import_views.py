@@ -15,7 +15,7 @@ from participants import services
 from participants.forms import ImportForm
 from participants.models import PendingImport
 from participants.services import column_label
-from participants.spreadsheets import IGNORE, IMPORT_FIELDS, field_label, header_key
+from participants.spreadsheets import EXAMPLE_NAME, IGNORE, IMPORT_FIELDS, field_label, header_key
 from pkk_training.exports import XLSX_TYPE, spreadsheet_response
 from pkk_training.http import posted
 from programs.access import get_program_for_user
@@ -223,19 +223,35 @@ def participant_import_history(request, program_slug):
 TEMPLATE_HEADER = ["Nama", "No HP", "NIK", "Tahun Lahir", "Dusun", "RT", "RW", "Alamat", "Jalur"]
 
 
+TEMPLATE_ROWS = 2000
+
+
 @require_GET
 def participant_import_template(request, program_slug):
-    """An empty spreadsheet with the expected headers; NIK and phone columns as text."""
+    """The headers on the first sheet, NIK and phone as text for the whole column;
+    an example on a sheet of its own, so that it is never imported."""
     get_program_for_user(request, program_slug, manage=True)
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Peserta"
     sheet.append(TEMPLATE_HEADER)
-    sheet.append(
+    note = _("Text column: type the number with its leading 0; every digit is kept.")
+    for column in ("B", "C"):  # text, so that Excel keeps leading zeros and all 16 digits
+        sheet.column_dimensions[column].number_format = "@"
+        sheet.column_dimensions[column].width = 20
+        sheet[f"{column}1"].comment = Comment(note, "PKK")
+        for (cell,) in sheet.iter_rows(
+            min_row=2, max_row=TEMPLATE_ROWS, min_col=ord(column) - 64, max_col=ord(column) - 64
+        ):
+            cell.number_format = "@"
+    example = workbook.create_sheet("Contoh")
+    example.append(TEMPLATE_HEADER)
+    example.append(
         [
-            "Siti Aminah",
+            EXAMPLE_NAME,
             "0812 3456 7890",
             "1808054101900001",
             1985,
@@ -246,9 +262,9 @@ def participant_import_template(request, program_slug):
             "Daftar sebagai Seller",
         ]
     )
-    for column in ("B", "C"):  # text, so that Excel keeps leading zeros and all 16 digits
-        for cell in sheet[column]:
-            cell.number_format = "@"
+    for column in ("B", "C"):
+        example.column_dimensions[column].number_format = "@"
+        example[f"{column}2"].number_format = "@"
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

@@ -475,3 +475,56 @@ def test_import_query_count_does_not_grow_with_rows(
         report = run(program, content, "desa.csv")
 
     assert report.new == rows
+
+
+def test_template_keeps_nik_and_phone_as_text_and_its_example_is_never_imported(
+    login, coordinator, program
+):
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    response = login(coordinator).get(reverse("participant_import_template", args=[program.slug]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook["Peserta"]
+
+    assert workbook.sheetnames == ["Peserta", "Contoh"]
+    assert [sheet.cell(row=r, column=c).number_format for r in (2, 50, 2000) for c in (2, 3)] == [
+        "@"
+    ] * 6
+    assert sheet.column_dimensions["C"].number_format == "@"
+    assert sheet["C1"].comment.text.startswith("Kolom teks")
+    # Filled in by a user: three rows typed below the header, the example left alone.
+    for offset, row in enumerate(
+        [
+            ["Ratna", "081370000011", "1808054101900001"],
+            ["Yuyun", "081370000012", ""],
+            ["Rina", "081370000013", ""],
+        ]
+    ):
+        for column, value in enumerate(row, start=1):
+            sheet.cell(row=2 + offset * 5, column=column, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    report = run(program, buffer.getvalue(), "template-peserta.xlsx")
+
+    assert (report.table.sheet, report.new) == ("Peserta", 3)
+    assert [row[:3] for row in people(program)] == [
+        ("Ratna", "+6281370000011", "1808054101900001"),
+        ("Rina", "+6281370000013", ""),
+        ("Yuyun", "+6281370000012", ""),
+    ]
+
+
+def test_the_example_sheet_alone_imports_nobody(program):
+    def build(workbook):
+        sheet = workbook.active
+        sheet.append(["Nama", "No HP"])
+        sheet.append(["Contoh: Siti Aminah", "0812 3456 7890"])
+
+    report = run(program, workbook_bytes(build), "a.xlsx", dry_run=True)
+
+    assert (report.new, [(r, str(why)) for r, why in report.skipped]) == (
+        0,
+        [(2, "baris contoh dari templat")],
+    )
