@@ -528,3 +528,36 @@ def test_the_example_sheet_alone_imports_nobody(program):
         0,
         [(2, "baris contoh dari templat")],
     )
+
+
+def test_command_sheet_map_and_valid_only_leaves_conflicts_out(program, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    ParticipantFactory(
+        organization=program.organization, full_name="Sumiati", phone="+6281370000014"
+    )
+
+    def build(workbook):
+        workbook.active.title = "Sampul"
+        workbook.active.append(["Nama", "No HP"])
+        sheet = workbook.create_sheet("Gelombang 2")
+        sheet.append(["Nama", "Kontak Aktif"])
+        sheet.append(["Dewi", "081370000014"])
+        sheet.append(["Rina", "081370000015"])
+
+    path = tmp_path / "daftar.xlsx"
+    path.write_bytes(workbook_bytes(build))
+    out = io.StringIO()
+    args = [path, "--program", program.slug, "--consent", "paper", "--sheet", "Gelombang 2"]
+
+    with pytest.raises(CommandError, match="--map 'Kontak Aktif=hp'"):
+        call_command("import_participants", *args, "--map", "Kontak Aktif=hp")
+    call_command(
+        "import_participants", *args, "--map", "Kontak Aktif=phone", "--valid-only", stdout=out
+    )
+
+    assert [row[:2] for row in people(program)] == [("Rina", "+6281370000015")]
+    assert (
+        "  row 2: conflict, left out: Nomor telepon sama, nama lain (telepon bersama satu rumah?). "
+        "('Dewi' / 'Sumiati'); decide it in the import page"
+    ) in out.getvalue().splitlines()
