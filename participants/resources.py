@@ -52,7 +52,16 @@ class ParticipantResource(resources.ModelResource):
         skip_diff = True
         skip_html_diff = True
 
-    def __init__(self, *, program=None, by=None, consent_method="", decisions=None, **kwargs):
+    def __init__(
+        self,
+        *,
+        program=None,
+        by=None,
+        consent_method="",
+        decisions=None,
+        conflicts_as_errors=False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.program = program
         self.by = by
@@ -68,6 +77,7 @@ class ParticipantResource(resources.ModelResource):
         self.conflict_rows = set()
         self.outcomes = {}  # row number → (what happens, [(field, old, new)])
         self.decisions = decisions or {}  # row number → "same" | "different"
+        self.conflicts_as_errors = conflicts_as_errors
 
     # -- before the rows ------------------------------------------------------
 
@@ -184,6 +194,18 @@ class ParticipantResource(resources.ModelResource):
                 reason = ""
             elif decision == "different":
                 instance = None
+            elif self.conflicts_as_errors:
+                raise ValidationError(
+                    {
+                        "full_name": [
+                            _(
+                                "%(reason)s %(name)s is already known: decide on the import "
+                                "page whether this is the same person."
+                            )
+                            % {"reason": reason, "name": instance.full_name}
+                        ]
+                    }
+                )
             else:
                 self.conflicts.append(
                     Conflict(
