@@ -15,7 +15,7 @@ from participants.models import (
     Participant,
     ParticipantImport,
 )
-from participants.validators import normalize_nik, normalize_phone
+from participants.validators import clean_text, normalize_nik, normalize_phone
 
 PARTICIPANT_FIELDS = (
     "full_name",
@@ -43,8 +43,9 @@ def _clean_keys(data):
         data["phone"] = normalize_phone(data["phone"])
     if "nik" in data:
         data["nik"] = normalize_nik(data["nik"])
-    if "full_name" in data:
-        data["full_name"] = " ".join(str(data["full_name"] or "").split())
+    for field in ("full_name", "dusun", "rt", "rw", "address", "village"):
+        if field in data:
+            data[field] = clean_text(data[field])  # no control, zero-width or bidi characters
 
 
 def _check_duplicates(organization, data, exclude=None):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from participants import hooks, workbooks
+from participants.validators import EMPTY_MARKS, clean_text  # noqa: F401
 from participants.workbooks import NumberCell
 
 __all__ = ["NumberCell", "ROW_COLUMN", "read_table", "check_upload", "check_size"]
@@ -428,20 +429,6 @@ def _find_header_with(sheet, mapping):
 
 # Control, format (zero-width, bidi overrides, BOM) and separator characters
 # other than the space: invisible, and a bidi override makes a name read backwards.
-_INVISIBLE_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
-    "\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
-)
-EMPTY_MARKS = {"-", "--", "—", "–", "_", "."}
-
-
-def clean_text(value):
-    """Text as typed, without invisible characters and with single spaces."""
-    text = _INVISIBLE_RE.sub("", str(value if value is not None else ""))
-    text = " ".join(text.split())
-    return "" if text in EMPTY_MARKS else text
-
-
 _TOTALS = re.compile(
     r"^(jumlah|total|jml|sub ?total|grand total)\b|^\d+\s*(orang|peserta|org)$", re.I
 )

@@ -148,3 +148,27 @@ def test_other_program_of_same_organization_can_enroll_known_participant(enrollm
 
     assert enrollment.participant.enrollments.count() == 2
     assert second.program == sibling
+
+
+def test_control_zero_width_and_bidi_characters_are_never_stored(program, user):
+    from participants.forms import ParticipantForm
+
+    enrollment = participant_register(
+        program=program,
+        by=user,
+        consent_method="spoken",
+        full_name="Siti\u202e Ami\u200bnah\x07",
+        dusun="Dusun\u2066 I",
+        address="Jl. Melati\x00 3",
+    )
+    form = ParticipantForm(
+        {"full_name": "\u202e\u200b", "consent_method": "paper"}, can_see_nik=False
+    )
+
+    participant = enrollment.participant
+    assert (participant.full_name, participant.dusun, participant.address) == (
+        "Siti Aminah",
+        "Dusun I",
+        "Jl. Melati 3",
+    )
+    assert form.errors["full_name"] == ["Masukkan nama peserta."]
