@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from participants import services
 from participants.forms import ImportForm
-from participants.models import PendingImport
+from participants.models import ParticipantImport, PendingImport
 from participants.services import column_label
 from participants.spreadsheets import EXAMPLE_NAME, IGNORE, IMPORT_FIELDS, field_label, header_key
 from pkk_training.exports import XLSX_TYPE, spreadsheet_response
@@ -210,13 +210,32 @@ def participant_import_skipped(request, program_slug, pending_id):
     )
 
 
+@require_POST
+def participant_import_undo(request, program_slug, import_id):
+    program = get_program_for_user(request, program_slug, manage=True)
+    record = get_object_or_404(ParticipantImport, pk=import_id, program=program)
+    try:
+        services.participants_import_undo(record=record, by=request.user)
+    except ValidationError as error:
+        messages.error(
+            request,
+            _("This import cannot be undone: %(reasons)s") % {"reasons": "; ".join(error.messages)},
+        )
+    else:
+        messages.success(request, _("Import undone."))
+    return redirect("participant_import_history", program_slug=program.slug)
+
+
 @require_GET
 def participant_import_history(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
     return render(
         request,
         "participants/import_history.html",
-        {"program": program, "imports": program.imports.select_related("imported_by")[:200]},
+        {
+            "program": program,
+            "imports": program.imports.select_related("imported_by").defer("undo")[:200],
+        },
     )
 
 

@@ -177,6 +177,13 @@ class ParticipantImport(models.Model):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     duplicates = models.PositiveIntegerField(_("repeated in the file"), default=0)
     skipped = models.PositiveIntegerField(_("invalid rows skipped"), default=0)
+    # What undoing reverses: {"created": [participant ids], "enrolled": [participant
+    # ids enrolled by this import], "changed": {participant id: [[field, before, after]]}}.
+    undo = models.JSONField(default=dict, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-imported_at", "-pk"]

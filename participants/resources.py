@@ -103,6 +103,7 @@ class ParticipantResource(resources.ModelResource):
         enrolled = set(
             Enrollment.objects.filter(program=self.program).values_list("participant_id", flat=True)
         )
+        self.enrolled_before = enrolled
         self.by_place = {}  # (name, dusun, rt) → a keyless participant of this program
         for participant in existing:
             if participant.phone:
@@ -306,9 +307,25 @@ class ParticipantResource(resources.ModelResource):
     # -- after the rows -------------------------------------------------------
 
     def after_import(self, dataset, result, **kwargs):
+        self.undo = {"created": [], "enrolled": [], "changed": {}}
         if not self.touched:
             return
         ids = list(self.touched)
+        # What undoing this import reverses: [field, value before, value written].
+        for pk, participant in self.touched.items():
+            if self.outcomes.get(self.first_row.get(pk), ("",))[0] == "new":
+                self.undo["created"].append(str(pk))
+                continue
+            before = dict(zip(IMPORTED_FIELDS, self.stored.get(pk, ()), strict=False))
+            changed = [
+                [f, old, getattr(participant, f)]
+                for f, old in before.items()
+                if old != getattr(participant, f)
+            ]
+            if not participant.consent_method:
+                changed.append(["consent_method", "", self.consent_method])
+            if changed:
+                self.undo["changed"][str(pk)] = changed
         missing_consent = [
             p for p in self.touched.values() if not p._state.adding and not p.consent_method
         ]
@@ -332,17 +349,12 @@ class ParticipantResource(resources.ModelResource):
                     created_by=self.by,
                 )
                 for pk in ids
+                if pk not in self.enrolled_before
             ],
-            ignore_conflicts=True,
+            ignore_conflicts=True,  # enrolled meanwhile by someone else: kept as it is
             batch_size=1000,
         )
-        self.enrolled_now = (
-            Enrollment.objects.filter(
-                program=self.program, participant_id__in=ids, created_at__gte=self.now
-            ).count()
-            if len(ids) < 5000
-            else None
-        )
+        self.undo["enrolled"] = [str(pk) for pk in ids if pk not in self.enrolled_before]
         for _field, batch in self.extra_columns:
             batch.save()
 

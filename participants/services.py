@@ -1,8 +1,9 @@
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -320,6 +321,7 @@ def participants_import(
             unchanged=report.unchanged,
             duplicates=len(report.duplicates),
             skipped=len(report.invalid_rows) + len(report.conflicts),
+            undo=getattr(resource, "undo", {}),
         )
     return report
 
@@ -330,3 +332,120 @@ def _remember_columns(organization_id, chosen):
             ImportColumnMapping.objects.update_or_create(
                 organization_id=organization_id, header=header[:120], defaults={"field": field}
             )
+
+
+def _later(value, moment):
+    return value is not None and value > moment
+
+
+def participants_import_blockers(*, record):
+    """Why `record` cannot be undone: [(participant name, reason)], [] when it can.
+
+    Anything written after the import to the rows it wrote blocks it: a field
+    changed again, a participant edited, an enrolment with attendance, a
+    checklist step, a survey answer (whatever another app keeps on it).
+    """
+    from django.db.models.deletion import Collector
+
+    if record.undone_at is not None:
+        return [("", _("This import was already undone."))]
+    undo = record.undo or {}
+    moment = record.imported_at + dt.timedelta(seconds=5)
+    created, enrolled = undo.get("created", []), undo.get("enrolled", [])
+    changed = undo.get("changed", {})
+    people = {
+        str(p.pk): p for p in Participant.objects.filter(pk__in=[*created, *enrolled, *changed])
+    }
+    blockers = []
+    for pk in created:
+        participant = people.get(pk)
+        if participant is not None and _later(participant.updated_at, moment):
+            blockers.append((participant.full_name, _("edited after the import")))
+    for pk, fields in changed.items():
+        participant = people.get(pk)
+        if participant is None:
+            continue
+        if any(getattr(participant, f) != after for f, _before, after in fields):
+            blockers.append((participant.full_name, _("changed again after the import")))
+    enrollments = list(
+        Enrollment.objects.filter(program_id=record.program_id, participant_id__in=enrolled)
+    )
+    for enrollment in enrollments:
+        if _later(enrollment.updated_at, moment):
+            blockers.append(
+                (people[str(enrollment.participant_id)].full_name, _("enrolment changed"))
+            )
+    collector = Collector(using="default")
+    if enrollments:
+        collector.collect(enrollments)
+    created_people = [people[pk] for pk in created if pk in people]
+    if created_people:
+        collector.collect(created_people)
+    for model, instances in collector.data.items():
+        if model in (Participant, Enrollment):
+            continue
+        times = [f.attname for f in model._meta.fields if isinstance(f, models.DateTimeField)]
+        for instance in instances:
+            if any(_later(getattr(instance, name), moment) for name in times) or not times:
+                owner = getattr(instance, "participant", None) or getattr(
+                    getattr(instance, "enrollment", None), "participant", None
+                )
+                blockers.append(
+                    (
+                        getattr(owner, "full_name", ""),
+                        _("%(what)s recorded after the import")
+                        % {"what": model._meta.verbose_name},
+                    )
+                )
+    return sorted(set(blockers))
+
+
+@transaction.atomic
+def participants_import_undo(*, record, by):
+    """Reverse an import's creations, enrolments and field changes, or refuse
+    with the rows that were touched since (see participants_import_blockers)."""
+    record = ParticipantImport.objects.select_for_update().get(pk=record.pk)
+    blockers = participants_import_blockers(record=record)
+    if blockers:
+        raise ValidationError(
+            [
+                _("%(name)s: %(reason)s") % {"name": name, "reason": reason} if name else reason
+                for name, reason in blockers
+            ],
+            code="undo_blocked",
+        )
+    undo = record.undo or {}
+    Enrollment.objects.filter(
+        program_id=record.program_id, participant_id__in=undo.get("enrolled", [])
+    ).delete()
+    Participant.objects.filter(pk__in=undo.get("created", [])).delete()
+    changed = undo.get("changed", {})
+    people = Participant.objects.in_bulk(list(changed))
+    for pk, participant in people.items():
+        for field, before, _after in changed[str(pk)]:
+            setattr(participant, field, before)
+            if field == "consent_method" and not before:
+                participant.consent_at = None
+                participant.consent_recorded_by = None
+    Participant.objects.bulk_update(
+        people.values(),
+        [*IMPORT_UNDO_FIELDS, "consent_at", "consent_recorded_by", "updated_at"],
+        batch_size=1000,
+    )
+    record.undone_at = timezone.now()
+    record.undone_by = by
+    record.save(update_fields=["undone_at", "undone_by"])
+    return record
+
+
+IMPORT_UNDO_FIELDS = (
+    "full_name",
+    "phone",
+    "nik",
+    "birth_year",
+    "dusun",
+    "rt",
+    "rw",
+    "address",
+    "consent_method",
+)
