@@ -179,7 +179,8 @@ def participant_import_confirm(request, program_slug, pending_id):
         messages.error(
             request, _("The file has invalid rows or undecided conflicts; nothing was written.")
         )
-        return _render_preview(request, program, pending, report)
+        preview = _run(request, program, pending, dry_run=True)  # with its rows, for the page
+        return _render_preview(request, program, pending, preview)
     pending.delete()
     messages.success(
         request,

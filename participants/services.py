@@ -272,6 +272,8 @@ def participants_import(
     chosen = {key: field for key, field in (mapping or {}).items() if field is not None}
     table = read_table(content, file_name, sheet=sheet or None, mapping=remembered | chosen)
     dataset = to_dataset(table)
+    if not dry_run:
+        table.rows = []  # only the preview shows them; a 50,000-row file holds them twice
     resource = ParticipantResource(
         program=program, by=by, consent_method=consent_method, decisions=decisions
     )

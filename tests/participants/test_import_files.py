@@ -465,19 +465,6 @@ def test_preview_rows_say_what_happens(login, coordinator, program):
     assert b'data-status="skipped"' in preview.content
 
 
-@pytest.mark.parametrize(("rows", "queries"), [(1, 15), (3, 15)])
-def test_import_query_count_does_not_grow_with_rows(
-    program, rows, queries, django_assert_num_queries
-):
-    lines = "".join(f"Peserta {i},0813{i:08d}\n" for i in range(rows))
-    content = ("Nama,No HP\n" + lines).encode()
-
-    with django_assert_num_queries(queries):
-        report = run(program, content, "desa.csv")
-
-    assert report.new == rows
-
-
 def test_template_keeps_nik_and_phone_as_text_and_its_example_is_never_imported(
     login, coordinator, program
 ):
