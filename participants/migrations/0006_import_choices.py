@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0004_programs_app'),
+        ('participants', '0005_verbose_names'),
         ('programs', '0002_rename_tables'),
     ]
 

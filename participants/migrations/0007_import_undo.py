@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0005_import_choices'),
+        ('participants', '0006_import_choices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
