@@ -6,14 +6,14 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import Format
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from participants.enums import ConsentMethod
 from participants.models import Enrollment, Participant, ParticipantImport
 from participants.resources import ParticipantResource
 from participants.services import enrollments_create, enrollments_withdraw
-from participants.spreadsheets import check_size, check_upload
+from participants.spreadsheets import check_size, check_upload, read_table, to_dataset
 from participants.validators import mask_nik, normalize_phone
 from programs.models import Program
 
@@ -23,6 +23,52 @@ class EnrollmentInline(admin.TabularInline):
     extra = 0
     fields = ["program", "status", "source", "enrolled_on"]
     autocomplete_fields = ["program"]
+
+
+class _VillageFormat(Format):
+    """A file format for django-import-export read by the import's own reader,
+    so that the admin reads what the in-app page reads, with the same caps."""
+
+    extension = ""
+
+    def __init__(self, encoding=None):
+        self.encoding = encoding
+
+    def create_dataset(self, in_stream):
+        return to_dataset(read_table(bytes(in_stream), f"file.{self.extension}"))
+
+    def is_binary(self):
+        return True  # bytes in: the reader finds the encoding itself
+
+    def get_read_mode(self):
+        return "rb"
+
+    def get_title(self):
+        return self.extension
+
+    def get_extension(self):
+        return self.extension
+
+    def get_content_type(self):
+        return "application/octet-stream"
+
+    def can_import(self):
+        return True
+
+    def can_export(self):
+        return False
+
+
+class VillageCSV(_VillageFormat):
+    extension = "csv"
+
+
+class VillageXLSX(_VillageFormat):
+    extension = "xlsx"
+
+
+class VillageODS(_VillageFormat):
+    extension = "ods"
 
 
 class ParticipantImportForm(ImportForm):
@@ -64,7 +110,7 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
     resource_classes = [ParticipantResource]
     import_form_class = ParticipantImportForm
     confirm_form_class = ParticipantConfirmImportForm
-    import_formats = [CSV, XLSX]
+    import_formats = [VillageCSV, VillageXLSX, VillageODS]
 
     list_display = ["full_name", "organization", "phone", "masked_nik", "village", "consent_method"]
     list_filter = [
@@ -175,9 +221,18 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
         data = getattr(form, "cleaned_data", {}) if form is not None else {}
         if data.get("program"):
             resource_kwargs.update(
-                program=data["program"], consent_method=data["consent_method"], by=request.user
+                program=data["program"],
+                consent_method=data["consent_method"],
+                by=request.user,
+                conflicts_as_errors=True,  # decided row by row on the import page only
             )
         return resource_kwargs
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ValidationError):
+            form.add_error("import_file", e.messages)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def get_import_data_kwargs(self, **kwargs):
         # Any invalid row means nothing is written, as on the in-app page.

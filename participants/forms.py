@@ -6,7 +6,7 @@ from participants import hooks
 from participants.enums import ConsentMethod
 from participants.models import Enrollment, Participant
 from participants.spreadsheets import check_size
-from participants.validators import mask_nik, normalize_nik, normalize_phone
+from participants.validators import clean_text, mask_nik, normalize_nik, normalize_phone
 from pkk_training.forms import PageForm, date_widget
 
 
@@ -77,7 +77,7 @@ class ParticipantForm(forms.ModelForm):
             extension.save(enrollment, self.cleaned_data, by)
 
     def clean_full_name(self):
-        name = " ".join(self.cleaned_data["full_name"].split())
+        name = clean_text(self.cleaned_data["full_name"])
         if not name:
             raise forms.ValidationError(_("Enter the participant's name."))
         return name

@@ -204,6 +204,13 @@ class ParticipantImport(models.Model):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     duplicates = models.PositiveIntegerField(_("repeated in the file"), default=0)
     skipped = models.PositiveIntegerField(_("invalid rows skipped"), default=0)
+    # What undoing reverses: {"created": [participant ids], "enrolled": [participant
+    # ids enrolled by this import], "changed": {participant id: [[field, before, after]]}}.
+    undo = models.JSONField(default=dict, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-imported_at", "-pk"]
@@ -231,6 +238,11 @@ class PendingImport(models.Model):
     consent_note = models.CharField(max_length=255, blank=True)
     # The preview's invalid rows [(row, column, reason)], offered for download.
     invalid_rows = models.JSONField(default=list, blank=True)
+    # What the user chose in the preview: the sheet, {header key: field}, and
+    # {row number: "same" | "different"} for each conflict.
+    sheet = models.CharField(max_length=255, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    decisions = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -239,3 +251,29 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class ImportColumnMapping(models.Model):
+    """A header an organization's lists use, and the field a user chose for it.
+
+    Next time the same header maps itself, on every entry point.
+    """
+
+    organization = models.ForeignKey(
+        "programs.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    header = models.CharField(_("header"), max_length=120)  # as compared: lower-case letters
+    field = models.CharField(_("field"), max_length=32)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("remembered import column")
+        verbose_name_plural = _("remembered import columns")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "header"], name="unique_import_column_per_organization"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.header} → {self.field}"

@@ -7,7 +7,9 @@ written in bulk. After the rows: enrollment in the program, consent where
 it was missing, and the chosen checklist tracks.
 """
 
+import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -18,7 +20,13 @@ from participants import hooks
 from participants.enums import EnrollmentSource
 from participants.models import Enrollment, Participant
 from participants.services import import_nik_match_error
-from participants.spreadsheets import ROW_COLUMN, NumberCell, normalize_dataset
+from participants.spreadsheets import (
+    FIELD_LENGTHS,
+    ROW_COLUMN,
+    NumberCell,
+    clean_text,
+    normalize_dataset,
+)
 from participants.validators import normalize_nik, normalize_phone
 
 IMPORTED_FIELDS = ("full_name", "phone", "nik", "birth_year", "dusun", "rt", "rw", "address")
@@ -45,7 +53,16 @@ class ParticipantResource(resources.ModelResource):
         skip_diff = True
         skip_html_diff = True
 
-    def __init__(self, *, program=None, by=None, consent_method="", **kwargs):
+    def __init__(
+        self,
+        *,
+        program=None,
+        by=None,
+        consent_method="",
+        decisions=None,
+        conflicts_as_errors=False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.program = program
         self.by = by
@@ -57,6 +74,11 @@ class ParticipantResource(resources.ModelResource):
         self.touched = {}  # participant pk → the Participant (new or existing)
         self.near_duplicates = []  # (row number, name, existing participant)
         self.stored = {}  # existing participant pk → its imported fields before this file
+        self.conflicts = []  # Conflict: rows that touch someone else; never written
+        self.conflict_rows = set()
+        self.outcomes = {}  # row number → (what happens, [(field, old, new)])
+        self.decisions = decisions or {}  # row number → "same" | "different"
+        self.conflicts_as_errors = conflicts_as_errors
 
     # -- before the rows ------------------------------------------------------
 
@@ -79,12 +101,19 @@ class ParticipantResource(resources.ModelResource):
             "organization_id",
         )
         self.by_name = defaultdict(list)
+        enrolled = set(
+            Enrollment.objects.filter(program=self.program).values_list("participant_id", flat=True)
+        )
+        self.enrolled_before = enrolled
+        self.by_place = {}  # (name, dusun, rt) → a keyless participant of this program
         for participant in existing:
             if participant.phone:
                 self.by_phone[participant.phone] = participant
             if participant.nik:
                 self.by_nik[participant.nik] = participant
-            self.by_name[_name_key(participant.full_name)].append(participant)
+            self.by_name[person_name_key(participant.full_name)].append(participant)
+            if participant.pk in enrolled:
+                self.by_place.setdefault(_place_key(participant), participant)
         # Columns the apps above participants read (checklists: "Jalur").
         self.extra_columns = [
             (column.field, column.start(self.program, self.by)) for column in hooks.import_columns
@@ -97,17 +126,23 @@ class ParticipantResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         errors = {}
-        name = " ".join(str(row.get("full_name") or "").split())
+        texts = ("full_name", "dusun", "address", "rt", "rw", "birth_year")
+        for field in texts + tuple(field for field, _batch in self.extra_columns):
+            if field in row:
+                value = clean_text(row.get(field))
+                row[field] = NumberCell(value) if isinstance(row[field], NumberCell) else value
+        name = row.get("full_name") or ""
         if not name:
             errors["full_name"] = [_("The name is empty.")]
-        elif len(name) > 200:
-            errors["full_name"] = [_("The name is longer than 200 characters.")]
-        row["full_name"] = name
-        for field, normalize in (("phone", normalize_phone), ("nik", _normalize_nik_cell)):
+        for field, limit in FIELD_LENGTHS.items():
+            if len(str(row.get(field) or "")) > limit:
+                errors[field] = [_("Longer than %(n)s characters; shorten it.") % {"n": limit}]
+        for field, normalize in (("phone", _normalize_phone_cell), ("nik", _normalize_nik_cell)):
             try:
-                row[field] = normalize(row.get(field, ""))
+                row[field] = normalize(clean_text(row.get(field, "")), row.get(field))
             except ValidationError as error:
                 errors[field] = error.messages
+                row[field] = ""
         year = str(row.get("birth_year") or "").strip()
         if year:
             if not year.isdigit() or not 1900 <= int(year) <= timezone.localdate().year:
@@ -116,12 +151,13 @@ class ParticipantResource(resources.ModelResource):
                 row["birth_year"] = int(year)
         else:
             row["birth_year"] = None
-        for field in ("dusun", "address"):
-            row[field] = " ".join(str(row.get(field) or "").split())[
-                : 255 if field == "address" else 120
-            ]
         for field in ("rt", "rw"):
-            row[field] = str(row.get(field) or "").strip()[:4]
+            value = str(row.get(field) or "")
+            if value.isdigit():
+                value = value.lstrip("0").zfill(3)  # RT 1, 01 and 001 are the same RT
+            if len(value) > 4:
+                errors[field] = [_("%(value)s is not an RT or RW number.") % {"value": value}]
+            row[field] = value
         for field, batch in self.extra_columns:
             message = batch.check(row.get(field) or "")
             if message:
@@ -130,14 +166,57 @@ class ParticipantResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def get_or_init_instance(self, instance_loader, row):
+        number = row[ROW_COLUMN]
+        decision = self.decisions.get(number) or self.decisions.get(str(number))
         by_phone = self.by_phone.get(row["phone"]) if row["phone"] else None
         by_nik = self.by_nik.get(row["nik"]) if row["nik"] else None
+        # Whose NIK it is is said to admins only (see import_nik_match_error).
         nik_error = row["nik"] and import_nik_match_error(
             by=self.by, by_phone=by_phone, by_nik=by_nik
         )
         if nik_error:
             raise nik_error
-        instance = by_phone or by_nik
+        name = person_name_key(row["full_name"])
+        instance, reason = None, ""
+        if by_nik is not None:
+            instance = by_nik
+            if person_name_key(by_nik.full_name) != name:
+                reason = _("Same NIK, another name.")
+        elif by_phone is not None:
+            instance = by_phone
+            if person_name_key(by_phone.full_name) != name:
+                reason = _("Same phone number, another name (a shared household phone?).")
+        elif not row["phone"] and not row["nik"]:
+            instance = self.by_place.get((name, _key_text(row.get("dusun")), row.get("rt", "")))
+        if reason:
+            if decision == "same":
+                reason = ""
+            elif decision == "different":
+                instance = None
+            elif self.conflicts_as_errors:
+                raise ValidationError(
+                    {
+                        "full_name": [
+                            _(
+                                "%(reason)s %(name)s is already known: decide on the import "
+                                "page whether this is the same person."
+                            )
+                            % {"reason": reason, "name": instance.full_name}
+                        ]
+                    }
+                )
+            else:
+                self.conflicts.append(
+                    Conflict(
+                        row=number,
+                        reason=reason,
+                        incoming={f: row.get(f) for f in IMPORTED_FIELDS},
+                        existing=instance,
+                        existing_row=self.first_row.get(instance.pk),
+                    )
+                )
+                self.conflict_rows.add(number)
+                return instance, False
         if instance is not None:
             return instance, instance._state.adding
         instance = Participant(
@@ -146,11 +225,27 @@ class ParticipantResource(resources.ModelResource):
             consent_at=self.now,
             consent_recorded_by=self.by,
         )
-        for lookalike in self.by_name.get(_name_key(row["full_name"]), []):
-            self.near_duplicates.append((row[ROW_COLUMN], row["full_name"], lookalike))
+        if decision == "different":
+            # A person of their own; the phone or NIK stays with whoever holds
+            # it (one phone number and one NIK identify one participant here).
+            if by_phone is not None:
+                row["phone"] = ""
+            if by_nik is not None:
+                row["nik"] = ""
+        for lookalike in self.by_name.get(name, []):
+            self.near_duplicates.append((number, row["full_name"], lookalike))
         return instance, True
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if row[ROW_COLUMN] in self.conflict_rows:
+            return
+        if (
+            field.attribute == "full_name"
+            and not instance._state.adding
+            and person_name_key(instance.full_name)
+            == person_name_key(value := row.get("full_name"))
+        ):
+            return  # "IBU SUMIATI" is the Sumiati we know: her name stays as it was written
         value = row.get(field.column_name)
         if value in ("", None) and not instance._state.adding:
             return  # a blank cell never erases what is already known
@@ -167,8 +262,12 @@ class ParticipantResource(resources.ModelResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         key = instance.pk
         number = row[ROW_COLUMN]
+        if number in self.conflict_rows:
+            self.outcomes[number] = ("conflict", [])
+            return True
         if key in self.first_row and self.first_row[key] != number:
             self.duplicates[number] = self.first_row[key]
+            self.outcomes[number] = ("repeated", [])
             return True  # the same person again: merged into the first row
         self.first_row[key] = number
         self.touched[key] = instance
@@ -178,9 +277,21 @@ class ParticipantResource(resources.ModelResource):
             self.by_phone[instance.phone] = instance
         if instance.nik:
             self.by_nik[instance.nik] = instance
+        if not instance.phone and not instance.nik:
+            self.by_place.setdefault(_place_key(instance), instance)
         if instance._state.adding:
+            self.outcomes[number] = ("new", [])
             return False
-        return not self._changed(instance)
+        before = self.stored.get(instance.pk, ())
+        changes = [
+            (field, old, getattr(instance, field))
+            for field, old in zip(IMPORTED_FIELDS, before, strict=False)
+            if old != getattr(instance, field)
+        ]
+        if not instance.consent_method:
+            changes.append(("consent_method", "", self.consent_method))
+        self.outcomes[number] = ("update" if changes else "unchanged", changes)
+        return not changes
 
     def _changed(self, instance):
         return self.stored.get(instance.pk) != tuple(getattr(instance, f) for f in IMPORTED_FIELDS)
@@ -194,9 +305,25 @@ class ParticipantResource(resources.ModelResource):
     # -- after the rows -------------------------------------------------------
 
     def after_import(self, dataset, result, **kwargs):
+        self.undo = {"created": [], "enrolled": [], "changed": {}}
         if not self.touched:
             return
         ids = list(self.touched)
+        # What undoing this import reverses: [field, value before, value written].
+        for pk, participant in self.touched.items():
+            if self.outcomes.get(self.first_row.get(pk), ("",))[0] == "new":
+                self.undo["created"].append(str(pk))
+                continue
+            before = dict(zip(IMPORTED_FIELDS, self.stored.get(pk, ()), strict=False))
+            changed = [
+                [f, old, getattr(participant, f)]
+                for f, old in before.items()
+                if old != getattr(participant, f)
+            ]
+            if not participant.consent_method:
+                changed.append(["consent_method", "", self.consent_method])
+            if changed:
+                self.undo["changed"][str(pk)] = changed
         missing_consent = [
             p for p in self.touched.values() if not p._state.adding and not p.consent_method
         ]
@@ -220,27 +347,110 @@ class ParticipantResource(resources.ModelResource):
                     created_by=self.by,
                 )
                 for pk in ids
+                if pk not in self.enrolled_before
             ],
-            ignore_conflicts=True,
+            ignore_conflicts=True,  # enrolled meanwhile by someone else: kept as it is
             batch_size=1000,
         )
-        self.enrolled_now = (
-            Enrollment.objects.filter(
-                program=self.program, participant_id__in=ids, created_at__gte=self.now
-            ).count()
-            if len(ids) < 5000
-            else None
-        )
+        self.undo["enrolled"] = [str(pk) for pk in ids if pk not in self.enrolled_before]
         for _field, batch in self.extra_columns:
             batch.save()
+
+
+@dataclass
+class Conflict:
+    row: int
+    reason: str
+    incoming: dict  # the row's cleaned values
+    existing: object  # the Participant it collides with (maybe another row's, new)
+    existing_row: int | None  # that person's row in this file, if any
 
 
 def _name_key(name):
     return " ".join(str(name or "").lower().split())
 
 
-def _normalize_nik_cell(value):
-    if isinstance(value, NumberCell) and str(value).strip():
+_TITLES = {
+    "ibu",
+    "bu",
+    "bunda",
+    "hj",
+    "hjh",
+    "haji",
+    "hajjah",
+    "hajah",
+    "ny",
+    "nyonya",
+    "nn",
+    "nona",
+    "sdri",
+    "sdr",
+    "saudari",
+    "saudara",
+    "bpk",
+    "bapak",
+    "pak",
+    "mbak",
+    "mba",
+    "dr",
+    "dra",
+    "drs",
+    "ir",
+    "umi",
+    "teh",
+    "ceu",
+    "mak",
+    "mbok",
+}
+
+
+def person_name_key(name):
+    """A name as people compare them: "IBU SUMIATI", "Bu Sumiati" and "Sumiati" are one."""
+    text = clean_text(name).lower().split(",", 1)[0]  # ", S.Pd" and other degrees
+    words = re.findall(r"[^\W\d_]+", text)
+    while len(words) > 1 and words[0] in _TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _key_text(value):
+    return " ".join(str(value or "").lower().split())
+
+
+def _place_key(participant):
+    return (person_name_key(participant.full_name), _key_text(participant.dusun), participant.rt)
+
+
+_PHONE_CHARS = re.compile(r"^\+?[\d\s().-]+$")
+
+
+def _normalize_phone_cell(value, raw=None):
+    if not value:
+        return ""
+    digits = re.sub(r"\D", "", value)
+    if not _PHONE_CHARS.match(value) or re.search(r"\(\D", value):
+        raise ValidationError(
+            _(
+                "%(value)s is not one phone number: write only the number, and any remark "
+                "in another column."
+            )
+            % {"value": value},
+            code="phone_remark",
+        )
+    groups = [g for g in re.split(r"[\s().-]+", value) if g]
+    if len(digits) > 15 or (
+        len(groups) > 1 and all(len(re.sub(r"\D", "", g)) >= 9 for g in groups)
+    ):
+        raise ValidationError(
+            _("%(value)s holds more than one phone number; keep one per participant.")
+            % {"value": value},
+            code="phone_many",
+        )
+    return normalize_phone(value)
+
+
+def _normalize_nik_cell(value, raw=None):
+    if isinstance(raw, NumberCell) and str(value).strip():
         # Excel keeps 15 significant digits: a 16-digit NIK stored as a number
         # has already lost its last digit, whatever it looks like now.
         raise ValidationError(

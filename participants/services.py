@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -14,11 +14,12 @@ from participants.enums import ConsentMethod, EnrollmentSource, EnrollmentStatus
 from participants.models import (
     Enrollment,
     EnrollmentDateChange,
+    ImportColumnMapping,
     Participant,
     ParticipantImport,
     PendingImport,
 )
-from participants.validators import normalize_nik, normalize_phone
+from participants.validators import clean_text, normalize_nik, normalize_phone
 from pkk_training.ratelimit import rate_limit_exceeded, rate_limit_hit
 from programs import permissions
 from programs.enums import AuditAction
@@ -52,8 +53,9 @@ def _clean_keys(data):
         data["phone"] = normalize_phone(data["phone"])
     if "nik" in data:
         data["nik"] = normalize_nik(data["nik"])
-    if "full_name" in data:
-        data["full_name"] = " ".join(str(data["full_name"] or "").split())
+    for field in ("full_name", "dusun", "rt", "rw", "address", "village"):
+        if field in data:
+            data[field] = clean_text(data[field])  # no control, zero-width or bidi characters
 
 
 # A non-admin's answers about whole NIKs already on file: few, so that
@@ -358,6 +360,10 @@ class ImportReport:
     duplicates: list = dataclasses.field(default_factory=list)  # (row, the earlier row it repeats)
     invalid: list = dataclasses.field(default_factory=list)  # (row, column, reason)
     near_duplicates: list = dataclasses.field(default_factory=list)  # (row, name, existing)
+    conflicts: list = dataclasses.field(default_factory=list)  # Conflict, never written
+    skipped: list = dataclasses.field(default_factory=list)  # (row, why it is not a person)
+    table: object = None  # the sheet, header rows and column mapping that were read
+    outcomes: dict = dataclasses.field(default_factory=dict)  # row → (what, [(field, old, new)])
     written: bool = False
     record: object = None
 
@@ -376,20 +382,38 @@ def participants_import(
     consent_note="",
     dry_run=False,
     valid_only=False,
+    sheet=None,
+    mapping=None,
+    decisions=None,
 ):
     """Import a village spreadsheet into the program; see participants/resources.py.
 
     With any invalid row nothing is written, unless `valid_only`: then the
     valid rows are, and the report lists the skipped ones. `dry_run` writes
-    nothing and reports what would happen (the preview).
+    nothing and reports what would happen (the preview). A row that would
+    touch an existing person in a way the file cannot settle (a shared phone
+    with another name, a NIK with another name) is a conflict: it is never
+    written, and stops the import unless `valid_only`.
+    `sheet` and `mapping` ({header key: field}) override what is detected.
     """
     from participants.resources import ParticipantResource
-    from participants.spreadsheets import ROW_COLUMN, read_table
+    from participants.spreadsheets import ROW_COLUMN, read_table, to_dataset
 
     if consent_method not in ConsentMethod.values:
         raise ValidationError({"consent_method": _("Say how consent was collected.")})
-    dataset = read_table(content, file_name)
-    resource = ParticipantResource(program=program, by=by, consent_method=consent_method)
+    remembered = dict(
+        ImportColumnMapping.objects.filter(organization_id=program.organization_id).values_list(
+            "header", "field"
+        )
+    )
+    chosen = {key: field for key, field in (mapping or {}).items() if field is not None}
+    table = read_table(content, file_name, sheet=sheet or None, mapping=remembered | chosen)
+    dataset = to_dataset(table)
+    if not dry_run:
+        table.rows = []  # only the preview shows them; a 50,000-row file holds them twice
+    resource = ParticipantResource(
+        program=program, by=by, consent_method=consent_method, decisions=decisions
+    )
     result = resource.import_data(
         dataset,
         dry_run=dry_run,
@@ -409,15 +433,21 @@ def participants_import(
         updated=result.totals["update"],
         duplicates=sorted(resource.duplicates.items()),
         near_duplicates=resource.near_duplicates,
+        conflicts=resource.conflicts,
+        outcomes=resource.outcomes,
+        skipped=table.skipped,
+        table=table,
     )
-    report.unchanged = result.totals["skip"] - len(report.duplicates)
+    report.unchanged = result.totals["skip"] - len(report.duplicates) - len(report.conflicts)
     for invalid in result.invalid_rows:
         number = dataset[invalid.number - 1][dataset.headers.index(ROW_COLUMN)]
         for column, messages in invalid.error_dict.items():
             for message in messages:
                 report.invalid.append((number, str(column_label(column)), message))
-    report.written = not dry_run and (valid_only or not report.invalid)
+    report.invalid.sort(key=lambda item: item[0])
+    report.written = not dry_run and (valid_only or not (report.invalid or report.conflicts))
     if report.written:
+        _remember_columns(program.organization_id, chosen)
         report.record = ParticipantImport.objects.create(
             program=program,
             file_name=file_name[:255],
@@ -429,7 +459,8 @@ def participants_import(
             updated=report.updated,
             unchanged=report.unchanged,
             duplicates=len(report.duplicates),
-            skipped=len(report.invalid_rows),
+            skipped=len(report.invalid_rows) + len(report.conflicts),
+            undo=getattr(resource, "undo", {}),
         )
     return report
 
@@ -444,3 +475,128 @@ def pending_imports_purge(*, now=None):
     cutoff = (now or timezone.now()) - PENDING_IMPORT_LIFETIME
     deleted, _by_model = PendingImport.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def _remember_columns(organization_id, chosen):
+    for header, field in chosen.items():
+        if header:
+            ImportColumnMapping.objects.update_or_create(
+                organization_id=organization_id, header=header[:120], defaults={"field": field}
+            )
+
+
+def _later(value, moment):
+    return value is not None and value > moment
+
+
+def participants_import_blockers(*, record):
+    """Why `record` cannot be undone: [(participant name, reason)], [] when it can.
+
+    Anything written after the import to the rows it wrote blocks it: a field
+    changed again, a participant edited, an enrolment with attendance, a
+    checklist step, a survey answer (whatever another app keeps on it).
+    """
+    from django.db.models.deletion import Collector
+
+    if record.undone_at is not None:
+        return [("", _("This import was already undone."))]
+    undo = record.undo or {}
+    moment = record.imported_at + dt.timedelta(seconds=5)
+    created, enrolled = undo.get("created", []), undo.get("enrolled", [])
+    changed = undo.get("changed", {})
+    people = {
+        str(p.pk): p for p in Participant.objects.filter(pk__in=[*created, *enrolled, *changed])
+    }
+    blockers = []
+    for pk in created:
+        participant = people.get(pk)
+        if participant is not None and _later(participant.updated_at, moment):
+            blockers.append((participant.full_name, _("edited after the import")))
+    for pk, fields in changed.items():
+        participant = people.get(pk)
+        if participant is None:
+            continue
+        if any(getattr(participant, f) != after for f, _before, after in fields):
+            blockers.append((participant.full_name, _("changed again after the import")))
+    enrollments = list(
+        Enrollment.objects.filter(program_id=record.program_id, participant_id__in=enrolled)
+    )
+    for enrollment in enrollments:
+        if _later(enrollment.updated_at, moment):
+            blockers.append(
+                (people[str(enrollment.participant_id)].full_name, _("enrolment changed"))
+            )
+    collector = Collector(using="default")
+    if enrollments:
+        collector.collect(enrollments)
+    created_people = [people[pk] for pk in created if pk in people]
+    if created_people:
+        collector.collect(created_people)
+    for model, instances in collector.data.items():
+        if model in (Participant, Enrollment):
+            continue
+        times = [f.attname for f in model._meta.fields if isinstance(f, models.DateTimeField)]
+        for instance in instances:
+            if any(_later(getattr(instance, name), moment) for name in times) or not times:
+                owner = getattr(instance, "participant", None) or getattr(
+                    getattr(instance, "enrollment", None), "participant", None
+                )
+                blockers.append(
+                    (
+                        getattr(owner, "full_name", ""),
+                        _("%(what)s recorded after the import")
+                        % {"what": model._meta.verbose_name},
+                    )
+                )
+    return sorted(set(blockers))
+
+
+@transaction.atomic
+def participants_import_undo(*, record, by):
+    """Reverse an import's creations, enrolments and field changes, or refuse
+    with the rows that were touched since (see participants_import_blockers)."""
+    record = ParticipantImport.objects.select_for_update().get(pk=record.pk)
+    blockers = participants_import_blockers(record=record)
+    if blockers:
+        raise ValidationError(
+            [
+                _("%(name)s: %(reason)s") % {"name": name, "reason": reason} if name else reason
+                for name, reason in blockers
+            ],
+            code="undo_blocked",
+        )
+    undo = record.undo or {}
+    Enrollment.objects.filter(
+        program_id=record.program_id, participant_id__in=undo.get("enrolled", [])
+    ).delete()
+    Participant.objects.filter(pk__in=undo.get("created", [])).delete()
+    changed = undo.get("changed", {})
+    people = Participant.objects.in_bulk(list(changed))
+    for pk, participant in people.items():
+        for field, before, _after in changed[str(pk)]:
+            setattr(participant, field, before)
+            if field == "consent_method" and not before:
+                participant.consent_at = None
+                participant.consent_recorded_by = None
+    Participant.objects.bulk_update(
+        people.values(),
+        [*IMPORT_UNDO_FIELDS, "consent_at", "consent_recorded_by", "updated_at"],
+        batch_size=1000,
+    )
+    record.undone_at = timezone.now()
+    record.undone_by = by
+    record.save(update_fields=["undone_at", "undone_by"])
+    return record
+
+
+IMPORT_UNDO_FIELDS = (
+    "full_name",
+    "phone",
+    "nik",
+    "birth_year",
+    "dusun",
+    "rt",
+    "rw",
+    "address",
+    "consent_method",
+)

@@ -1,33 +1,57 @@
-"""Reading the spreadsheets villages keep: xlsx, or csv from Excel/WPS in any usual encoding.
+"""Reading the spreadsheets villages keep: xlsx, ods, or csv from Excel/WPS/Google Forms.
 
-Everything is checked before a parser sees it: the size, and for xlsx and ods
-(zip archives) the unpacked size and the number of entries, so that a zip bomb
-is refused without being opened. Workbooks are read by calamine (Rust, through
-python-calamine), whose XML reader expands no entities and which reads 10,000
-rows in a tenth of a second; openpyxl, used for writing, parses XML through
-defusedxml.
+One reader for the in-app page, the Django admin and the command:
+1. Read: size and zip checks before any parser, then a streaming reader with
+   caps (participants/workbooks.py); csv in any usual encoding and line ending.
+2. Find the sheet and the header row (a title or blank rows above it, a list
+   behind a cover sheet, a two-row header under merged group cells).
+3. Map the columns by aliases (and by the organization's remembered choices).
+4. Clean: control, zero-width and bidi characters stripped, "-" is empty,
+   empty, totals and signature rows skipped with the reason.
 """
 
+import codecs
 import csv
 import io
+import re
 import zipfile
+from dataclasses import dataclass, field
 
 import tablib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from participants import hooks
+from participants import hooks, workbooks
+from participants.validators import EMPTY_MARKS, clean_text  # noqa: F401
+from participants.workbooks import NumberCell
+
+__all__ = ["NumberCell", "ROW_COLUMN", "read_table", "check_upload", "check_size"]
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_XLSX_ENTRIES = 500
 MAX_ROWS = 50_000
+MAX_CELL_CHARACTERS = 2_000
+HEADER_SCAN_ROWS = workbooks.SCAN_ROWS
 
 ROW_COLUMN = "_row"  # the spreadsheet's own row number, kept for messages
+IGNORE = "-"  # a column deliberately left out
 
-# Header aliases, compared without case, spaces, dots and dashes.
+# Header aliases, compared without case, spaces, punctuation and remarks in brackets.
 ALIASES = {
-    "full_name": ["nama", "nama lengkap", "name", "full name", "nama peserta"],
+    "full_name": [
+        "nama",
+        "nama lengkap",
+        "name",
+        "full name",
+        "nama peserta",
+        "nama lengkap peserta",
+        "nama ibu",
+        "nama anggota",
+        "nama lengkap sesuai ktp",
+        "nama sesuai ktp",
+    ],
     "phone": [
         "no hp",
         "hp",
@@ -36,23 +60,90 @@ ALIASES = {
         "nomor hp",
         "nomor wa",
         "telepon",
+        "telp",
+        "no telp",
         "no telepon",
         "nomor telepon",
         "phone",
+        "phone number",
         "whatsapp",
         "no whatsapp",
+        "nomor whatsapp",
+        "no hp/wa",
+        "nomor hp/wa",
+        "hp/wa",
+        "no wa/hp",
+        "nomor wa/hp",
+        "wa/hp",
+        "no hp/whatsapp",
+        "nomor hp/whatsapp",
+        "kontak",
+        "no kontak",
     ],
-    "nik": ["nik", "no ktp", "nomor ktp", "nik ktp"],
-    "dusun": ["dusun"],
-    "rt": ["rt"],
-    "rw": ["rw"],
-    "address": ["alamat", "address"],
-    "birth_year": ["tahun lahir", "birth year", "year of birth"],
+    "nik": [
+        "nik",
+        "no ktp",
+        "nomor ktp",
+        "nik ktp",
+        "no nik",
+        "nomor nik",
+        "nomor induk kependudukan",
+    ],
+    "dusun": ["dusun", "nama dusun", "dukuh"],
+    "rt": ["rt", "no rt"],
+    "rw": ["rw", "no rw"],
+    "rt_rw": ["rt/rw", "rt rw", "rtrw"],
+    "address": ["alamat", "address", "alamat lengkap", "alamat rumah"],
+    "birth_year": ["tahun lahir", "birth year", "year of birth", "thn lahir"],
+    IGNORE: ["no", "no urut", "nomor", "timestamp", "cap waktu", "tanda tangan", "ttd", "paraf"],
 }
 
+FIELD_LABELS = {
+    "full_name": _lazy("Name"),
+    "phone": _lazy("Phone number"),
+    "nik": _lazy("NIK"),
+    "birth_year": _lazy("Birth year"),
+    "dusun": _lazy("Dusun"),
+    "rt": _lazy("RT"),
+    "rw": _lazy("RW"),
+    "rt_rw": _lazy("RT/RW"),
+    "address": _lazy("Address"),
+    IGNORE: _lazy("Ignored"),
+}
+FIELD_LENGTHS = {"full_name": 200, "dusun": 120, "address": 255}
 
-def _key(header):
-    return "".join(ch for ch in str(header or "").lower() if ch.isalnum())
+
+def header_key(header):
+    text = re.sub(r"\([^)]*\)", " ", str(header or ""))  # "NIK (16 digit)" → "NIK"
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+IMPORT_FIELDS_BASE = (
+    "full_name",
+    "phone",
+    "nik",
+    "birth_year",
+    "dusun",
+    "rt",
+    "rw",
+    "rt_rw",
+    "address",
+)
+
+
+class _ImportFields:
+    """The fields a column can be mapped to, with those the apps above register."""
+
+    def __iter__(self):
+        yield from IMPORT_FIELDS_BASE
+        for column in hooks.import_columns:
+            yield column.field
+
+    def __contains__(self, name):
+        return name in set(self)
+
+
+IMPORT_FIELDS = _ImportFields()
 
 
 def header_map():
@@ -60,7 +151,32 @@ def header_map():
     aliases = {field: list(names) for field, names in ALIASES.items()}
     for column in hooks.import_columns:
         aliases.setdefault(column.field, []).extend(column.aliases)
-    return {_key(alias): field for field, names in aliases.items() for alias in names}
+    return {header_key(alias): field for field, names in aliases.items() for alias in names}
+
+
+def field_label(field):
+    extra = {column.field: column.label for column in hooks.import_columns}
+    return FIELD_LABELS.get(field) or extra.get(field, field)
+
+
+@dataclass
+class Column:
+    index: int  # 0-based position in the sheet
+    header: str
+    field: str  # "" unknown, IGNORE, or a field name
+
+
+@dataclass
+class Table:
+    sheet: str
+    sheet_names: list
+    header_rows: list  # the header's row numbers
+    columns: list
+    rows: list  # [(row number, {field: text})]
+    skipped: list = field(default_factory=list)  # [(row number, reason)]
+
+
+# -- checks before anything is parsed ------------------------------------------
 
 
 def check_upload(content, file_name):
@@ -80,27 +196,11 @@ def check_size(size):
         )
 
 
-def read_table(content, file_name):
-    """A tablib.Dataset with our field names as headers and a _row column.
-
-    Blank rows are dropped; a ValidationError explains what is wrong with the file.
-    """
-    check_upload(content, file_name)
-    name = (file_name or "").lower()
-    if name.endswith((".xlsx", ".ods")):
-        rows = _workbook_rows(content)
-    elif name.endswith(".csv") or name.endswith(".txt"):
-        rows = _csv_rows(content)
-    else:
-        raise ValidationError(_("Upload an .xlsx, .ods or .csv file."), code="format")
-    return _dataset(rows)
-
-
 def _check_archive(content):
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, ValueError):
         raise ValidationError(_("This spreadsheet file cannot be read."), code="corrupt") from None
     if (
         len(entries) > MAX_XLSX_ENTRIES
@@ -112,78 +212,321 @@ def _check_archive(content):
         )
 
 
-def _workbook_rows(content):
-    from python_calamine import CalamineError, CalamineWorkbook
+# -- reading ------------------------------------------------------------------
 
+
+def read_sheets(content, file_name, *, sheet=None, limit=None):
+    check_upload(content, file_name)
+    name = (file_name or "").lower()
+    if name.endswith(".xlsx"):
+        return workbooks.read_xlsx(content, sheet=sheet, limit=limit)
+    if name.endswith(".ods"):
+        return workbooks.read_ods(content, sheet=sheet, limit=limit)
+    if name.endswith((".csv", ".txt")):
+        return iter([_csv_sheet(content, limit)])
+    raise ValidationError(_("Upload an .xlsx, .ods or .csv file."), code="format")
+
+
+def decode_text(content):
+    """Text of a csv as Excel, LibreOffice, WPS or Google saved it."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if content.startswith(bom):
+            return _decode(content[len(bom) :], encoding)
+    head = content[:200]
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4:
+        return _decode(content, "utf-16-le")
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4:
+        return _decode(content, "utf-16-be")
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except (CalamineError, ValueError, IndexError):
-        raise ValidationError(_("This spreadsheet file cannot be read."), code="corrupt") from None
-    for row in rows:
-        yield [_workbook_cell(value) for value in row]
-
-
-class NumberCell(str):
-    """The text of a cell that the spreadsheet stored as a number (NIKs get rounded)."""
-
-
-def _workbook_cell(value):
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return NumberCell(str(int(value)))
-    if isinstance(value, int | float):
-        return NumberCell(str(value))
-    return str(value)
-
-
-def _csv_rows(content):
-    if content.startswith(b"\xef\xbb\xbf"):
-        content = content[3:]
-    try:
-        text = content.decode("utf-8")
+        return content.decode("utf-8")
     except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+        return content.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+
+
+def _decode(content, encoding):
+    try:
+        return content.decode(encoding)
+    except UnicodeDecodeError:
+        raise ValidationError(
+            _("This file's text encoding cannot be read; save it again as CSV UTF-8."),
+            code="encoding",
+        ) from None
+
+
+def _csv_sheet(content, limit):
+    text = decode_text(content).replace("\x00", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # old Mac line endings too
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
+    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    rows = []
+    csv.field_size_limit(MAX_UPLOAD_BYTES)  # the file's size caps a field; length is checked later
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for number, row in enumerate(reader, start=1):
+            if len(row) > workbooks.MAX_COLUMNS or number > workbooks.MAX_ROW_NUMBER:
+                raise workbooks.too_large()
+            if any(cell.strip() for cell in row):
+                rows.append((number, row))
+            if limit and len(rows) >= limit:
+                break
+    except csv.Error:
+        raise ValidationError(
+            _(
+                "This CSV file cannot be read (a cell is too long or a quote is not closed); "
+                "open it in a spreadsheet and save it again."
+            ),
+            code="csv",
+        ) from None
+    return workbooks.Sheet(name="CSV", rows=rows)
+
+
+# -- the header ---------------------------------------------------------------
+
+
+def _header_score(cells):
+    fields = [header_map().get(header_key(c)) for c in cells]
+    known = {f for f in fields if f and f != IGNORE}
+    return 10 + len(known) if "full_name" in known else 0
+
+
+def _fill_merges(sheet):
+    """Copy a merged header cell's text into every cell it covers."""
+    by_number = dict(sheet.rows[: HEADER_SCAN_ROWS + 2])
+    for r1, c1, r2, c2 in sheet.merges:
+        top = by_number.get(r1)
+        if not top or c1 > len(top) or not top[c1 - 1]:
+            continue
+        value = top[c1 - 1]
+        for r in range(r1, min(r2, r1 + 2) + 1):
+            row = by_number.get(r)
+            if row is None:
+                continue
+            row.extend([""] * (c2 - len(row)))
+            for c in range(c1, c2 + 1):
+                if not row[c - 1]:
+                    row[c - 1] = value
+
+
+def _find_header(sheet):
+    """(index in sheet.rows of the header, score) among the first rows."""
+    best, best_score = None, 0
+    for index, (number, cells) in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        if number > HEADER_SCAN_ROWS + 10:
+            break
+        score = _header_score(cells)
+        if score:
+            return index, score  # the first row that names the name column
+    return best, best_score
+
+
+def _columns(sheet, index):
+    number, top = sheet.rows[index]
+    header_rows = [number]
+    width = max(len(top), *(len(r) for _n, r in sheet.rows[index : index + 50]))
+    top = top + [""] * (width - len(top))
+    headers = [str(c).strip() for c in top]
+    fields = [header_map().get(header_key(h), "") for h in headers]
+    if index + 1 < len(sheet.rows):
+        below_number, below = sheet.rows[index + 1]
+        below = below + [""] * (width - len(below))
+        name_at = fields.index("full_name") if "full_name" in fields else 0
+        below_fields = [header_map().get(header_key(c), "") for c in below]
+        # A second header row: no name under "Nama", and header words elsewhere.
+        if (
+            below_number == number + 1
+            and (not below[name_at] or below[name_at] == top[name_at])
+            and any(f and f != IGNORE for f in below_fields)
+        ):
+            header_rows.append(below_number)
+            for i, sub in enumerate(below):
+                sub = str(sub).strip()
+                if not sub or sub == headers[i]:
+                    continue
+                combined = f"{headers[i]} {sub}".strip()
+                # The sub-header names the column ("Alamat" over "Dusun"
+                # is the dusun); the group name only helps when it doesn't.
+                fields[i] = below_fields[i] or header_map().get(header_key(combined), "")
+                headers[i] = f"{headers[i]} / {sub}" if headers[i] else sub
+    columns = [
+        Column(index=i, header=h, field=f)
+        for i, (h, f) in enumerate(zip(headers, fields, strict=True))
+    ]
+    return header_rows, columns
+
+
+def _no_name_column():
+    return ValidationError(
+        _("No name column found. Name it “Nama” (or “Nama Lengkap”, “Name”)."),
+        code="no_name_column",
+    )
+
+
+def read_table(content, file_name, *, sheet=None, mapping=None):
+    """The list in a file: its sheet, header, mapped columns and cleaned rows.
+
+    `mapping` ({header key: field}) overrides the aliases, e.g. the choices
+    the user made in the preview or those remembered for the organization.
+    A ValidationError explains what is wrong with the file.
+    """
+    mapping = mapping or {}
+    scanned = list(read_sheets(content, file_name, sheet=sheet, limit=HEADER_SCAN_ROWS + 2))
+    if not scanned:
+        if sheet is not None:
+            raise ValidationError(
+                _("The file has no sheet named %(name)s.") % {"name": sheet}, code="sheet"
+            )
+        raise ValidationError(_("The file is empty."), code="empty")
+    sheet_names = [s.name for s in scanned]
+    best = None
+    for candidate in scanned:
+        _fill_merges(candidate)
+        index, score = _find_header_with(candidate, mapping)
+        if index is not None and (best is None or score > best[2]):
+            best = (candidate, index, score)
+    if best is None:
+        if all(not s.rows for s in scanned):
+            raise ValidationError(_("The file is empty."), code="empty")
+        raise _no_name_column()
+    chosen = best[0]
+    full = next(read_sheets(content, file_name, sheet=chosen.name)) if chosen.rows else chosen
+    full.merges = chosen.merges
+    _fill_merges(full)
+    index, _score = _find_header_with(full, mapping)
+    header_rows, columns = _columns(full, index)
+    for column in columns:
+        key = header_key(column.header)
+        if key in mapping:
+            column.field = mapping[key]
+    if "full_name" not in [c.field for c in columns]:
+        raise _no_name_column()
+    table = Table(
+        sheet=full.name, sheet_names=sheet_names, header_rows=header_rows, columns=columns, rows=[]
+    )
+    _clean_rows(table, full.rows[index + len(header_rows) :])
+    return table
+
+
+def _find_header_with(sheet, mapping):
+    if not mapping:
+        return _find_header(sheet)
+    best, best_score = None, 0
+    for index, (_number, cells) in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        fields = {mapping.get(header_key(c)) or header_map().get(header_key(c)) for c in cells}
+        fields.discard(None)
+        fields.discard(IGNORE)
+        score = 10 + len(fields) if "full_name" in fields else 0
+        if score:
+            return index, score
+    return best, best_score
+
+
+# -- cleaning -----------------------------------------------------------------
+
+# Control, format (zero-width, bidi overrides, BOM) and separator characters
+# other than the space: invisible, and a bidi override makes a name read backwards.
+_TOTALS = re.compile(
+    r"^(jumlah|total|jml|sub ?total|grand total)\b|^\d+\s*(orang|peserta|org)$", re.I
+)
+_SIGNATURE = re.compile(
+    r"^(mengetahui|menyetujui|ttd|tanda tangan|hormat kami|ketua\b|sekretaris\b|bendahara\b"
+    r"|kepala desa|kades\b|\(\s*\.{3,}|\(.+\)$|nip\b)",
+    re.I,
+)
+_PLACE_DATE = re.compile(r"^[\w .'-]+,\s*\d{1,2}\s+\w+\s+\d{4}$")
+EXAMPLE_NAME = "Contoh: Siti Aminah"
+
+
+def _clean_rows(table, raw_rows):
+    columns = [c for c in table.columns if c.field and c.field != IGNORE]
+    header_keys = {header_key(c.header) for c in table.columns if c.header}
+    in_signature = False
+    for number, cells in raw_rows:
+        if len(table.rows) >= MAX_ROWS:
+            raise ValidationError(
+                _("More than %(n)s rows; split the file.") % {"n": MAX_ROWS}, code="too_many_rows"
+            )
+        texts = [clean_text(c) for c in cells]
+        if not any(texts):
+            table.skipped.append((number, _("empty row")))
+            continue
+        values = {}
+        for column in columns:
+            raw = cells[column.index] if column.index < len(cells) else ""
+            text = texts[column.index] if column.index < len(texts) else ""
+            if isinstance(raw, NumberCell) and text:
+                text = NumberCell(text)
+            if column.field in values and values[column.field]:
+                continue  # two columns mapped to one field: the first filled one counts
+            values[column.field] = text
+        name = values.get("full_name", "")
+        keyed = values.get("phone") or values.get("nik")
+        first = next(t for t in texts if t)
+        if name == EXAMPLE_NAME or first == EXAMPLE_NAME:
+            table.skipped.append((number, _("the template's example row")))
+            continue
+        if {header_key(t) for t in texts if t} <= header_keys and name:
+            table.skipped.append((number, _("the header repeated")))
+            continue
+        if not keyed and any(_TOTALS.match(t) for t in texts if t):
+            table.skipped.append((number, _("a totals row")))
+            continue
+        if not keyed and any(_SIGNATURE.match(t) or _PLACE_DATE.match(t) for t in texts if t):
+            in_signature = True
+        if in_signature and not keyed:
+            table.skipped.append((number, _("the signature block")))
+            continue
+        if not any(values.values()):
+            table.skipped.append((number, _("nothing in the imported columns")))
+            continue
+        if "rt_rw" in values:
+            rt, _slash, rw = values.pop("rt_rw").partition("/")
+            values.setdefault("rt", "")
+            values.setdefault("rw", "")
+            values["rt"] = values["rt"] or rt.strip()
+            values["rw"] = values["rw"] or rw.strip()
+        table.rows.append((number, values))
+
+
+def to_dataset(table):
+    """The cleaned rows as a tablib Dataset (field names as headers, a _row column)."""
+    used = []
+    for column in table.columns:
+        name = column.field
+        if name == "rt_rw":
+            used += [f for f in ("rt", "rw") if f not in used]
+        elif name and name != IGNORE and name not in used:
+            used.append(name)
+    dataset = tablib.Dataset(headers=[ROW_COLUMN, *used])
+    for number, values in table.rows:
+        dataset.append([number, *[values.get(f, "") for f in used]])
+    dataset.table = table
+    return dataset
 
 
 def normalize_dataset(dataset):
     """Give a dataset read by django-import-export (the admin) our headers and row numbers."""
     if ROW_COLUMN in (dataset.headers or []):
         return
-    normalized = _dataset([dataset.headers or [], *dataset])
+    raw = [(1, list(dataset.headers or []))] + [
+        (i, [str(c) if c is not None else "" for c in row]) for i, row in enumerate(dataset, 2)
+    ]
+    sheet = workbooks.Sheet(
+        name="", rows=[(n, r) for n, r in raw if any(str(c).strip() for c in r)]
+    )
+    index, _score = _find_header(sheet)
+    if index is None:
+        raise _no_name_column()
+    header_rows, columns = _columns(sheet, index)
+    table = Table(sheet="", sheet_names=[""], header_rows=header_rows, columns=columns, rows=[])
+    _clean_rows(table, sheet.rows[index + len(header_rows) :])
+    normalized = to_dataset(table)
     dataset.wipe()
     dataset.headers = normalized.headers
     for row in normalized:
         dataset.append(row)
-
-
-def _dataset(rows):
-    rows = iter(rows)
-    header = next(rows, None)
-    if not header:
-        raise ValidationError(_("The file is empty."), code="empty")
-    known = header_map()
-    fields = [known.get(_key(h), "") for h in header]
-    if "full_name" not in fields:
-        raise ValidationError(
-            _("No name column found. Name it “Nama” (or “Nama Lengkap”, “Name”)."),
-            code="no_name_column",
-        )
-    used = [f for f in fields if f]
-    dataset = tablib.Dataset(headers=[ROW_COLUMN, *used])
-    for number, row in enumerate(rows, start=2):
-        if number > MAX_ROWS + 1:
-            raise ValidationError(
-                _("More than %(n)s rows; split the file.") % {"n": MAX_ROWS}, code="too_many_rows"
-            )
-        values = {f: (row[i] if i < len(row) else "") for i, f in enumerate(fields) if f}
-        if not any(str(v).strip() for v in values.values()):
-            continue  # blank rows are common between groups of names
-        dataset.append([number, *[values[f] for f in used]])
-    return dataset
+    dataset.table = table

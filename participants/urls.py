@@ -44,6 +44,11 @@ urlpatterns += [
         name="participant_import_history",
     ),
     path(
+        "participants/import/history/<int:import_id>/undo/",
+        import_views.participant_import_undo,
+        name="participant_import_undo",
+    ),
+    path(
         "participants/import/<int:pending_id>/confirm/",
         import_views.participant_import_confirm,
         name="participant_import_confirm",

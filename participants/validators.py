@@ -6,6 +6,20 @@ from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.id import nik as stdnum_nik
 
+_INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+EMPTY_MARKS = {"-", "--", "—", "–", "_", "."}
+
+
+def clean_text(value):
+    """Text as typed, without invisible characters and with single spaces."""
+    text = _INVISIBLE_RE.sub("", str(value if value is not None else ""))
+    text = " ".join(text.split())
+    return "" if text in EMPTY_MARKS else text
+
+
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 
 

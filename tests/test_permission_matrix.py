@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from jobs.enums import JobStatus
 from jobs.models import Job
-from participants.models import PendingImport
+from participants.models import ParticipantImport, PendingImport
 from reports.models import ReportVersion, Signatory
 from tests.factories import (
     ChecklistTemplateFactory,
@@ -50,6 +50,7 @@ class World:
     signatory: object
     version: object
     pending_import: object  # an upload of the admin's, awaiting confirmation
+    participant_import: object  # a finished import of the program (nothing to reverse)
     job: object  # a finished background job of the organization coordinator's
     users: dict = field(default_factory=dict)
 
@@ -98,6 +99,9 @@ def build_world():
             file_name="peserta.csv",
             consent_method="paper",
             content=b"Nama;No HP\nSiti;081299990001\n",
+        ),
+        participant_import=ParticipantImport.objects.create(
+            program=program, file_name="lama.csv", consent_method="paper"
         ),
         users={
             "anonymous": None,
@@ -648,6 +652,12 @@ MATRIX = [
         # Only the person who uploaded the file can confirm it.
         post=answers(facilitator=403, coordinator=404, admin=302),
         data=lambda w: {"action": "import"},
+    ),
+    Case(
+        "participant_import_undo",
+        lambda w: {**program_kwargs(w), "import_id": w.participant_import.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),  # back to the history
     ),
     Case(
         "participant_import_skipped",

@@ -11,7 +11,7 @@ from django.urls import get_resolver, reverse
 
 from demo.services import ORGANIZATION_SLUG, PROGRAM_SLUG, demo_load
 from jobs.models import Job
-from participants.models import PendingImport
+from participants.models import ParticipantImport, PendingImport
 from programs.models import Program
 
 # The GET parameters each page reads. A view that starts reading another one
@@ -98,6 +98,9 @@ def build_world():
         content=b"Nama\r\n",
         consent_method="paper",
     )
+    record = ParticipantImport.objects.create(
+        program=program, file_name="lama.csv", consent_method="paper"
+    )
     # Made directly, not through job_start: enqueuing would run the job.
     job = Job.objects.create(
         organization=program.organization, kind="rollup_pdfs", title="Rekap", created_by=admin
@@ -118,6 +121,7 @@ def build_world():
         "indicator_id": program.indicators.order_by("pk").first().pk,
         "track_id": track.pk,
         "pending_id": pending.pk,
+        "import_id": record.pk,
         "token": survey.public_token,
         "uidb64": "MQ",
         "number": 1,  # an issued report version that does not exist: a 404

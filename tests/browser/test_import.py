@@ -42,3 +42,60 @@ def test_coordinator_imports_a_small_spreadsheet(page, transactional_db, tmp_pat
         ["Ratna Dewi"]
     )
     assert Enrollment.objects.filter(program__slug=PROGRAM_SLUG).count() == 32
+
+
+def village_list(tmp_path, shared_phone):
+    """A title row, a header the app does not know, and a household phone shared."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["DAFTAR PESERTA PELATIHAN GELOMBANG 2"])
+    sheet.merge_cells("A1:C1")
+    sheet.append(["Nama Lengkap", "Kontak Aktif", "Dusun"])
+    sheet.append(["Ratna Dewi", "0813 7000 0001", "Dusun VI"])
+    sheet.append(["Putri (anak)", shared_phone, "Dusun VI"])
+    path = tmp_path / "daftar-gelombang-2.xlsx"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_coordinator_maps_a_column_decides_a_conflict_and_undoes(page, transactional_db, tmp_path):
+    from participants.models import Participant
+    from participants.validators import format_phone
+
+    logins = demo_load().passwords
+    mother = (
+        Participant.objects.filter(enrollments__program__slug=PROGRAM_SLUG)
+        .exclude(phone="")
+        .order_by("full_name")
+        .first()
+    )
+    log_in(page, "koordinator", logins["koordinator"])
+    page.goto(f"/programs/{PROGRAM_SLUG}/participants/import/")
+    page.get_by_label("Spreadsheet (.xlsx, .ods atau .csv)").set_input_files(
+        village_list(tmp_path, format_phone(mother.phone))
+    )
+    page.get_by_label("Cara peserta ini memberikan persetujuan").select_option("paper")
+    page.get_by_role("button", name="Periksa berkas").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pratinjau impor")
+    assert_fits_phone(page)
+    page.get_by_label("Isian untuk kolom Kontak Aktif").select_option("phone")
+    page.get_by_role("button", name="Terapkan pilihan ini").click()
+    expect(page.locator("[data-count=conflicts]")).to_have_text("1")
+    expect(page.locator("[data-conflict='4']")).to_contain_text(mother.full_name)
+    page.locator("[data-conflict='4']").get_by_label("Orang yang berbeda").check()
+    page.get_by_role("button", name="Terapkan pilihan ini").click()
+    expect(page.locator("[data-count=conflicts]")).to_have_text("0")
+    expect(page.locator("[data-count=new]")).to_have_text("2")
+    page.get_by_role("button", name="Impor", exact=True).click()
+
+    assert Enrollment.objects.filter(program__slug=PROGRAM_SLUG).count() == 32
+    mother.refresh_from_db()
+    assert Participant.objects.get(full_name="Putri (anak)").phone == ""
+    page.goto(f"/programs/{PROGRAM_SLUG}/participants/import/history/")
+    page.get_by_role("button", name="Batalkan impor ini").first.click()
+    expect(page.locator(".alert")).to_contain_text("Impor dibatalkan.")
+    assert Enrollment.objects.filter(program__slug=PROGRAM_SLUG).count() == 30
+    assert not Participant.objects.filter(full_name__in=["Ratna Dewi", "Putri (anak)"]).exists()

@@ -15,12 +15,15 @@ from tests.pages import text_of
 def test_import_template_is_a_spreadsheet_the_import_reads(login, coordinator, program):
     response = login(coordinator).get(reverse("participant_import_template", args=[program.slug]))
 
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet, example = workbook["Peserta"], workbook["Contoh"]
+    header = ["Nama", "No HP", "NIK", "Tahun Lahir", "Dusun", "RT", "RW", "Alamat", "Jalur"]
     assert response["Content-Disposition"] == 'attachment; filename="template-peserta.xlsx"'
-    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
-        ["Nama", "No HP", "NIK", "Tahun Lahir", "Dusun", "RT", "RW", "Alamat", "Jalur"],
+    assert [c.value for c in sheet[1]] == header
+    assert [[c.value for c in row] for row in example.iter_rows()] == [
+        header,
         [
-            "Siti Aminah",
+            "Contoh: Siti Aminah",
             "0812 3456 7890",
             "1808054101900001",
             1985,
@@ -31,14 +34,31 @@ def test_import_template_is_a_spreadsheet_the_import_reads(login, coordinator, p
             "Daftar sebagai Seller",
         ],
     ]
-    assert (sheet["B2"].number_format, sheet["C2"].number_format) == ("@", "@")
-    # The template's own example row imports, its "Jalur" naming the organization's checklist.
+    # Filled in below the header, its "Jalur" naming the organization's checklist;
+    # the example is never imported.
     ChecklistTemplateFactory(organization=program.organization, name="Daftar sebagai Seller")
+    for column, value in enumerate(
+        [
+            "Ratna",
+            "0813 7000 0001",
+            "1808054101900001",
+            1985,
+            "",
+            "",
+            "",
+            "",
+            "Daftar sebagai Seller",
+        ],
+        start=1,
+    ):
+        sheet.cell(row=2, column=column, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
     report = participants_import(
         program=program,
         by=coordinator,
         file_name="template-peserta.xlsx",
-        content=response.content,
+        content=buffer.getvalue(),
         consent_method="paper",
     )
     assert (report.new, report.invalid) == (1, [])

@@ -174,3 +174,27 @@ def test_a_facilitator_learns_no_name_for_a_phone_outside_her_program(program, f
         "phone": ["Nomor telepon ini sudah terdaftar; tanyakan kepada koordinator."]
     }
     assert elsewhere.full_name not in str(caught.value)
+
+
+def test_control_zero_width_and_bidi_characters_are_never_stored(program, user):
+    from participants.forms import ParticipantForm
+
+    enrollment = participant_register(
+        program=program,
+        by=user,
+        consent_method="spoken",
+        full_name="Siti\u202e Ami\u200bnah\x07",
+        dusun="Dusun\u2066 I",
+        address="Jl. Melati\x00 3",
+    )
+    form = ParticipantForm(
+        {"full_name": "\u202e\u200b", "consent_method": "paper"}, can_see_nik=False
+    )
+
+    participant = enrollment.participant
+    assert (participant.full_name, participant.dusun, participant.address) == (
+        "Siti Aminah",
+        "Dusun I",
+        "Jl. Melati 3",
+    )
+    assert form.errors["full_name"] == ["Masukkan nama peserta."]

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from participants.enums import ConsentMethod
 from participants.services import participants_import
+from participants.spreadsheets import IGNORE, IMPORT_FIELDS, header_key
 from programs.models import Program
 
 
@@ -27,6 +28,15 @@ class Command(BaseCommand):
             "--valid-only", action="store_true", help="import the valid rows, skip invalid ones"
         )
         parser.add_argument("--user", help="username recorded as the importer")
+        parser.add_argument("--sheet", help="the sheet to read (default: the one holding the list)")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADER=FIELD",
+            help=f"map a column by its header: FIELD is one of {', '.join(IMPORT_FIELDS)} "
+            f"or {IGNORE} to ignore it (repeatable)",
+        )
 
     def handle(
         self,
@@ -38,8 +48,19 @@ class Command(BaseCommand):
         dry_run=False,
         valid_only=False,
         user=None,
+        sheet=None,
+        map=(),  # noqa: A002 (the option's name)
         **options,
     ):
+        mapping = {}
+        for item in map:
+            header, _eq, field = item.partition("=")
+            if not _eq or field.strip() not in set(IMPORT_FIELDS) | {IGNORE}:
+                raise CommandError(
+                    f"--map {item!r}: write HEADER=FIELD, FIELD one of "
+                    f"{', '.join(IMPORT_FIELDS)} or {IGNORE}."
+                )
+            mapping[header_key(header)] = field.strip()
         target = Program.objects.select_related("organization").filter(slug=program).first()
         if target is None:
             raise CommandError(f"No program with the slug {program!r}.")
@@ -59,16 +80,27 @@ class Command(BaseCommand):
                 consent_note=consent_note,
                 dry_run=dry_run,
                 valid_only=valid_only,
+                sheet=sheet,
+                mapping=mapping,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(
             f"new {report.new}, updated {report.updated}, unchanged {report.unchanged}, "
             f"repeated in the file {len(report.duplicates)}, "
-            f"invalid rows {len(report.invalid_rows)}"
+            f"invalid rows {len(report.invalid_rows)}, conflicts {len(report.conflicts)}, "
+            f"skipped {len(report.skipped)}"
         )
         for row, column, reason in report.invalid:
             self.stdout.write(f"  row {row}, {column}: {reason}")
+        for row, why in report.skipped:
+            self.stdout.write(f"  row {row} skipped: {why}")
+        for conflict in report.conflicts:
+            self.stdout.write(
+                f"  row {conflict.row}: conflict, left out: {conflict.reason} "
+                f"({conflict.incoming['full_name']!r} / {conflict.existing.full_name!r}); "
+                "decide it in the import page"
+            )
         for row, name, _existing in report.near_duplicates:
             self.stdout.write(f"  row {row}: {name!r} is new, but the name is already known")
         if report.written:
@@ -76,4 +108,7 @@ class Command(BaseCommand):
         elif dry_run:
             self.stdout.write("Dry run: nothing was written.")
         else:
-            raise CommandError("Invalid rows: nothing was written (use --valid-only to skip them).")
+            raise CommandError(
+                "Invalid rows or conflicts: nothing was written "
+                "(use --valid-only to leave them out)."
+            )

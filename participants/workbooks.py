@@ -1,0 +1,338 @@
+"""Streaming readers for xlsx and ods that never allocate what a file only declares.
+
+A workbook can declare a sheet of 16,384 × 1,048,576 cells in 1.5 KB, or
+repeat one cell a billion times in 800 bytes; readers that build the whole
+range (calamine, openpyxl's read-only mode with a dimension) then exhaust
+memory. Here the XML is walked with expat (through defusedxml: no DTD, no
+entities), only cells that hold a value are kept, and the row number,
+column number and number of kept cells are capped as they are read.
+Every value is kept as the text stored in the file, never through float,
+so phone numbers and NIKs keep their digits.
+"""
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from defusedxml.ElementTree import iterparse
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MAX_ROW_NUMBER = 60_000
+MAX_COLUMNS = 200
+MAX_CELLS = 1_000_000
+MAX_SHEETS = 50
+SCAN_ROWS = 20  # rows read from each sheet to find the one that holds the list
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+class NumberCell(str):
+    """The text of a cell that the spreadsheet stored as a number (NIKs get rounded)."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list  # [(row number, [cell text, ...])], rows without any value left out
+    merges: list = field(default_factory=list)  # [(first row, first col, last row, last col)]
+
+
+def too_large():
+    return ValidationError(
+        _(
+            "The sheet is larger than this import accepts (at most %(rows)s rows and "
+            "%(columns)s columns); split it into smaller files."
+        )
+        % {"rows": MAX_ROW_NUMBER - 10_000, "columns": MAX_COLUMNS},
+        code="too_large_sheet",
+    )
+
+
+def corrupt():
+    return ValidationError(_("This spreadsheet file cannot be read."), code="corrupt")
+
+
+def _column_number(letters):
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def _parse_ref(ref):
+    match = _REF.match(ref or "")
+    if not match:
+        return None
+    return int(match.group(2)), _column_number(match.group(1))
+
+
+def _check_position(row, column):
+    if row > MAX_ROW_NUMBER or column > MAX_COLUMNS:
+        raise too_large()
+
+
+# -- xlsx ---------------------------------------------------------------------
+
+
+def xlsx_sheet_names(archive):
+    return [name for name, _path in _xlsx_sheets(archive)]
+
+
+def _xlsx_sheets(archive):
+    try:
+        rels = {}
+        with archive.open("xl/_rels/workbook.xml.rels") as stream:
+            for _event, element in iterparse(stream):
+                if element.tag == f"{_PKG_REL}Relationship":
+                    target = element.get("Target", "")
+                    target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                    rels[element.get("Id")] = posixpath.normpath(target)
+        sheets = []
+        with archive.open("xl/workbook.xml") as stream:
+            for _event, element in iterparse(stream):
+                if element.tag == f"{_MAIN}sheet":
+                    path = rels.get(element.get(f"{_REL}id"))
+                    if path in archive.NameToInfo:
+                        sheets.append((element.get("name", ""), path))
+                    if len(sheets) > MAX_SHEETS:
+                        raise too_large()
+    except (KeyError, SyntaxError, ValueError):
+        raise corrupt() from None
+    if not sheets:
+        raise corrupt()
+    return sheets
+
+
+def _shared_strings(archive):
+    if "xl/sharedStrings.xml" not in archive.NameToInfo:
+        return []
+    strings = []
+    with archive.open("xl/sharedStrings.xml") as stream:
+        for _event, element in iterparse(stream):
+            if element.tag == f"{_MAIN}si":
+                # Phonetic runs (rPh) are not part of the text.
+                strings.append(
+                    "".join(
+                        t.text or ""
+                        for t in element.iter(f"{_MAIN}t")
+                        if t not in _phonetic_texts(element)
+                    )
+                )
+                element.clear()
+    return strings
+
+
+def _phonetic_texts(si):
+    return {t for rph in si.iter(f"{_MAIN}rPh") for t in rph.iter(f"{_MAIN}t")}
+
+
+def read_xlsx(content, *, sheet=None, limit=None):
+    """The chosen sheet (by name, else each in turn) as Sheets; `limit` rows each."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        sheets = _xlsx_sheets(archive)
+        strings = _shared_strings(archive)
+        for name, path in sheets:
+            if sheet is not None and name != sheet:
+                continue
+            yield _xlsx_sheet(archive, name, path, strings, limit)
+    except (zipfile.BadZipFile, SyntaxError, KeyError, ValueError, EOFError, OSError):
+        raise corrupt() from None
+
+
+def _xlsx_sheet(archive, name, path, strings, limit):
+    rows, merges, cells = [], [], 0
+    row_number = 0
+    with archive.open(path) as stream:
+        for _event, element in iterparse(stream, events=("end",)):
+            tag = element.tag
+            if tag == f"{_MAIN}dimension":
+                # Refused by its declared size before a single row is read.
+                last = (element.get("ref") or "").split(":")[-1]
+                position = _parse_ref(last)
+                if position:
+                    _check_position(*position)
+            elif tag == f"{_MAIN}row":
+                row_number = int(element.get("r") or row_number + 1)
+                values = {}
+                next_column = 1
+                for cell in element.iter(f"{_MAIN}c"):
+                    position = _parse_ref(cell.get("r"))
+                    column = position[1] if position else next_column
+                    next_column = column + 1
+                    _check_position(row_number, column)
+                    text = _xlsx_value(cell, strings)
+                    if text != "":
+                        values[column] = text
+                element.clear()
+                if row_number > MAX_ROW_NUMBER:
+                    raise too_large()
+                if values:
+                    cells += len(values)
+                    if cells > MAX_CELLS:
+                        raise too_large()
+                    row = [""] * max(values)
+                    for column, text in values.items():
+                        row[column - 1] = text
+                    rows.append((row_number, row))
+                    if limit and len(rows) >= limit:
+                        break
+            elif tag == f"{_MAIN}mergeCell":
+                parts = [_parse_ref(p) for p in (element.get("ref") or "").split(":")]
+                if len(parts) == 2 and all(parts):
+                    (r1, c1), (r2, c2) = parts
+                    if r1 <= SCAN_ROWS + 2:  # only header merges matter
+                        merges.append((r1, min(c1, MAX_COLUMNS), r2, min(c2, MAX_COLUMNS)))
+    return Sheet(name=name, rows=rows, merges=merges)
+
+
+def _xlsx_value(cell, strings):
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
+    value = cell.find(f"{_MAIN}v")
+    text = value.text if value is not None and value.text else ""
+    if not text:
+        return ""
+    if kind == "s":
+        try:
+            return strings[int(text)]
+        except (ValueError, IndexError):
+            return ""
+    if kind in ("str", "e"):
+        return text
+    if kind == "b":
+        return "TRUE" if text == "1" else "FALSE"
+    if text.endswith(".0"):
+        text = text[:-2]
+    return NumberCell(text)
+
+
+# -- ods ----------------------------------------------------------------------
+
+
+def read_ods(content, *, sheet=None, limit=None):
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        with archive.open("content.xml") as stream:
+            yield from _ods_sheets(stream, sheet, limit)
+    except (zipfile.BadZipFile, SyntaxError, KeyError, ValueError, EOFError, OSError):
+        raise corrupt() from None
+
+
+def ods_sheet_names(content):
+    return [s.name for s in read_ods(content, limit=1)]
+
+
+def _repeat(element, attribute):
+    try:
+        return max(1, int(element.get(f"{_TABLE}{attribute}") or 1))
+    except ValueError:
+        raise corrupt() from None
+
+
+def _ods_sheets(stream, wanted, limit):
+    current = None
+    row_number = cells = 0
+    skipping = False
+    done = False
+    for event, element in iterparse(stream, events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if tag == f"{_TABLE}table":
+                name = element.get(f"{_TABLE}name", "")
+                skipping = wanted is not None and name != wanted
+                current = Sheet(name=name, rows=[])
+                row_number = cells = 0
+                done = False
+            continue
+        if tag == f"{_TABLE}table":
+            if not skipping:
+                yield current
+            current = None
+            element.clear()
+        elif tag == f"{_TABLE}table-row" and current is not None:
+            repeat = _repeat(element, "number-rows-repeated")
+            if skipping or done:
+                element.clear()
+                continue
+            values, column = {}, 0
+            for cell in element:
+                if cell.tag not in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+                    continue
+                span = _repeat(cell, "number-columns-repeated")
+                text = _ods_value(cell)
+                if text != "":
+                    if column + span > MAX_COLUMNS:
+                        raise too_large()
+                    for offset in range(span):
+                        values[column + offset + 1] = text
+                    spanned_rows = _repeat(cell, "number-rows-spanned")
+                    spanned_columns = _repeat(cell, "number-columns-spanned")
+                    if (spanned_rows > 1 or spanned_columns > 1) and row_number < SCAN_ROWS + 2:
+                        current.merges.append(
+                            (
+                                row_number + 1,
+                                column + 1,
+                                row_number + min(spanned_rows, MAX_ROW_NUMBER),
+                                column + min(spanned_columns, MAX_COLUMNS),
+                            )
+                        )
+                column += span  # empty trailing cells are counted, never allocated
+            element.clear()
+            if values:
+                if row_number + repeat > MAX_ROW_NUMBER:
+                    raise too_large()
+                cells += len(values) * repeat
+                if cells > MAX_CELLS:
+                    raise too_large()
+                row = [""] * max(values)
+                for index, text in values.items():
+                    row[index - 1] = text
+                for offset in range(repeat):
+                    current.rows.append((row_number + offset + 1, list(row)))
+                if limit and len(current.rows) >= limit:
+                    done = True
+            row_number += repeat  # repeated empty rows only move the counter
+
+
+def _ods_value(cell):
+    kind = cell.get(f"{_OFFICE}value-type")
+    if kind in ("float", "percentage", "currency"):
+        value = cell.get(f"{_OFFICE}value") or ""
+        if value.endswith(".0"):
+            value = value[:-2]
+        return NumberCell(value) if value else ""
+    parts = []
+    for paragraph in cell.iter(f"{_TEXT}p"):
+        parts.append(_ods_text(paragraph))
+    return "\n".join(parts)
+
+
+def _ods_text(element):
+    text = [element.text or ""]
+    for child in element:
+        if child.tag == f"{_TEXT}s":
+            text.append(" " * _repeat_text(child))
+        elif child.tag == f"{_TEXT}tab":
+            text.append("\t")
+        else:
+            text.append(_ods_text(child))
+        text.append(child.tail or "")
+    return "".join(text)
+
+
+def _repeat_text(element):
+    try:
+        return min(max(1, int(element.get(f"{_TEXT}c") or 1)), 1000)
+    except ValueError:
+        return 1
