@@ -41,6 +41,12 @@ SURVEY_HEADER = [
     "Seberapa bermanfaat pelatihan ini bagi Ibu?",
     "Kendala atau saran untuk pelatihan berikutnya",
 ]
+INDICATORS = [
+    "Peserta yang sudah menginstal aplikasi TikTok",
+    "Peserta yang berhasil membuat akun TikTok Affiliate",
+    "Peserta yang bisa membuat konten video",
+]
+# Numerator, denominator and percentage as numbers, so the sheet can sum them.
 ROLLUP_HEADER = [
     "Program",
     "Kampung/desa",
@@ -48,10 +54,10 @@ ROLLUP_HEADER = [
     "Kabupaten/kota",
     "Mulai",
     "Terdaftar",
+    "Hadir",
+    "Dihitung",
     "Kehadiran %",
-    "Peserta yang sudah menginstal aplikasi TikTok",
-    "Peserta yang berhasil membuat akun TikTok Affiliate",
-    "Peserta yang bisa membuat konten video",
+    *(f"{label}: {part}" for label in INDICATORS for part in ("berhasil", "dihitung", "%")),
 ]
 
 
@@ -136,7 +142,8 @@ def test_rollup_export(client, demo):
         "Kampung Jaya Tinggi",
         "Kecamatan Kasui",
     ]
-    assert rows[1][7:] == ["90% (18/20)", "45% (9/20)", "75% (15/20)"]
+    assert rows[1][9:] == [18, 20, 90, 9, 20, 45, 15, 20, 75]
+    assert rows[-1][:1] + rows[-1][9:] == ["Semua program", 18, 20, 90, 9, 20, 45, 15, 20, 75]
 
 
 def test_program_report_workbook_from_the_command(demo, tmp_path):
