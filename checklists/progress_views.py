@@ -148,7 +148,7 @@ def track_assign(request, program_slug, participant_id):
 def track_remove(request, program_slug, participant_id, track_id):
     track = get_track_for_user(request, program_slug, participant_id, track_id)
     try:
-        services.track_remove(track=track, by=request.user)
+        services.track_remove(track=track)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

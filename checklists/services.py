@@ -41,7 +41,7 @@ def template_create(*, organization, by, name, description="", position=100):
     return template
 
 
-def template_update(*, template, by, name, description="", position=None):
+def template_update(*, template, name, description="", position=None):
     template.name = name
     template.description = description
     if position is not None:
@@ -85,7 +85,7 @@ def _in_use(step):
     return StepProgress.objects.filter(step=step).exists()
 
 
-def step_add(*, template, by, title, how_to="", required=True):
+def step_add(*, template, title, how_to="", required=True):
     last = current_steps(template).aggregate(last=Max("position"))["last"] or 0
     step = ChecklistStep(
         template=template, position=last + 1, title=title, how_to=how_to, required=required
@@ -96,7 +96,7 @@ def step_add(*, template, by, title, how_to="", required=True):
 
 
 @transaction.atomic
-def step_update(*, step, by, title, how_to="", required=True):
+def step_update(*, step, title, how_to="", required=True):
     """Edit a step; a step someone already worked on is replaced, never rewritten."""
     if not _in_use(step):
         step.title, step.how_to, step.required = title, how_to, required
@@ -118,7 +118,7 @@ def step_update(*, step, by, title, how_to="", required=True):
     return replacement
 
 
-def step_remove(*, step, by):
+def step_remove(*, step):
     """Remove a step from the template; one with progress is archived, keeping history."""
     if _in_use(step):
         step.archived_at = timezone.now()
@@ -128,12 +128,12 @@ def step_remove(*, step, by):
 
 
 @transaction.atomic
-def step_move(*, step, by, direction):
+def step_move(*, step, direction):
     """Swap the step with its neighbour above ("up") or below ("down")."""
     move_in_order(current_steps(step.template), step, direction)
 
 
-def reason_add(*, template, by, label, needs_note=False):
+def reason_add(*, template, label, needs_note=False):
     last = template.blocker_reasons.aggregate(last=Max("position"))["last"] or 0
     code = f"r{last + 1}-{uuid.uuid4().hex[:6]}"
     reason = BlockerReason(
@@ -146,7 +146,7 @@ def reason_add(*, template, by, label, needs_note=False):
     return reason
 
 
-def reason_archive(*, reason, by):
+def reason_archive(*, reason):
     reason.archived = True
     with transaction.atomic():
         reason.save(update_fields=["archived"])
@@ -195,7 +195,7 @@ def tracks_assign_bulk(*, program, template, by, participant_ids=None):
     return len(ids)
 
 
-def track_remove(*, track, by):
+def track_remove(*, track):
     if track.progress.exists():
         raise ValidationError(
             _("Progress was already recorded on this checklist; it stays for the record."),

@@ -69,9 +69,7 @@ def template_edit(request, template_id):
     template = get_template_for_user(request, template_id, manage=True)
     form = TemplateForm(posted(request), instance=template)
     if request.method == "POST" and form.is_valid():
-        if run_service(
-            form, services.template_update, template=template, by=request.user, **form.cleaned_data
-        ):
+        if run_service(form, services.template_update, template=template, **form.cleaned_data):
             messages.success(request, _("Checklist saved."))
             return redirect(template)
     return render(request, "checklists/template_form.html", {"form": form, "template": template})
@@ -101,9 +99,7 @@ def step_create(request, template_id):
     template = get_template_for_user(request, template_id, manage=True)
     form = StepForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        if run_service(
-            form, services.step_add, template=template, by=request.user, **form.cleaned_data
-        ):
+        if run_service(form, services.step_add, template=template, **form.cleaned_data):
             messages.success(request, _("Step added."))
             return redirect(template)
     return render(request, "checklists/step_form.html", {"form": form, "template": template})
@@ -119,7 +115,7 @@ def step_edit(request, template_id, step_id):
     step = _step(template, step_id)
     form = StepForm(posted(request), instance=step)
     if request.method == "POST" and form.is_valid():
-        if run_service(form, services.step_update, step=step, by=request.user, **form.cleaned_data):
+        if run_service(form, services.step_update, step=step, **form.cleaned_data):
             messages.success(request, _("Step saved."))
             return redirect(template)
     return render(
@@ -130,16 +126,14 @@ def step_edit(request, template_id, step_id):
 @require_POST
 def step_move(request, template_id, step_id):
     template = get_template_for_user(request, template_id, manage=True)
-    services.step_move(
-        step=_step(template, step_id), by=request.user, direction=request.POST.get("direction")
-    )
+    services.step_move(step=_step(template, step_id), direction=request.POST.get("direction"))
     return redirect(f"{template.get_absolute_url()}#step-{step_id}")
 
 
 @require_POST
 def step_remove(request, template_id, step_id):
     template = get_template_for_user(request, template_id, manage=True)
-    services.step_remove(step=_step(template, step_id), by=request.user)
+    services.step_remove(step=_step(template, step_id))
     messages.success(request, _("Step removed."))
     return redirect(template)
 
@@ -149,9 +143,7 @@ def reason_list(request, template_id):
     template = get_template_for_user(request, template_id, manage=True)
     form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        if run_service(
-            form, services.reason_add, template=template, by=request.user, **form.cleaned_data
-        ):
+        if run_service(form, services.reason_add, template=template, **form.cleaned_data):
             messages.success(request, _("Reason added."))
             return redirect("reason_list", template_id=template.pk)
     return render(
@@ -169,6 +161,6 @@ def reason_list(request, template_id):
 def reason_archive(request, template_id, reason_id):
     template = get_template_for_user(request, template_id, manage=True)
     reason = get_object_or_404(template.blocker_reasons, pk=reason_id)
-    services.reason_archive(reason=reason, by=request.user)
+    services.reason_archive(reason=reason)
     messages.success(request, _("Reason removed from the list."))
     return redirect("reason_list", template_id=template.pk)

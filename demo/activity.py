@@ -217,7 +217,6 @@ def demo_indicators(program, coordinator):
 
     indicator_save(
         program=program,
-        by=coordinator,
         label="Peserta yang sudah menginstal aplikasi TikTok",
         success_phrase="peserta sudah menginstal aplikasi TikTok",
         failure_phrase="belum",
@@ -229,7 +228,6 @@ def demo_indicators(program, coordinator):
     )
     indicator_save(
         program=program,
-        by=coordinator,
         label="Peserta yang berhasil membuat akun TikTok Affiliate",
         success_phrase="peserta berhasil membuat akun TikTok Affiliate",
         failure_phrase="belum berhasil",
@@ -241,7 +239,6 @@ def demo_indicators(program, coordinator):
     )
     indicator_save(
         program=program,
-        by=coordinator,
         label="Peserta yang bisa membuat konten video",
         success_phrase="peserta bisa membuat konten video di TikTok",
         failure_phrase="belum bisa",

@@ -176,7 +176,7 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
         )
 
     def _withdraw(self, request, program, people):
-        count = enrollments_withdraw(program=program, participants=people, by=request.user)
+        count = enrollments_withdraw(program=program, participants=people)
         self.message_user(
             request,
             gettext("%(count)d withdrawn from “%(program)s”.")

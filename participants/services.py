@@ -272,7 +272,7 @@ def participant_register(
     )
 
 
-def enrollment_update(*, enrollment, by, status):
+def enrollment_update(*, enrollment, status):
     if status not in EnrollmentStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     enrollment.status = status
@@ -302,13 +302,13 @@ def enrollments_create(*, program, participants, by, source=EnrollmentSource.MAN
 
 
 @transaction.atomic
-def enrollments_withdraw(*, program, participants, by):
+def enrollments_withdraw(*, program, participants):
     """Withdraw the participants from the program; returns how many were active."""
     count = 0
     for enrollment in Enrollment.objects.filter(
         program=program, participant__in=participants, status=EnrollmentStatus.ACTIVE
     ):
-        enrollment_update(enrollment=enrollment, by=by, status=EnrollmentStatus.WITHDRAWN)
+        enrollment_update(enrollment=enrollment, status=EnrollmentStatus.WITHDRAWN)
         count += 1
     return count
 

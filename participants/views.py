@@ -180,7 +180,7 @@ def enrollment_edit(request, program_slug, participant_id):
         try:
             with transaction.atomic():
                 services.enrollment_update(
-                    enrollment=enrollment, by=request.user, status=form.cleaned_data["status"]
+                    enrollment=enrollment, status=form.cleaned_data["status"]
                 )
                 if form.cleaned_data["enrolled_on"]:
                     services.enrollment_date_change(

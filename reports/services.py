@@ -71,7 +71,7 @@ def _check(indicator, program, success_choices, templates):
 
 
 @transaction.atomic
-def indicator_save(*, program, by, indicator=None, success_choices=(), templates=(), **data):
+def indicator_save(*, program, indicator=None, success_choices=(), templates=(), **data):
     """Create or change an indicator; every reference must belong to the program."""
     if indicator is None:
         last = program.indicators.aggregate(last=Max("position"))["last"] or 0
@@ -88,7 +88,7 @@ def indicator_save(*, program, by, indicator=None, success_choices=(), templates
     return indicator
 
 
-def indicator_delete(*, indicator, by):
+def indicator_delete(*, indicator):
     indicator.delete()
 
 
@@ -143,7 +143,6 @@ def indicators_copy(*, source, target, by):
         )
         indicator_save(
             program=target,
-            by=by,
             success_choices=choices,
             templates=indicator.templates.all(),
             **data,
@@ -162,7 +161,7 @@ SETTINGS_FIELDS = (
 )
 
 
-def report_settings_save(*, program, by, **data):
+def report_settings_save(*, program, **data):
     """Create or change the program's letterhead, place and date, conclusions."""
     settings, _created = ReportSettings.objects.get_or_create(program=program)
     for name in SETTINGS_FIELDS:
@@ -181,7 +180,7 @@ def _nip(value):
 
 
 @transaction.atomic
-def signatory_add(*, program, by, role, name, heading="", nip=""):
+def signatory_add(*, program, role, name, heading="", nip=""):
     last = program.report_signatories.aggregate(last=Max("position"))["last"] or 0
     signatory = Signatory(
         program=program,
@@ -196,7 +195,7 @@ def signatory_add(*, program, by, role, name, heading="", nip=""):
     return signatory
 
 
-def signatory_delete(*, signatory, by):
+def signatory_delete(*, signatory):
     signatory.delete()
 
 

@@ -102,9 +102,7 @@ def indicator_list(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
     form = IndicatorForm(posted(request), program=program)
     if request.method == "POST" and form.is_valid():
-        if run_service(
-            form, services.indicator_save, program=program, by=request.user, **form.cleaned_data
-        ):
+        if run_service(form, services.indicator_save, program=program, **form.cleaned_data):
             messages.success(request, _("Indicator added."))
             return redirect("indicator_list", program_slug=program.slug)
     others = programs_visible_to(request.user).exclude(pk=program.pk)
@@ -130,7 +128,6 @@ def indicator_edit(request, program_slug, indicator_id):
             form,
             services.indicator_save,
             program=program,
-            by=request.user,
             indicator=indicator,
             **form.cleaned_data,
         ):
@@ -146,7 +143,7 @@ def indicator_edit(request, program_slug, indicator_id):
 @require_POST
 def indicator_delete(request, program_slug, indicator_id):
     indicator = get_indicator_for_user(request, program_slug, indicator_id)
-    services.indicator_delete(indicator=indicator, by=request.user)
+    services.indicator_delete(indicator=indicator)
     messages.success(request, _("Indicator deleted."))
     return redirect("indicator_list", program_slug=program_slug)
 
@@ -228,7 +225,6 @@ def report_settings(request, program_slug):
             form,
             services.report_settings_save,
             program=program,
-            by=request.user,
             **form.cleaned_data,
         ):
             messages.success(request, _("Report settings saved."))
@@ -254,7 +250,7 @@ def signatory_add(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
     form = SignatoryForm(request.POST)
     if form.is_valid() and run_service(
-        form, services.signatory_add, program=program, by=request.user, **form.cleaned_data
+        form, services.signatory_add, program=program, **form.cleaned_data
     ):
         messages.success(request, _("Signatory added."))
         return redirect("report_settings", program_slug=program.slug)
@@ -265,7 +261,7 @@ def signatory_add(request, program_slug):
 @require_POST
 def signatory_delete(request, program_slug, signatory_id):
     signatory = get_signatory_for_user(request, program_slug, signatory_id)
-    services.signatory_delete(signatory=signatory, by=request.user)
+    services.signatory_delete(signatory=signatory)
     messages.success(request, _("Signatory removed."))
     return redirect("report_settings", program_slug=program_slug)
 

@@ -33,7 +33,7 @@ def survey_create(*, program, by, **data):
     return survey
 
 
-def survey_update(*, survey, by, **data):
+def survey_update(*, survey, **data):
     if survey.responses.exists() and data.get("anonymous", survey.anonymous) != survey.anonymous:
         raise ValidationError(
             {"anonymous": _("Answers exist already: a survey cannot switch to or from anonymous.")}
@@ -91,7 +91,7 @@ def survey_from_definition(*, program, by, definition):
         intro=str(definition.get("intro", "")),
     )
     for question in definition["questions"]:
-        question_add(survey=survey, by=by, **question)
+        question_add(survey=survey, **question)
     return survey
 
 
@@ -127,7 +127,7 @@ def parse_options(kind, options_text):
 
 
 @transaction.atomic
-def question_add(*, survey, by, kind, text, help_text="", required=True, options=""):
+def question_add(*, survey, kind, text, help_text="", required=True, options=""):
     last = survey.questions.aggregate(last=Max("position"))["last"] or 0
     question = Question(
         survey=survey,
@@ -148,7 +148,7 @@ def question_add(*, survey, by, kind, text, help_text="", required=True, options
 
 
 @transaction.atomic
-def question_update(*, question, by, kind, text, help_text="", required=True, options=""):
+def question_update(*, question, kind, text, help_text="", required=True, options=""):
     """Change a question. Once answered, only changes that keep every answer's
     meaning are allowed: wording, help, required, correct answers and new options."""
     answered = question.answers.exists()
@@ -219,14 +219,14 @@ def _match_options(existing, labels):
     return matched, free
 
 
-def question_delete(*, question, by):
+def question_delete(*, question):
     if question.answers.exists():
         raise ValidationError(_("This question has answers and cannot be deleted."))
     question.delete()
 
 
 @transaction.atomic
-def question_move(*, question, by, direction):
+def question_move(*, question, direction):
     move_in_order(question.survey.questions.order_by("position", "pk"), question, direction)
 
 

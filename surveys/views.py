@@ -129,9 +129,7 @@ def survey_edit(request, program_slug, survey_id):
     survey = get_survey_for_user(request, program_slug, survey_id, manage=True)
     form = SurveyForm(posted(request), instance=survey, program=survey.program)
     if request.method == "POST" and form.is_valid():
-        if run_service(
-            form, services.survey_update, survey=survey, by=request.user, **form.cleaned_data
-        ):
+        if run_service(form, services.survey_update, survey=survey, **form.cleaned_data):
             messages.success(request, _("Survey saved."))
             return redirect(survey)
     return render(
@@ -164,9 +162,7 @@ def question_create(request, program_slug, survey_id):
     survey = get_survey_for_user(request, program_slug, survey_id, manage=True)
     form = QuestionForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        if run_service(
-            form, services.question_add, survey=survey, by=request.user, **form.cleaned_data
-        ):
+        if run_service(form, services.question_add, survey=survey, **form.cleaned_data):
             messages.success(request, _("Question added."))
             return redirect(f"{survey.get_absolute_url()}#questions")
     return render(
@@ -184,9 +180,7 @@ def question_edit(request, program_slug, survey_id, question_id):
         posted(request), instance=question, initial={"options": _options_text(question)}
     )
     if request.method == "POST" and form.is_valid():
-        if run_service(
-            form, services.question_update, question=question, by=request.user, **form.cleaned_data
-        ):
+        if run_service(form, services.question_update, question=question, **form.cleaned_data):
             messages.success(request, _("Question saved."))
             return redirect(f"{survey.get_absolute_url()}#questions")
     return render(
@@ -206,9 +200,7 @@ def question_edit(request, program_slug, survey_id, question_id):
 def question_move(request, program_slug, survey_id, question_id):
     survey = get_survey_for_user(request, program_slug, survey_id, manage=True)
     question = get_object_or_404(survey.questions, pk=question_id)
-    services.question_move(
-        question=question, by=request.user, direction=request.POST.get("direction")
-    )
+    services.question_move(question=question, direction=request.POST.get("direction"))
     return redirect(f"{survey.get_absolute_url()}#question-{question.pk}")
 
 
@@ -217,7 +209,7 @@ def question_delete(request, program_slug, survey_id, question_id):
     survey = get_survey_for_user(request, program_slug, survey_id, manage=True)
     question = get_object_or_404(survey.questions, pk=question_id)
     try:
-        services.question_delete(question=question, by=request.user)
+        services.question_delete(question=question)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -177,7 +177,7 @@ class SurveyFactory(factory.django.DjangoModelFactory):
             if extracted is not None
             else [{"kind": "yes_no", "text": "Apakah Ibu sudah menginstal aplikasi TikTok?"}]
         ):
-            question_add(survey=survey, by=None, **spec)
+            question_add(survey=survey, **spec)
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):
@@ -286,7 +286,6 @@ def program_of_size(size):
     IndicatorFactory(program=program)
     indicator_save(
         program=program,
-        by=None,
         label="Akun dibuat",
         success_phrase="berhasil",
         failure_phrase="belum",
@@ -296,7 +295,6 @@ def program_of_size(size):
     )
     indicator_save(
         program=program,
-        by=None,
         label="Sudah menginstal",
         success_phrase="sudah",
         failure_phrase="belum",

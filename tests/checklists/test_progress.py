@@ -178,8 +178,8 @@ def test_editing_a_used_step_keeps_what_participants_did(track, facilitator, coo
     used, unused, _third = steps(track)
     services.progress_mark(track=track, step=used, state="done", by=facilitator)
 
-    new = services.step_update(step=used, by=coordinator, title="Daftar (baru)", how_to="Baru")
-    services.step_update(step=unused, by=coordinator, title="Unggah KTP-el")
+    new = services.step_update(step=used, title="Daftar (baru)", how_to="Baru")
+    services.step_update(step=unused, title="Unggah KTP-el")
 
     used.refresh_from_db()
     assert (used.title, used.archived_at is not None) == ("Daftar", True)
@@ -201,16 +201,16 @@ def test_removing_and_moving_steps(track, facilitator, coordinator):
     used, unused, third = steps(track)
     services.progress_mark(track=track, step=used, state="done", by=facilitator)
 
-    services.step_remove(step=used, by=coordinator)
-    services.step_remove(step=unused, by=coordinator)
-    services.step_move(step=third, by=coordinator, direction="up")
+    services.step_remove(step=used)
+    services.step_remove(step=unused)
+    services.step_move(step=third, direction="up")
 
     assert [s.title for s in steps(track)] == ["Tambah produk"]
     assert StepProgress.objects.filter(step=used).count() == 1  # history kept
 
 
 def test_copy_takes_current_steps_and_reasons(track, coordinator):
-    services.step_remove(step=steps(track)[1], by=coordinator)
+    services.step_remove(step=steps(track)[1])
     other = ProgramFactory().organization
 
     copy = services.template_copy(template=track.template, organization=other, by=coordinator)

@@ -14,7 +14,6 @@ from tests.reports.test_reports import SEED_TABLE_1, text_of
 def sign(program):
     services.report_settings_save(
         program=program,
-        by=None,
         letterhead_name="Universitas Islam Negeri Raden Intan Lampung",
         letterhead_lines=(
             "Lembaga Penelitian dan Pengabdian kepada Masyarakat\n"
@@ -27,14 +26,12 @@ def sign(program):
     )
     services.signatory_add(
         program=program,
-        by=None,
         heading="mengetahui",
         role="Kepala Kampung Jaya Tinggi",
         name="Sutrisno",
     )
     services.signatory_add(
         program=program,
-        by=None,
         heading="menyetujui",
         role="Dosen Pembimbing Lapangan",
         name="Dr. Siti Aminah",
@@ -45,7 +42,7 @@ def sign(program):
 def test_report_pdf_holds_letterhead_method_signatures_base_and_every_indicator(login, demo):
     sign(demo)
     coordinator = demo.memberships.get(role="coordinator").user
-    services.report_settings_save(program=demo, by=None, report_date=dt.date(2023, 8, 15))
+    services.report_settings_save(program=demo, report_date=dt.date(2023, 8, 15))
 
     pdf = login(coordinator).get(
         reverse("program_report_pdf", args=[demo.slug]), {"as_of": "2023-08-12"}

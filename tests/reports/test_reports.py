@@ -144,7 +144,6 @@ def indicator(program, **fields):
     templates = fields.pop("templates", [])
     return services.indicator_save(
         program=program,
-        by=None,
         success_choices=choices,
         templates=templates,
         **{**defaults, **fields},

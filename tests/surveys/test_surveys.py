@@ -69,17 +69,16 @@ def test_destructive_edits_are_refused_once_answered_and_wording_fixes_allowed(p
 
     with pytest.raises(ValidationError) as type_change:
         services.question_update(
-            question=question, by=None, kind="multiple", text="Jalur?", options="Kreator\nSeller"
+            question=question, kind="multiple", text="Jalur?", options="Kreator\nSeller"
         )
     with pytest.raises(ValidationError) as chosen_removed:
         services.question_update(
-            question=question, by=None, kind="single", text="Jalur?", options="Kreator\nBelum tahu"
+            question=question, kind="single", text="Jalur?", options="Kreator\nBelum tahu"
         )
     with pytest.raises(ValidationError) as deleted:
-        services.question_delete(question=question, by=None)
+        services.question_delete(question=question)
     services.question_update(
         question=question,
-        by=None,
         kind="single",
         text="Jalur pendaftaran?",
         options="Kreator (affiliator)\n*Seller\nLainnya",
@@ -114,7 +113,7 @@ def test_unchosen_option_can_be_removed_after_answers(program, enrollment):
     )
 
     services.question_update(
-        question=question, by=None, kind="single", text="Jalur?", options="Kreator\nSeller"
+        question=question, kind="single", text="Jalur?", options="Kreator\nSeller"
     )
 
     assert [c.label for c in question.choices.all()] == ["Kreator", "Seller"]
