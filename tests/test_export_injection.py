@@ -96,7 +96,12 @@ def test_indicator_label_in_the_rollup_header_is_neutralised(login, program):
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     header = [cell.value for cell in sheet[1]]
-    assert "'=1+1" in header
+    # One column each for successes, base and percentage, each named after the label.
+    assert [v for v in header if "1+1" in str(v)] == [
+        "'=1+1: berhasil",
+        "'=1+1: dihitung",
+        "'=1+1: %",
+    ]
     assert not any(str(v).startswith(FORMULA_TRIGGERS) for v in header if v)
 
 

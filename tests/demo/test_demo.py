@@ -103,7 +103,8 @@ def test_make_run_checks_the_port_before_migrating_and_uses_port():
 
 def test_make_demo_logins_resets_the_passwords_with_the_venv_and_debug():
     commands = subprocess.run(
-        ["make", "-n", "demo-logins"],
+        # --no-print-directory: under `make test` a nested make names its directory.
+        ["make", "-n", "--no-print-directory", "demo-logins"],
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
