@@ -5,24 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from pkk_training.forms import date_widget
 from programs.enums import MembershipRole
 from programs.models import Program
+from programs.services import PROGRAM_FIELDS
 
 
 class ProgramForm(forms.ModelForm):
     class Meta:
         model = Program
-        fields = [
-            "organization",
-            "name",
-            "slug",
-            "description",
-            "village",
-            "district",
-            "regency",
-            "province",
-            "start_date",
-            "end_date",
-            "status",
-        ]
+        # The form edits exactly what the service writes.
+        fields = ["organization", *PROGRAM_FIELDS]
         widgets = {
             "start_date": date_widget(),
             "end_date": date_widget(),
