@@ -83,7 +83,12 @@ class ChecklistStep(models.Model):
     an edit archives it and adds its replacement, so what participants did
     keeps pointing at the step as it was."""
 
-    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="steps")
+    template = models.ForeignKey(
+        ChecklistTemplate,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        verbose_name=_("template"),
+    )
     key = models.SlugField(max_length=80, blank=True, help_text=_("Stable key in fixtures."))
     position = models.PositiveIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=200)
@@ -92,7 +97,7 @@ class ChecklistStep(models.Model):
     replaces = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by"
     )
-    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True, verbose_name=_("archived at"))
 
     objects = StepManager()
 
@@ -122,7 +127,10 @@ class ReasonManager(models.Manager):
 
 class BlockerReason(models.Model):
     template = models.ForeignKey(
-        ChecklistTemplate, on_delete=models.CASCADE, related_name="blocker_reasons"
+        ChecklistTemplate,
+        on_delete=models.CASCADE,
+        related_name="blocker_reasons",
+        verbose_name=_("template"),
     )
     code = models.SlugField(_("code"), max_length=40)
     label = models.CharField(_("label"), max_length=200)
@@ -153,7 +161,10 @@ class Track(models.Model):
     """An enrolled participant following one template."""
 
     enrollment = models.ForeignKey(
-        "participants.Enrollment", on_delete=models.CASCADE, related_name="tracks"
+        "participants.Enrollment",
+        on_delete=models.CASCADE,
+        related_name="tracks",
+        verbose_name=_("enrollment"),
     )
     template = models.ForeignKey(
         ChecklistTemplate,
@@ -161,7 +172,7 @@ class Track(models.Model):
         related_name="tracks",
         verbose_name=_("checklist"),
     )
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_at = models.DateTimeField(auto_now_add=True, verbose_name=_("assigned at"))
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -180,8 +191,12 @@ class Track(models.Model):
 
 
 class StepProgress(models.Model):
-    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="progress")
-    step = models.ForeignKey(ChecklistStep, on_delete=models.PROTECT, related_name="progress")
+    track = models.ForeignKey(
+        Track, on_delete=models.CASCADE, related_name="progress", verbose_name=_("track")
+    )
+    step = models.ForeignKey(
+        ChecklistStep, on_delete=models.PROTECT, related_name="progress", verbose_name=_("step")
+    )
     state = models.CharField(_("state"), max_length=16, choices=StepState.choices)
     reason = models.ForeignKey(
         BlockerReason,
@@ -193,7 +208,11 @@ class StepProgress(models.Model):
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     at = models.DateTimeField(_("at"))
     # Optimistic concurrency: a mark names the version it was made on; one
@@ -220,17 +239,25 @@ class StepProgress(models.Model):
 class ProgressEvent(models.Model):
     """The change history of every step of every track."""
 
-    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="events")
-    step = models.ForeignKey(ChecklistStep, on_delete=models.PROTECT, related_name="+")
+    track = models.ForeignKey(
+        Track, on_delete=models.CASCADE, related_name="events", verbose_name=_("track")
+    )
+    step = models.ForeignKey(
+        ChecklistStep, on_delete=models.PROTECT, related_name="+", verbose_name=_("step")
+    )
     state = models.CharField(_("state"), max_length=16, choices=StepState.choices)
     reason = models.ForeignKey(
         BlockerReason, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.CharField(max_length=500, blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
-    at = models.DateTimeField()
+    at = models.DateTimeField(verbose_name=_("at"))
     mark_id = models.UUIDField(null=True, blank=True, unique=True)
 
     class Meta:
@@ -246,7 +273,10 @@ class MentoringContact(models.Model):
     """A follow-up after the training (the seed's "pendampingan")."""
 
     enrollment = models.ForeignKey(
-        "participants.Enrollment", on_delete=models.CASCADE, related_name="mentoring_contacts"
+        "participants.Enrollment",
+        on_delete=models.CASCADE,
+        related_name="mentoring_contacts",
+        verbose_name=_("enrollment"),
     )
     step = models.ForeignKey(
         ChecklistStep,
@@ -264,7 +294,11 @@ class MentoringContact(models.Model):
     action = models.TextField(_("what was done"))
     resolved = models.BooleanField(_("resolved"), default=False)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

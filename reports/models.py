@@ -13,7 +13,10 @@ class Indicator(models.Model):
     """
 
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="indicators"
+        "programs.Program",
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("program"),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     label = models.CharField(
@@ -119,7 +122,10 @@ class ReportSettings(models.Model):
     date, conclusions and recommendations. One per program."""
 
     program = models.OneToOneField(
-        "programs.Program", on_delete=models.CASCADE, related_name="report_settings"
+        "programs.Program",
+        on_delete=models.CASCADE,
+        related_name="report_settings",
+        verbose_name=_("program"),
     )
     letterhead_name = models.CharField(
         _("letterhead: organization"),
@@ -162,7 +168,10 @@ class Signatory(models.Model):
     """A person who signs the report, in the order the signatures are printed."""
 
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="report_signatories"
+        "programs.Program",
+        on_delete=models.CASCADE,
+        related_name="report_signatories",
+        verbose_name=_("program"),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     heading = models.CharField(
@@ -201,7 +210,10 @@ class ReportVersion(models.Model):
     """
 
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="report_versions"
+        "programs.Program",
+        on_delete=models.CASCADE,
+        related_name="report_versions",
+        verbose_name=_("program"),
     )
     number = models.PositiveIntegerField(_("version"))
     as_of = models.DateField(_("data as of"))

@@ -16,7 +16,10 @@ def new_public_token():
 
 class Survey(models.Model):
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="surveys"
+        "programs.Program",
+        on_delete=models.CASCADE,
+        related_name="surveys",
+        verbose_name=_("program"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=SurveyKind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -68,7 +71,9 @@ class Survey(models.Model):
 
 
 class Question(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("survey")
+    )
     position = models.PositiveIntegerField(_("position"))
     kind = models.CharField(_("type"), max_length=16, choices=QuestionKind.choices)
     text = models.CharField(_("question"), max_length=500)
@@ -107,23 +112,28 @@ class Choice(models.Model):
 
 
 class Response(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey")
+    )
     participant = models.ForeignKey(
         "participants.Participant",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="survey_responses",
+        verbose_name=_("participant"),
     )
-    channel = models.CharField(max_length=16, choices=ResponseChannel.choices)
+    channel = models.CharField(
+        max_length=16, choices=ResponseChannel.choices, verbose_name=_("channel")
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Made by the form when it is shown: a double tap or a resubmission of the
     # same (anonymous) form is recognised instead of counted twice.
     submission_id = models.UUIDField(unique=True, null=True, blank=True)
-    submitted_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(verbose_name=_("submitted at"))
+    updated_at = models.DateTimeField(verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-submitted_at", "pk"]
@@ -142,11 +152,17 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
     choices = models.ManyToManyField(Choice, blank=True, related_name="answers")
-    number = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    text = models.TextField(blank=True)
+    number = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, verbose_name=_("number")
+    )
+    text = models.TextField(blank=True, verbose_name=_("text"))
 
     class Meta:
         verbose_name = _("answer")
@@ -167,7 +183,9 @@ class HeldResponse(models.Model):
     replace a response already given, wait here instead of being lost or
     silently overwriting someone's answers."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="held_responses")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="held_responses", verbose_name=_("survey")
+    )
     phone = models.CharField(_("phone number"), max_length=20)
     participant = models.ForeignKey(
         "participants.Participant",
@@ -175,11 +193,12 @@ class HeldResponse(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("participant"),
     )
     reason = models.CharField(_("reason"), max_length=16, choices=HeldReason.choices)
     # {question id: [choice ids] | "number" | "text"}: the form's cleaned answers.
     answers = models.JSONField()
-    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(default=timezone.now, verbose_name=_("submitted at"))
 
     class Meta:
         ordering = ["-submitted_at", "pk"]
