@@ -366,6 +366,7 @@ class ImportReport:
     outcomes: dict = dataclasses.field(default_factory=dict)  # row → (what, [(field, old, new)])
     written: bool = False
     record: object = None
+    needs_name_column: bool = False  # nothing read: no column is known to hold the names
 
     @property
     def invalid_rows(self):
@@ -397,7 +398,7 @@ def participants_import(
     `sheet` and `mapping` ({header key: field}) override what is detected.
     """
     from participants.resources import ParticipantResource
-    from participants.spreadsheets import ROW_COLUMN, read_table, to_dataset
+    from participants.spreadsheets import ROW_COLUMN, NameColumnMissing, read_table, to_dataset
 
     if consent_method not in ConsentMethod.values:
         raise ValidationError({"consent_method": _("Say how consent was collected.")})
@@ -407,7 +408,13 @@ def participants_import(
         )
     )
     chosen = {key: field for key, field in (mapping or {}).items() if field is not None}
-    table = read_table(content, file_name, sheet=sheet or None, mapping=remembered | chosen)
+    try:
+        table = read_table(content, file_name, sheet=sheet or None, mapping=remembered | chosen)
+    except NameColumnMissing as missing:
+        if not (dry_run and missing.table):
+            raise
+        # The preview opens on the column choices, so a person can say which column holds the names.
+        return ImportReport(table=missing.table, needs_name_column=True)
     dataset = to_dataset(table)
     if not dry_run:
         table.rows = []  # only the preview shows them; a 50,000-row file holds them twice

@@ -260,8 +260,10 @@ def _decode(content, encoding):
 def _csv_sheet(content, limit):
     text = decode_text(content).replace("\x00", "")
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # old Mac line endings too
-    first_line = text.split("\n", 1)[0]
-    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
+    # Over the first lines, not the first alone: a title row above the
+    # header may hold no separator at all.
+    head = text[:20000].split("\n")[:20]
+    counts = {d: sum(line.count(d) for line in head) for d in (";", ",", "\t")}
     delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
     rows = []
     csv.field_size_limit(MAX_UPLOAD_BYTES)  # the file's size caps a field; length is checked later
@@ -359,10 +361,44 @@ def _columns(sheet, index):
     return header_rows, columns
 
 
-def _no_name_column():
-    return ValidationError(
-        _("No name column found. Name it “Nama” (or “Nama Lengkap”, “Name”)."),
-        code="no_name_column",
+class NameColumnMissing(ValidationError):
+    """No column is known to hold the names; `table` is the best guess at the
+    header (columns without rows) so that a person can say which one does."""
+
+    def __init__(self, table=None):
+        super().__init__(
+            _("No name column found. Name it “Nama” (or “Nama Lengkap”, “Name”)."),
+            code="no_name_column",
+        )
+        self.table = table
+
+
+def _no_name_column(table=None):
+    return NameColumnMissing(table)
+
+
+def _guess_header(sheet):
+    """The first row with two different texts that are not numbers: a header
+    whose words we do not know, below any title row (merged, so repeated)."""
+    for index, (_number, cells) in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        texts = {str(c).strip() for c in cells if str(c).strip()}
+        words = {t for t in texts if not t.replace(".", "").replace(",", "").isdigit()}
+        if len(words) >= 2:
+            return index
+    return None
+
+
+def _unmapped_table(sheet, sheet_names):
+    index = _guess_header(sheet)
+    if index is None:
+        return None
+    header_rows, columns = _columns(sheet, index)
+    return Table(
+        sheet=sheet.name,
+        sheet_names=sheet_names,
+        header_rows=header_rows,
+        columns=columns,
+        rows=[],
     )
 
 
@@ -391,7 +427,8 @@ def read_table(content, file_name, *, sheet=None, mapping=None):
     if best is None:
         if all(not s.rows for s in scanned):
             raise ValidationError(_("The file is empty."), code="empty")
-        raise _no_name_column()
+        first = next(s for s in scanned if s.rows)
+        raise _no_name_column(_unmapped_table(first, sheet_names))
     chosen = best[0]
     full = next(read_sheets(content, file_name, sheet=chosen.name)) if chosen.rows else chosen
     full.merges = chosen.merges
@@ -403,7 +440,15 @@ def read_table(content, file_name, *, sheet=None, mapping=None):
         if key in mapping:
             column.field = mapping[key]
     if "full_name" not in [c.field for c in columns]:
-        raise _no_name_column()
+        raise _no_name_column(
+            Table(
+                sheet=full.name,
+                sheet_names=sheet_names,
+                header_rows=header_rows,
+                columns=columns,
+                rows=[],
+            )
+        )
     table = Table(
         sheet=full.name, sheet_names=sheet_names, header_rows=header_rows, columns=columns, rows=[]
     )

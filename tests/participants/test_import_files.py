@@ -681,3 +681,45 @@ def test_undo_is_refused_when_a_row_changed_since(login, coordinator, program):
         "Impor ini tidak dapat dibatalkan: Rina: diubah setelah impor"
     ]
     assert Participant.objects.count() == 2
+
+
+def test_a_list_whose_name_column_is_not_recognised_opens_the_column_choices(
+    login, coordinator, program
+):
+    from django.urls import reverse
+
+    from participants.models import Participant, PendingImport
+
+    client = login(coordinator)
+    content = b"DAFTAR IBU-IBU PKK RT 02\nWarga PKK;Kontak\nSiti Aminah;081370000011\n"
+
+    preview = upload(client, program, content)
+
+    assert preview.status_code == 200
+    report = preview.context["report"]
+    assert (report.needs_name_column, report.new) == (True, 0)
+    assert [(c.header, c.field) for c in report.table.columns] == [
+        ("Warga PKK", ""),
+        ("Kontak", "phone"),
+    ]
+    assert "Pilih di bawah kolom mana yang berisi nama (“Nama”)" in preview.content.decode()
+    assert b'value="import"' not in preview.content
+    url = reverse("participant_import_confirm", args=[program.slug, PendingImport.objects.get().pk])
+    # A forged "import" before a name column is chosen writes nothing.
+    forged = client.post(url, {"action": "import"})
+    assert (forged.status_code, Participant.objects.count()) == (302, 0)
+
+    mapped = client.post(url, {"action": "refresh", "map:wargapkk": "full_name"})
+    assert (mapped.context["report"].needs_name_column, mapped.context["report"].new) == (False, 1)
+    done = client.post(url, {"action": "import"})
+
+    assert done.status_code == 302
+    assert list(Participant.objects.values_list("full_name", "phone")) == [
+        ("Siti Aminah", "+6281370000011")
+    ]
+
+
+def test_a_semicolon_csv_under_a_title_line_without_separators_is_split_on_semicolons():
+    table = read_table(b"DAFTAR PESERTA PELATIHAN\nNama;No HP\nSiti;081370000012\n", "desa.csv")
+
+    assert table.rows == [(3, {"full_name": "Siti", "phone": "081370000012"})]

@@ -24,12 +24,15 @@ def our_indonesian():
     sentences = {
         e.msgstr for e in po.translated_entries() if e.msgstr != e.msgid and " " in e.msgstr
     }
-    # "%(count)d peserta" is looked for as "<anything> peserta".
-    return {
-        s: re.compile(".+?".join(re.escape(part) for part in re.split(r"%\(\w+\)[sd]|%[sd]", s)))
-        for s in sentences
-        if len(re.sub(r"%\(\w+\)[sd]|%[sd]", "", s).strip()) >= 8
-    }
+    # "%(count)d peserta" is looked for as "<anything> peserta"; each sentence
+    # keeps its literal parts too, a cheap test before the regular expression.
+    patterns = {}
+    for sentence in sentences:
+        parts = re.split(r"%\(\w+\)[sd]|%[sd]", sentence)
+        if len("".join(parts).strip()) >= 8:
+            regex = re.compile(".+?".join(re.escape(part) for part in parts))
+            patterns[sentence] = ([p for p in parts if p], regex)
+    return patterns
 
 
 def typed_by_people():
@@ -57,7 +60,11 @@ def untranslated(text):
     text = re.sub(r"\s+", " ", text)
     for typed in typed_by_people():
         text = text.replace(re.sub(r"\s+", " ", typed), " ")
-    return sorted(s for s, pattern in our_indonesian().items() if pattern.search(text))
+    return sorted(
+        sentence
+        for sentence, (parts, pattern) in our_indonesian().items()
+        if all(part in text for part in parts) and pattern.search(text)
+    )
 
 
 @pytest.fixture
