@@ -35,6 +35,12 @@ class ParticipantForm(forms.ModelForm):
         help_text=_("Optional: 16 digits from the KTP."),
     )
 
+    shared_phone = forms.BooleanField(
+        label=_("Shared phone: she is another person of a household that uses this number"),
+        required=False,
+        widget=forms.HiddenInput,  # offered as a checkbox once the phone is found in use
+    )
+
     class Meta:
         model = Participant
         fields = [
@@ -67,10 +73,31 @@ class ParticipantForm(forms.ModelForm):
             self.fields["consent_method"].initial = self.instance.consent_method
 
     def participant_data(self):
-        """The cleaned values of the participant's own fields (not the extensions')."""
+        """The cleaned values of the participant's own fields (not the extensions'),
+        and whether a shared household phone was confirmed."""
         return {
-            name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data
+            **{
+                name: self.cleaned_data[name]
+                for name in self._meta.fields
+                if name in self.cleaned_data
+            },
+            "shared_phone": self.cleaned_data.get("shared_phone", False),
         }
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field == "phone" and any(
+            e.code == "shared_phone" for e in self.errors.as_data().get("phone", [])
+        ):
+            self.offer_shared_phone()
+
+    def offer_shared_phone(self):
+        """Show the "shared phone" checkbox, right under the phone number."""
+        self.fields["shared_phone"].widget = forms.CheckboxInput()
+        order = list(self.fields)
+        order.remove("shared_phone")
+        order.insert(order.index("phone") + 1, "shared_phone")
+        self.order_fields(order)
 
     def save_extensions(self, enrollment, by):
         for extension in hooks.enrollment_extensions:

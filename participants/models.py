@@ -58,12 +58,8 @@ class Participant(models.Model):
         ordering = ["full_name"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
+        # No unique phone: a household shares one (issue #12). A NIK is one person's.
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "phone"],
-                condition=~Q(phone=""),
-                name="unique_participant_phone_per_organization",
-            ),
             models.UniqueConstraint(
                 fields=["organization", "nik"],
                 condition=~Q(nik=""),
@@ -75,7 +71,10 @@ class Participant(models.Model):
                 name="participant_consent_complete",
             ),
         ]
-        indexes = [models.Index(fields=["organization", "full_name"])]
+        indexes = [
+            models.Index(fields=["organization", "full_name"]),
+            models.Index(fields=["organization", "phone"], name="participant_org_phone"),
+        ]
 
     def __str__(self):
         return self.full_name

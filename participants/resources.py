@@ -27,7 +27,7 @@ from participants.spreadsheets import (
     clean_text,
     normalize_dataset,
 )
-from participants.validators import normalize_nik, normalize_phone
+from participants.validators import normalize_nik, normalize_phone, person_name_key
 
 IMPORTED_FIELDS = ("full_name", "phone", "nik", "birth_year", "dusun", "rt", "rw", "address")
 
@@ -68,7 +68,7 @@ class ParticipantResource(resources.ModelResource):
         self.by = by
         self.consent_method = consent_method
         self.now = timezone.now()
-        self.by_phone, self.by_nik = {}, {}
+        self.by_phone, self.by_nik = defaultdict(list), {}
         self.first_row = {}  # participant key → first row number in the file
         self.duplicates = {}  # row number → the row it repeats
         self.touched = {}  # participant pk → the Participant (new or existing)
@@ -108,7 +108,7 @@ class ParticipantResource(resources.ModelResource):
         self.by_place = {}  # (name, dusun, rt) → a keyless participant of this program
         for participant in existing:
             if participant.phone:
-                self.by_phone[participant.phone] = participant
+                self.by_phone[participant.phone].append(participant)
             if participant.nik:
                 self.by_nik[participant.nik] = participant
             self.by_name[person_name_key(participant.full_name)].append(participant)
@@ -168,15 +168,21 @@ class ParticipantResource(resources.ModelResource):
     def get_or_init_instance(self, instance_loader, row):
         number = row[ROW_COLUMN]
         decision = self.decisions.get(number) or self.decisions.get(str(number))
-        by_phone = self.by_phone.get(row["phone"]) if row["phone"] else None
         by_nik = self.by_nik.get(row["nik"]) if row["nik"] else None
+        name = person_name_key(row["full_name"])
+        # A household shares one phone: the holder with this name is the one meant.
+        holders = self.by_phone.get(row["phone"], []) if row["phone"] else []
+        by_phone = (
+            next((p for p in holders if p is by_nik), None)
+            or next((p for p in holders if person_name_key(p.full_name) == name), None)
+            or (holders[0] if holders else None)
+        )
         # Whose NIK it is is said to admins only (see import_nik_match_error).
         nik_error = row["nik"] and import_nik_match_error(
             by=self.by, by_phone=by_phone, by_nik=by_nik
         )
         if nik_error:
             raise nik_error
-        name = person_name_key(row["full_name"])
         instance, reason = None, ""
         if by_nik is not None:
             instance = by_nik
@@ -225,13 +231,10 @@ class ParticipantResource(resources.ModelResource):
             consent_at=self.now,
             consent_recorded_by=self.by,
         )
-        if decision == "different":
-            # A person of their own; the phone or NIK stays with whoever holds
-            # it (one phone number and one NIK identify one participant here).
-            if by_phone is not None:
-                row["phone"] = ""
-            if by_nik is not None:
-                row["nik"] = ""
+        if decision == "different" and by_nik is not None:
+            # A person of their own. A NIK identifies one person, so it stays
+            # with whoever holds it; a phone may be the household's, so she keeps it.
+            row["nik"] = ""
         for lookalike in self.by_name.get(name, []):
             self.near_duplicates.append((number, row["full_name"], lookalike))
         return instance, True
@@ -273,8 +276,8 @@ class ParticipantResource(resources.ModelResource):
         self.touched[key] = instance
         for field, batch in self.extra_columns:
             batch.collect(key, row.get(field) or "")
-        if instance.phone:
-            self.by_phone[instance.phone] = instance
+        if instance.phone and instance not in self.by_phone[instance.phone]:
+            self.by_phone[instance.phone].append(instance)
         if instance.nik:
             self.by_nik[instance.nik] = instance
         if not instance.phone and not instance.nik:
@@ -368,49 +371,6 @@ class Conflict:
 
 def _name_key(name):
     return " ".join(str(name or "").lower().split())
-
-
-_TITLES = {
-    "ibu",
-    "bu",
-    "bunda",
-    "hj",
-    "hjh",
-    "haji",
-    "hajjah",
-    "hajah",
-    "ny",
-    "nyonya",
-    "nn",
-    "nona",
-    "sdri",
-    "sdr",
-    "saudari",
-    "saudara",
-    "bpk",
-    "bapak",
-    "pak",
-    "mbak",
-    "mba",
-    "dr",
-    "dra",
-    "drs",
-    "ir",
-    "umi",
-    "teh",
-    "ceu",
-    "mak",
-    "mbok",
-}
-
-
-def person_name_key(name):
-    """A name as people compare them: "IBU SUMIATI", "Bu Sumiati" and "Sumiati" are one."""
-    text = clean_text(name).lower().split(",", 1)[0]  # ", S.Pd" and other degrees
-    words = re.findall(r"[^\W\d_]+", text)
-    while len(words) > 1 and words[0] in _TITLES:
-        words = words[1:]
-    return " ".join(words)
 
 
 def _key_text(value):

@@ -19,7 +19,7 @@ from participants.models import (
     ParticipantImport,
     PendingImport,
 )
-from participants.validators import clean_text, normalize_nik, normalize_phone
+from participants.validators import clean_text, normalize_nik, normalize_phone, person_name_key
 from pkk_training.ratelimit import rate_limit_exceeded, rate_limit_hit
 from programs import permissions
 from programs.enums import AuditAction
@@ -41,11 +41,15 @@ PARTICIPANT_FIELDS = (
 
 
 class DuplicateParticipant(ValidationError):
-    """The phone or NIK already belongs to `existing` in the same organization."""
+    """The phone or NIK already belongs to `existing` in the same organization.
 
-    def __init__(self, message, *, field, existing):
-        super().__init__({field: ValidationError(message, code="duplicate")})
+    code "duplicate": she is already registered; "shared_phone": someone else
+    uses this phone, saved only once a person confirms a shared household phone."""
+
+    def __init__(self, message, *, field, existing, code="duplicate"):
+        super().__init__({field: ValidationError(message, code=code)})
         self.existing = existing
+        self.code = code
 
 
 def _clean_keys(data):
@@ -143,25 +147,52 @@ def import_nik_match_error(*, by, by_phone, by_nik):
     return ValidationError({"nik": _nik_duplicate(by, by_nik).message_dict["nik"]})
 
 
-def _check_duplicates(organization, data, exclude=None, *, by=None, program=None):
-    """Refuse a phone or NIK the organization already has, saying only what `by` may know."""
+def _check_duplicates(
+    organization, data, exclude=None, *, by=None, program=None, shared_phone=False
+):
+    """Refuse a phone or NIK the organization already has, saying only what `by` may know.
+
+    A phone may be a household's: one held by someone of another name is
+    accepted when `shared_phone` says a person confirmed it."""
     others = Participant.objects.filter(organization=organization)
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
-    if data.get("phone"):
-        existing = others.filter(phone=data["phone"]).first()
-        if existing:
-            if may_name_duplicate(by=by, existing=existing, program=program):
+    # An edit that keeps her phone asks nothing again (the form has already
+    # copied the typed values onto `exclude`, hence the database).
+    phone_changed = exclude is None or data.get("phone") != (
+        Participant.objects.filter(pk=exclude.pk).values_list("phone", flat=True).first()
+    )
+    if data.get("phone") and phone_changed:
+        holders = list(others.filter(phone=data["phone"]).order_by("created_at")[:20])
+        name = person_name_key(data.get("full_name") or (exclude.full_name if exclude else ""))
+        same = next((p for p in holders if person_name_key(p.full_name) == name), None)
+        if same is not None:
+            if may_name_duplicate(by=by, existing=same, program=program):
                 raise DuplicateParticipant(
-                    _("This phone number already belongs to %(name)s.")
-                    % {"name": existing.full_name},
+                    _("This phone number already belongs to %(name)s.") % {"name": same.full_name},
                     field="phone",
-                    existing=existing,
+                    existing=same,
                 )
             raise DuplicateParticipant(
                 _("This phone number is already registered; ask a coordinator."),
                 field="phone",
                 existing=None,
+            )
+        if holders and not shared_phone:
+            existing = holders[0]
+            if may_name_duplicate(by=by, existing=existing, program=program):
+                message = _(
+                    "%(name)s already uses this phone number. If this is another person of "
+                    "the same household, tick “Shared phone” and save again."
+                ) % {"name": existing.full_name}
+            else:
+                existing = None
+                message = _(
+                    "Another participant already uses this phone number. If this is another "
+                    "person of the same household, tick “Shared phone” and save again."
+                )
+            raise DuplicateParticipant(
+                message, field="phone", existing=existing, code="shared_phone"
             )
     if data.get("nik"):
         if _nik_checks_exhausted(by):
@@ -178,12 +209,15 @@ def _set_consent(participant, consent_method, by):
         participant.consent_recorded_by = by
 
 
-def participant_create(*, organization, by, consent_method, program=None, **data):
-    """Create a participant with consent recorded; phone and NIK normalised and unique.
+def participant_create(
+    *, organization, by, consent_method, program=None, shared_phone=False, **data
+):
+    """Create a participant with consent recorded; phone and NIK normalised, NIK unique.
 
-    `program`: where `by` is registering her, which decides whom a duplicate may name."""
+    `program`: where `by` is registering her, which decides whom a duplicate may name.
+    `shared_phone`: a person confirmed that she shares a phone someone else uses."""
     _clean_keys(data)
-    _check_duplicates(organization, data, by=by, program=program)
+    _check_duplicates(organization, data, by=by, program=program, shared_phone=shared_phone)
     participant = Participant(organization=organization)
     for field in PARTICIPANT_FIELDS:
         if field in data:
@@ -193,8 +227,8 @@ def participant_create(*, organization, by, consent_method, program=None, **data
     try:
         with transaction.atomic():
             participant.save(force_insert=True)
-    except IntegrityError:  # a concurrent registration of the same phone or NIK
-        _check_duplicates(organization, data, by=by, program=program)
+    except IntegrityError:  # a concurrent registration of the same NIK
+        _check_duplicates(organization, data, by=by, program=program, shared_phone=shared_phone)
         raise
     return participant
 
@@ -204,13 +238,22 @@ def _stored_nik(participant):
     return Participant.objects.filter(pk=participant.pk).values_list("nik", flat=True).first()
 
 
-def participant_update(*, participant, by, consent_method=None, program=None, **data):
+def participant_update(
+    *, participant, by, consent_method=None, program=None, shared_phone=False, **data
+):
     _clean_keys(data)
     if data.get("nik") and not _trusted(by) and data["nik"] != _stored_nik(participant):
         # Every change of a NIK counts, so that edits cannot walk through guesses.
         if not rate_limit_hit(f"nik-check:{by.pk}", limit=NIK_CHECK_LIMIT, window=NIK_CHECK_WINDOW):
             raise _too_many_nik_checks()
-    _check_duplicates(participant.organization, data, exclude=participant, by=by, program=program)
+    _check_duplicates(
+        participant.organization,
+        data,
+        exclude=participant,
+        by=by,
+        program=program,
+        shared_phone=shared_phone,
+    )
     for field in PARTICIPANT_FIELDS:
         if field in data:
             setattr(participant, field, data[field])

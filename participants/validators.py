@@ -98,3 +98,46 @@ def mask_phone(e164):
     if len(national) < 8:
         return national
     return f"{national[:4]}••••{national[-3:]}"
+
+
+_TITLES = {
+    "ibu",
+    "bu",
+    "bunda",
+    "hj",
+    "hjh",
+    "haji",
+    "hajjah",
+    "hajah",
+    "ny",
+    "nyonya",
+    "nn",
+    "nona",
+    "sdri",
+    "sdr",
+    "saudari",
+    "saudara",
+    "bpk",
+    "bapak",
+    "pak",
+    "mbak",
+    "mba",
+    "dr",
+    "dra",
+    "drs",
+    "ir",
+    "umi",
+    "teh",
+    "ceu",
+    "mak",
+    "mbok",
+}
+
+
+def person_name_key(name):
+    """A name as people compare them: "IBU SUMIATI", "Bu Sumiati" and "Sumiati" are one."""
+    text = clean_text(name).lower().split(",", 1)[0]  # ", S.Pd" and other degrees
+    words = re.findall(r"[^\W\d_]+", text)
+    while len(words) > 1 and words[0] in _TITLES:
+        words = words[1:]
+    return " ".join(words)

@@ -30,3 +30,4 @@ class ResponseChannel(models.TextChoices):
 class HeldReason(models.TextChoices):
     UNKNOWN_PHONE = "unknown_phone", _("Phone not enrolled in the program")
     WOULD_REPLACE = "would_replace", _("Would replace an earlier response")
+    SHARED_PHONE = "shared_phone", _("Phone shared by several participants")

@@ -181,16 +181,17 @@ def pre_post(survey):
     )
 
 
-def respondent_by_phone(survey, phone):
-    """The participant actively enrolled in the survey's program with this E.164 phone."""
-    enrollment = (
-        Enrollment.objects.filter(
+def respondents_by_phone(survey, phone):
+    """Who is actively enrolled in the survey's program with this E.164 phone:
+    nobody, one person, or a household sharing the phone (at most two are read)."""
+    return [
+        enrollment.participant
+        for enrollment in Enrollment.objects.filter(
             program_id=survey.program_id, status="active", participant__phone=phone
         )
         .select_related("participant")
-        .first()
-    )
-    return enrollment.participant if enrollment else None
+        .order_by("participant__created_at")[:2]
+    ]
 
 
 def respondents(survey):

@@ -322,9 +322,11 @@ def public_response_submit(*, survey, phone, answers, submission_id=None):
     Saved straight away only when the phone is actively enrolled and has not
     answered yet; otherwise held for a facilitator (HeldResponse). The caller
     answers the same page in every case. Returns "saved" or the held reason."""
-    from surveys.selectors import respondent_by_phone
+    from surveys.selectors import respondents_by_phone
 
-    participant = respondent_by_phone(survey, phone)
+    found = respondents_by_phone(survey, phone)
+    # A household's phone does not say which of them answered: a facilitator decides.
+    participant = found[0] if len(found) == 1 else None
     earlier = survey.responses.filter(participant=participant).first() if participant else None
     same_submission = (
         earlier is not None and submission_id and earlier.submission_id == submission_id
@@ -340,7 +342,12 @@ def public_response_submit(*, survey, phone, answers, submission_id=None):
         return "saved"
     if not survey.is_open():
         raise ValidationError(_("This survey is closed."), code="closed")
-    reason = HeldReason.UNKNOWN_PHONE if participant is None else HeldReason.WOULD_REPLACE
+    if len(found) > 1:
+        reason = HeldReason.SHARED_PHONE
+    elif participant is None:
+        reason = HeldReason.UNKNOWN_PHONE
+    else:
+        reason = HeldReason.WOULD_REPLACE
     HeldResponse.objects.create(
         survey=survey,
         phone=phone,

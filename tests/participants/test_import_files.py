@@ -229,10 +229,13 @@ def test_a_shared_household_phone_is_a_conflict_never_a_merge(program):
 
     mother.refresh_from_db()
     assert (decided.written, decided.new, decided.conflicts) == (True, 1, [])
+    # Both keep the household's phone, and the list imports again without a question.
     assert [row[:2] for row in people(program)] == [
-        ("Dewi (anak)", ""),
+        ("Dewi (anak)", "+6281370000005"),
         ("Sumiati", "+6281370000005"),
     ]
+    again = run(program, content, "desa.csv")
+    assert (again.written, again.new, again.unchanged, again.conflicts) == (True, 0, 2, [])
 
 
 def test_same_phone_and_another_name_never_renames(program):
@@ -425,7 +428,7 @@ def test_preview_maps_a_column_decides_a_conflict_and_remembers_the_mapping(
 
     assert done.status_code == 302
     assert [row[:4] for row in people(program)] == [
-        ("Dewi", "", "", "Dusun I"),
+        ("Dewi", "+6281370000008", "", "Dusun I"),
         ("Sumiati", "+6281370000008", "", people(program)[1][3]),
     ]
     assert list(ImportColumnMapping.objects.values_list("header", "field")) == [

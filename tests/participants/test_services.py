@@ -169,11 +169,55 @@ def test_a_facilitator_learns_no_name_for_a_phone_outside_her_program(program, f
             phone="081234567890",
         )
 
-    assert caught.value.existing is None
+    assert (caught.value.existing, caught.value.code) == (None, "shared_phone")
     assert caught.value.message_dict == {
-        "phone": ["Nomor telepon ini sudah terdaftar; tanyakan kepada koordinator."]
+        "phone": [
+            "Nomor telepon ini sudah dipakai peserta lain. Jika ini orang lain dari rumah yang "
+            "sama, centang “Nomor dipakai bersama” lalu simpan lagi."
+        ]
     }
     assert elsewhere.full_name not in str(caught.value)
+
+
+def test_a_household_member_keeps_the_shared_phone_once_confirmed(program):
+    mother = ParticipantFactory(
+        organization=program.organization, full_name="Sumiati", phone="+6281234567890"
+    )
+
+    with pytest.raises(DuplicateParticipant) as unconfirmed:
+        participant_register(
+            program=program,
+            by=None,
+            consent_method="paper",
+            full_name="Dewi",
+            phone="0812 3456 7890",
+        )
+    with pytest.raises(DuplicateParticipant) as same_person:
+        participant_register(
+            program=program,
+            by=None,
+            consent_method="paper",
+            full_name="IBU SUMIATI",
+            phone="0812 3456 7890",
+            shared_phone=True,
+        )
+    daughter = participant_register(
+        program=program,
+        by=None,
+        consent_method="paper",
+        full_name="Dewi",
+        phone="0812 3456 7890",
+        shared_phone=True,
+    ).participant
+    # Editing her later asks nothing again while the phone stays the household's.
+    participant_update(participant=daughter, by=None, dusun="Dusun II")
+
+    assert (unconfirmed.value.code, unconfirmed.value.existing) == ("shared_phone", mother)
+    assert (same_person.value.code, same_person.value.existing) == ("duplicate", mother)
+    assert sorted(Participant.objects.values_list("full_name", "phone", "dusun")) == [
+        ("Dewi", "+6281234567890", "Dusun II"),
+        ("Sumiati", "+6281234567890", mother.dusun),
+    ]
 
 
 def test_control_zero_width_and_bidi_characters_are_never_stored(program, user):
@@ -181,7 +225,7 @@ def test_control_zero_width_and_bidi_characters_are_never_stored(program, user):
 
     enrollment = participant_register(
         program=program,
-        by=user,
+        by=None,
         consent_method="spoken",
         full_name="Siti\u202e Ami\u200bnah\x07",
         dusun="Dusun\u2066 I",

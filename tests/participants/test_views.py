@@ -113,6 +113,32 @@ def test_duplicate_phone_offers_the_existing_person_to_a_coordinator(login, coor
     assert (enrollment.participant, enrolled.url) == (known, detail_url(enrollment))
 
 
+def test_a_household_phone_is_saved_for_a_second_person_once_ticked(login, coordinator, program):
+    ParticipantFactory(
+        organization=program.organization, full_name="Sumiati", phone="+6281234567890"
+    )
+    client = login(coordinator)
+    url = reverse("participant_create", args=[program.slug])
+    data = {"full_name": "Dewi", "phone": "0812 3456 7890", "consent_method": "paper"}
+
+    asked = client.post(url, data)
+    saved = client.post(url, {**data, "shared_phone": "on"})
+
+    assert asked.status_code == 200
+    assert asked.context["form"].errors == {
+        "phone": [
+            "Sumiati sudah memakai nomor telepon ini. Jika ini orang lain dari rumah yang sama, "
+            "centang “Nomor dipakai bersama” lalu simpan lagi."
+        ]
+    }
+    assert b'type="checkbox" name="shared_phone"' in asked.content
+    assert saved.status_code == 302
+    assert sorted(Participant.objects.values_list("full_name", "phone")) == [
+        ("Dewi", "+6281234567890"),
+        ("Sumiati", "+6281234567890"),
+    ]
+
+
 def test_participant_of_another_program_is_404(login, facilitator, program):
     foreign = EnrollmentFactory()  # another organization's program
     client = login(facilitator)

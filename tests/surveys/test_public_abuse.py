@@ -87,3 +87,19 @@ def test_an_unknown_phone_of_a_real_participant_is_kept_not_lost(client, program
     assert HeldResponse.objects.get().answers == {
         str(survey.questions.get().pk): [survey.questions.get().choices.get(value="yes").pk]
     }
+
+
+def test_a_phone_shared_by_a_household_is_held_for_a_facilitator(client, program):
+    survey = SurveyFactory(program=program)
+    for name in ("Sumiati", "Dewi"):
+        EnrollmentFactory(
+            program=program, participant__full_name=name, participant__phone="+6281211110001"
+        )
+
+    answered = _post(client, survey, "0812 1111 0001")
+
+    assert answered.url == reverse("survey_public_done", args=[survey.public_token])
+    assert Response.objects.count() == 0
+    assert list(HeldResponse.objects.values_list("reason", "participant")) == [
+        ("shared_phone", None)
+    ]
