@@ -35,10 +35,12 @@ run: install
 demo-logins: install
 	$(DEV) $(BIN)/python manage.py load_demo --reset-passwords
 
+# One pytest worker per CPU (pytest-xdist); `make test PYTEST_ARGS=` runs in one process.
+PYTEST_ARGS ?= -n auto
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 format: install-dev
 	$(BIN)/ruff check --fix .
