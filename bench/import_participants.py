@@ -8,8 +8,11 @@ import csv
 import datetime as dt
 import io
 import resource
+import subprocess
+import sys
 import time
 import tracemalloc
+import uuid
 
 from _django import setup
 
@@ -140,8 +143,15 @@ def main():
         )
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak resident memory: {maxrss:.0f} MB (target under 300 MB)")
+    # The big file in a process of its own, as a worker would run it: the peak
+    # resident memory is then the import's, not the leftovers of the runs above.
+    subprocess.run([sys.executable, __file__, "--big"], check=True)
+
+
+def big_import():
     big = as_csv(BIG_ROWS)
-    program = ProgramFactory()
+    tag = uuid.uuid4().hex[:8]  # a second process on the same PostgreSQL database
+    program = ProgramFactory(slug=f"besar-{tag}", organization__slug=f"org-besar-{tag}")
     start = time.perf_counter()
     report = participants_import(
         program=program, by=None, file_name="besar.csv", content=big, consent_method="paper"
@@ -150,11 +160,14 @@ def main():
     assert report.new == BIG_ROWS, (report.new, report.invalid[:3])
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"import {BIG_ROWS} rows ({len(big) / 1024 / 1024:.1f} MB csv): {seconds:.1f} s, "
-        f"{BIG_ROWS / seconds:,.0f} rows/s; process peak resident memory {maxrss:.0f} MB "
-        "(target under 300 MB)"
+        f"import {BIG_ROWS} rows ({len(big) / 1024 / 1024:.1f} MB csv) in a new process: "
+        f"{seconds:.1f} s, {BIG_ROWS / seconds:,.0f} rows/s; peak resident memory "
+        f"{maxrss:.0f} MB (target under 300 MB)"
     )
 
 
 if __name__ == "__main__":
-    main()
+    if "--big" in sys.argv:
+        big_import()
+    else:
+        main()

@@ -514,7 +514,12 @@ def _clean_rows(table, raw_rows):
         if name == EXAMPLE_NAME or first == EXAMPLE_NAME:
             table.skipped.append((number, _("the template's example row")))
             continue
-        if {header_key(t) for t in texts if t} <= header_keys and name:
+        # The name cell first: a cheap test that nearly every row fails.
+        if (
+            name
+            and header_key(name) in header_keys
+            and {header_key(t) for t in texts if t} <= header_keys
+        ):
             table.skipped.append((number, _("the header repeated")))
             continue
         if not keyed and any(_TOTALS.match(t) for t in texts if t):

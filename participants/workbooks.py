@@ -12,6 +12,7 @@ so phone numbers and NIKs keep their digits.
 
 import io
 import posixpath
+import pyexpat
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -33,6 +34,18 @@ _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+_NS_MAIN = _MAIN[1:]  # expat names elements "namespace}local"
+_ROW, _CELL, _VALUE, _TEXT_RUN = (f"{_NS_MAIN}{t}" for t in ("row", "c", "v", "t"))
+_PHONETIC, _DIMENSION, _MERGE = (f"{_NS_MAIN}{t}" for t in ("rPh", "dimension", "mergeCell"))
+_SHARED_ITEM = f"{_NS_MAIN}si"
+_CHUNK = 64 * 1024
+
+
+def _refuse_declarations(*_args):
+    # What defusedxml refuses: a sheet has no business declaring a DTD or entities.
+    raise corrupt()
 
 
 class NumberCell(str):
@@ -115,24 +128,31 @@ def _xlsx_sheets(archive):
 def _shared_strings(archive):
     if "xl/sharedStrings.xml" not in archive.NameToInfo:
         return []
-    strings = []
-    with archive.open("xl/sharedStrings.xml") as stream:
-        for _event, element in iterparse(stream):
-            if element.tag == f"{_MAIN}si":
-                # Phonetic runs (rPh) are not part of the text.
-                strings.append(
-                    "".join(
-                        t.text or ""
-                        for t in element.iter(f"{_MAIN}t")
-                        if t not in _phonetic_texts(element)
-                    )
-                )
-                element.clear()
+    strings, parts = [], []
+    state = {"phonetic": False, "collecting": False}
+
+    def start(name, _attrs):
+        if name == _SHARED_ITEM:
+            parts.clear()
+        elif name == _PHONETIC:
+            state["phonetic"] = True  # phonetic runs (rPh) are not part of the text
+        elif name == _TEXT_RUN and not state["phonetic"]:
+            state["collecting"] = True
+
+    def end(name):
+        if name == _TEXT_RUN:
+            state["collecting"] = False
+        elif name == _PHONETIC:
+            state["phonetic"] = False
+        elif name == _SHARED_ITEM:
+            strings.append("".join(parts))
+
+    def text(data):
+        if state["collecting"]:
+            parts.append(data)
+
+    _parse(archive, "xl/sharedStrings.xml", start, end, text)
     return strings
-
-
-def _phonetic_texts(si):
-    return {t for rph in si.iter(f"{_MAIN}rPh") for t in rph.iter(f"{_MAIN}t")}
 
 
 def read_xlsx(content, *, sheet=None, limit=None):
@@ -149,67 +169,123 @@ def read_xlsx(content, *, sheet=None, limit=None):
         raise corrupt() from None
 
 
+class _SheetReader:
+    """Expat callbacks that keep the rows of one worksheet's XML.
+
+    Plain expat rather than ElementTree: no element object per cell, which
+    made a 10,000-row sheet take twice as long to read."""
+
+    def __init__(self, strings, limit):
+        self.strings, self.limit = strings, limit
+        self.rows, self.merges, self.cells = [], [], 0
+        self.row_number, self.next_column = 0, 1
+        self.values = {}
+        self.cell = None  # (column, type) of the cell being read
+        self.parts = None  # its text as it arrives, while inside <v> or an inline <t>
+        self.phonetic = False
+        self.done = False
+
+    def start(self, name, attrs):
+        if name == _CELL:
+            position = _parse_ref(attrs.get("r"))
+            column = position[1] if position else self.next_column
+            self.next_column = column + 1
+            _check_position(self.row_number, column)
+            self.cell, self.parts = (column, attrs.get("t", "n")), []
+        elif name == _VALUE or (name == _TEXT_RUN and self.cell and not self.phonetic):
+            self.collecting = True
+        elif name == _ROW:
+            self.row_number = int(attrs.get("r") or self.row_number + 1)
+            self.values, self.next_column = {}, 1
+        elif name == _PHONETIC:
+            self.phonetic = True
+        elif name == _DIMENSION:
+            # Refused by its declared size before a single row is read.
+            position = _parse_ref((attrs.get("ref") or "").split(":")[-1])
+            if position:
+                _check_position(*position)
+        elif name == _MERGE:
+            parts = [_parse_ref(p) for p in (attrs.get("ref") or "").split(":")]
+            if len(parts) == 2 and all(parts):
+                (r1, c1), (r2, c2) = parts
+                if r1 <= SCAN_ROWS + 2:  # only header merges matter
+                    self.merges.append((r1, min(c1, MAX_COLUMNS), r2, min(c2, MAX_COLUMNS)))
+
+    collecting = False
+
+    def text(self, data):
+        if self.collecting:
+            self.parts.append(data)
+
+    def end(self, name):
+        if name in (_VALUE, _TEXT_RUN):
+            self.collecting = False
+        elif name == _CELL:
+            column, kind = self.cell
+            text = _xlsx_text(kind, "".join(self.parts), self.strings)
+            if text != "":
+                self.values[column] = text
+            self.cell = None
+        elif name == _PHONETIC:
+            self.phonetic = False
+        elif name == _ROW:
+            self._end_row()
+
+    def _end_row(self):
+        if self.row_number > MAX_ROW_NUMBER:
+            raise too_large()
+        values = self.values
+        if not values:
+            return
+        self.cells += len(values)
+        if self.cells > MAX_CELLS:
+            raise too_large()
+        row = [""] * max(values)
+        for column, text in values.items():
+            row[column - 1] = text
+        self.rows.append((self.row_number, row))
+        if self.limit and len(self.rows) >= self.limit:
+            self.done = True
+
+
 def _xlsx_sheet(archive, name, path, strings, limit):
-    rows, merges, cells = [], [], 0
-    row_number = 0
-    with archive.open(path) as stream:
-        for _event, element in iterparse(stream, events=("end",)):
-            tag = element.tag
-            if tag == f"{_MAIN}dimension":
-                # Refused by its declared size before a single row is read.
-                last = (element.get("ref") or "").split(":")[-1]
-                position = _parse_ref(last)
-                if position:
-                    _check_position(*position)
-            elif tag == f"{_MAIN}row":
-                row_number = int(element.get("r") or row_number + 1)
-                values = {}
-                next_column = 1
-                for cell in element.iter(f"{_MAIN}c"):
-                    position = _parse_ref(cell.get("r"))
-                    column = position[1] if position else next_column
-                    next_column = column + 1
-                    _check_position(row_number, column)
-                    text = _xlsx_value(cell, strings)
-                    if text != "":
-                        values[column] = text
-                element.clear()
-                if row_number > MAX_ROW_NUMBER:
-                    raise too_large()
-                if values:
-                    cells += len(values)
-                    if cells > MAX_CELLS:
-                        raise too_large()
-                    row = [""] * max(values)
-                    for column, text in values.items():
-                        row[column - 1] = text
-                    rows.append((row_number, row))
-                    if limit and len(rows) >= limit:
-                        break
-            elif tag == f"{_MAIN}mergeCell":
-                parts = [_parse_ref(p) for p in (element.get("ref") or "").split(":")]
-                if len(parts) == 2 and all(parts):
-                    (r1, c1), (r2, c2) = parts
-                    if r1 <= SCAN_ROWS + 2:  # only header merges matter
-                        merges.append((r1, min(c1, MAX_COLUMNS), r2, min(c2, MAX_COLUMNS)))
-    return Sheet(name=name, rows=rows, merges=merges)
+    reader = _SheetReader(strings, limit)
+    _parse(archive, path, reader.start, reader.end, reader.text, stop=lambda: reader.done)
+    return Sheet(name=name, rows=reader.rows, merges=reader.merges)
 
 
-def _xlsx_value(cell, strings):
-    kind = cell.get("t", "n")
-    if kind == "inlineStr":
-        return "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
-    value = cell.find(f"{_MAIN}v")
-    text = value.text if value is not None and value.text else ""
+def _parse(archive, path, start, end, text, stop=lambda: False):
+    """Feed one part of the archive to expat, in chunks, until `stop()`."""
+    parser = pyexpat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = text
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _refuse_declarations
+    parser.EntityDeclHandler = _refuse_declarations
+    parser.UnparsedEntityDeclHandler = _refuse_declarations
+    parser.ExternalEntityRefHandler = _refuse_declarations
+    try:
+        with archive.open(path) as stream:
+            while not stop():
+                chunk = stream.read(_CHUNK)
+                parser.Parse(chunk, not chunk)
+                if not chunk:
+                    break
+    except pyexpat.ExpatError:
+        raise corrupt() from None
+
+
+def _xlsx_text(kind, text, strings):
+    """A cell's value as text, from its type and what its <v> (or inline <t>) holds."""
     if not text:
         return ""
+    if kind in ("inlineStr", "str", "e"):
+        return text
     if kind == "s":
         try:
             return strings[int(text)]
         except (ValueError, IndexError):
             return ""
-    if kind in ("str", "e"):
-        return text
     if kind == "b":
         return "TRUE" if text == "1" else "FALSE"
     if text.endswith(".0"):

@@ -330,6 +330,55 @@ def _xlsx_with(sheet):
     return buffer.getvalue()
 
 
+def _xlsx_with_strings(sheet, shared):
+    content = io.BytesIO(_xlsx_with(sheet))
+    with zipfile.ZipFile(content, "a") as archive:
+        archive.writestr("xl/sharedStrings.xml", shared)
+    return content.getvalue()
+
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lollollollollollollollollollol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+)
+
+
+@pytest.mark.parametrize("part", ["sheet", "shared strings"])
+def test_entity_declarations_in_a_sheet_are_refused(part):
+    sheet = (
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1">'
+        '<c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
+    )
+    shared = f'<sst xmlns="{MAIN_NS}"><si><t>Nama &lol2;</t></si></sst>'
+    if part == "sheet":
+        sheet = LAUGHS + sheet.replace("<v>0</v>", "<v>&lol2;</v>")
+    else:
+        shared = LAUGHS + shared
+
+    with pytest.raises(ValidationError) as caught:
+        read_table(_xlsx_with_strings(sheet, shared), "a.xlsx")
+
+    assert caught.value.code == "corrupt"
+
+
+def test_shared_strings_leave_out_phonetic_runs_and_join_rich_text():
+    sheet = (
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData>'
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+        '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>81370000013</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    shared = (
+        f'<sst xmlns="{MAIN_NS}"><si><t>Nama</t></si><si><t>No HP</t></si>'
+        "<si><r><t>Siti </t></r><r><t>Rahma</t></r><rPh><t>シティ</t></rPh></si></sst>"
+    )
+
+    table = read_table(_xlsx_with_strings(sheet, shared), "a.xlsx")
+
+    assert table.rows == [(2, {"full_name": "Siti Rahma", "phone": "81370000013"})]
+
+
 def crafted_ods():
     row = (
         '<table:table-row table:number-rows-repeated="100000000">'
