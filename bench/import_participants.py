@@ -92,28 +92,32 @@ def timed_import(name, content):
     return seconds, n_queries, peak
 
 
+def clean_participants(program, now, **extra):
+    """The file's rows as participants, already as the import would store them."""
+    for r in rows():
+        yield Participant(
+            organization=program.organization,
+            full_name=r[0],
+            phone="+62" + r[1][1:],
+            nik=r[2],
+            birth_year=int(r[3]),
+            dusun=r[4],
+            rt=r[5],
+            rw=r[6],
+            address=r[7],
+            consent_method="paper",
+            consent_at=now,
+            **extra,
+        )
+
+
 def bare_bulk_create():
     """The same rows, already clean, written with nothing but bulk_create."""
     program = ProgramFactory()
     now = timezone.now()
     start = time.perf_counter()
     people = Participant.objects.bulk_create(
-        (
-            Participant(
-                organization=program.organization,
-                full_name=r[0],
-                phone="+62" + r[1][1:],
-                nik=r[2],
-                birth_year=int(r[3]),
-                dusun=r[4],
-                rt=r[5],
-                rw=r[6],
-                address=r[7],
-                consent_method="paper",
-                consent_at=now,
-            )
-            for r in rows()
-        ),
+        clean_participants(program, now),
         batch_size=1000,
     )
     Enrollment.objects.bulk_create(
@@ -128,24 +132,7 @@ def raw_write():
     with one executemany INSERT per table (SQLite) or COPY (PostgreSQL)."""
     program = ProgramFactory()
     now, today = timezone.now(), dt.date.today()
-    people = [
-        Participant(
-            organization=program.organization,
-            full_name=r[0],
-            phone="+62" + r[1][1:],
-            nik=r[2],
-            birth_year=int(r[3]),
-            dusun=r[4],
-            rt=r[5],
-            rw=r[6],
-            address=r[7],
-            consent_method="paper",
-            consent_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-        for r in rows()
-    ]
+    people = list(clean_participants(program, now, created_at=now, updated_at=now))
     enrollments = [
         Enrollment(
             program=program, participant=p, enrolled_on=today, created_at=now, updated_at=now
