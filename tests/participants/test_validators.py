@@ -53,3 +53,36 @@ def test_masks_and_formats():
     assert mask_nik("") == ""
     assert format_phone("+6281234567890") == "0812-3456-7890"
     assert mask_phone("+6281234567890") == "0812••••890"
+
+
+def _by_phonenumbers(raw):
+    """What libphonenumber alone makes of a number: E.164, or None when invalid."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(raw, "ID")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def test_the_mobile_shortcut_agrees_with_phonenumbers_on_every_shape():
+    written = []
+    for second in "0123456789":
+        for length in range(7, 13):  # digits after "8x"
+            national = f"8{second}" + "".join(str((i * 7 + 3) % 10) for i in range(length))
+            for prefix in ("", "0", "+62", "62", "+62 ", "(0"):
+                number = prefix + national
+                written += [number, f"{number[:4]}-{number[4:8]} {number[8:]}"]
+
+    ours = []
+    for raw in written:
+        try:
+            ours.append(normalize_phone(raw))
+        except ValidationError:
+            ours.append(None)
+
+    assert ours == [_by_phonenumbers(raw) for raw in written]
+    assert ours.count(None) < len(ours)
