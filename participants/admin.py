@@ -119,7 +119,7 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
         "consent_method",
         "village",
     ]
-    search_fields = ["full_name", "phone", "nik"]
+    search_fields = ["full_name", "phone"]  # and a whole NIK, by its hash (below)
     actions = ["add_to_program", "withdraw_from_program"]
     readonly_fields = ["id", "consent_at", "consent_recorded_by", "created_at", "updated_at"]
     inlines = [EnrollmentInline]
@@ -138,6 +138,10 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
             phone = ""
         if phone:
             results |= queryset.filter(phone=phone)
+        # NIKs are encrypted: only a whole NIK finds its owner, through the keyed hash.
+        digits = "".join(search_term.split())
+        if len(digits) == 16 and digits.isdigit():
+            results |= queryset.with_nik(digits)
         return results, may_have_duplicates
 
     @admin.action(description=_("Add the selected participants to a program"))
