@@ -12,7 +12,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from participants.enums import ConsentMethod
 from participants.models import Enrollment, Participant, ParticipantImport
 from participants.resources import ParticipantResource
-from participants.services import enrollments_create, enrollments_withdraw
+from participants.services import enrollments_create, enrollments_withdraw, import_audit
 from participants.spreadsheets import check_size, check_upload, read_table, to_dataset
 from participants.validators import mask_nik, normalize_phone
 from programs.models import Program
@@ -224,6 +224,7 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
         form = kwargs.get("form")
         data = getattr(form, "cleaned_data", {}) if form is not None else {}
         if data.get("program"):
+            request.pkk_import_program = data["program"]  # for the audit in process_result
             resource_kwargs.update(
                 program=data["program"],
                 consent_method=data["consent_method"],
@@ -231,6 +232,18 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
                 conflicts_as_errors=True,  # decided row by row on the import page only
             )
         return resource_kwargs
+
+    def process_result(self, result, request):
+        program = getattr(request, "pkk_import_program", None)
+        if program is not None:
+            touched = {row.object_id for row in result.valid_rows() if row.object_id}
+            import_audit(
+                by=request.user,
+                program=program,
+                file_name=request.POST.get("original_file_name", ""),
+                people=len(touched),
+            )
+        return super().process_result(result, request)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ValidationError):

@@ -463,7 +463,19 @@ def participants_import(
             skipped=len(report.invalid_rows) + len(report.conflicts),
             undo=getattr(resource, "undo", {}),
         )
+        import_audit(by=by, program=program, file_name=file_name, people=len(resource.touched))
     return report
+
+
+def import_audit(*, by, program, file_name, people, undone=False):
+    """Log an import written (or undone) with the people it touched, on every entry point."""
+    audit_record(
+        by=by,
+        action=AuditAction.IMPORT_UNDO if undone else AuditAction.IMPORT,
+        program=program,
+        detail=file_name,
+        people=people,
+    )
 
 
 PENDING_IMPORT_LIFETIME = dt.timedelta(hours=24)
@@ -596,6 +608,10 @@ def participants_import_undo(*, record, by):
     record.undone_at = timezone.now()
     record.undone_by = by
     record.save(update_fields=["undone_at", "undone_by"])
+    touched = {*undo.get("created", []), *undo.get("enrolled", []), *changed}
+    import_audit(
+        by=by, program=record.program, file_name=record.file_name, people=len(touched), undone=True
+    )
     return record
 
 
