@@ -12,7 +12,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from participants.enums import ConsentMethod
 from participants.models import Enrollment, Participant, ParticipantImport
 from participants.resources import ParticipantResource
-from participants.services import enrollments_create, enrollments_withdraw
+from participants.services import enrollments_create, enrollments_withdraw, import_audit
 from participants.spreadsheets import check_size, check_upload, read_table, to_dataset
 from participants.validators import mask_nik, normalize_phone
 from programs.models import Program
@@ -119,7 +119,7 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
         "consent_method",
         "village",
     ]
-    search_fields = ["full_name", "phone", "nik"]
+    search_fields = ["full_name", "phone"]  # and a whole NIK, by its hash (below)
     actions = ["add_to_program", "withdraw_from_program"]
     readonly_fields = ["id", "consent_at", "consent_recorded_by", "created_at", "updated_at"]
     inlines = [EnrollmentInline]
@@ -138,6 +138,10 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
             phone = ""
         if phone:
             results |= queryset.filter(phone=phone)
+        # NIKs are encrypted: only a whole NIK finds its owner, through the keyed hash.
+        digits = "".join(search_term.split())
+        if len(digits) == 16 and digits.isdigit():
+            results |= queryset.with_nik(digits)
         return results, may_have_duplicates
 
     @admin.action(description=_("Add the selected participants to a program"))
@@ -220,6 +224,7 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
         form = kwargs.get("form")
         data = getattr(form, "cleaned_data", {}) if form is not None else {}
         if data.get("program"):
+            request.pkk_import_program = data["program"]  # for the audit in process_result
             resource_kwargs.update(
                 program=data["program"],
                 consent_method=data["consent_method"],
@@ -227,6 +232,18 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
                 conflicts_as_errors=True,  # decided row by row on the import page only
             )
         return resource_kwargs
+
+    def process_result(self, result, request):
+        program = getattr(request, "pkk_import_program", None)
+        if program is not None:
+            touched = {row.object_id for row in result.valid_rows() if row.object_id}
+            import_audit(
+                by=request.user,
+                program=program,
+                file_name=request.POST.get("original_file_name", ""),
+                people=len(touched),
+            )
+        return super().process_result(result, request)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ValidationError):

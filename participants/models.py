@@ -7,6 +7,33 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from participants.enums import ConsentMethod, EnrollmentSource, EnrollmentStatus
+from participants.fields import EncryptedNikField
+from pkk_training.crypto import nik_hash, nik_hashes
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def with_nik(self, nik):
+        """Participants holding `nik`, found through its keyed hash (under every
+        configured key, so that nobody is missed before `rotate_nik_key` ran)."""
+        return self.filter(nik_hash__in=nik_hashes(nik)) if nik else self.none()
+
+    def update(self, **kwargs):
+        if "nik" in kwargs and "nik_hash" not in kwargs:
+            kwargs["nik_hash"] = nik_hash(kwargs["nik"])  # erasure's nik="" clears both
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.nik_hash = nik_hash(obj.nik)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, **kwargs):
+        if "nik" in fields and "nik_hash" not in fields:
+            for obj in objs:
+                obj.nik_hash = nik_hash(obj.nik)
+            fields = [*fields, "nik_hash"]
+        return super().bulk_update(objs, fields, **kwargs)
 
 
 class Participant(models.Model):
@@ -32,7 +59,13 @@ class Participant(models.Model):
         blank=True,
         help_text=_("Stored in E.164, e.g. +6281234567890."),
     )
-    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    # Encrypted at rest (pkk_training/crypto.py); nik_hash, the keyed hash of the
+    # same NIK, is what finds her and keeps one NIK to one person.
+    nik = EncryptedNikField(_("NIK"), blank=True)
+    # NULL, not "", when there is no NIK: NULLs never collide in the unique constraint.
+    nik_hash = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, editable=False
+    )
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     dusun = models.CharField(_("hamlet (dusun)"), max_length=120, blank=True)
     rt = models.CharField(_("RT"), max_length=4, blank=True)
@@ -54,6 +87,8 @@ class Participant(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ParticipantQuerySet.as_manager()
+
     class Meta:
         ordering = ["full_name"]
         verbose_name = _("participant")
@@ -61,8 +96,8 @@ class Participant(models.Model):
         # No unique phone: a household shares one (issue #12). A NIK is one person's.
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "nik"],
-                condition=~Q(nik=""),
+                fields=["organization", "nik_hash"],
+                condition=Q(nik_hash__isnull=False),
                 name="unique_participant_nik_per_organization",
             ),
             models.CheckConstraint(
@@ -78,6 +113,13 @@ class Participant(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.nik_hash = nik_hash(self.nik)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "nik" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "nik_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def has_consent(self):

@@ -19,7 +19,7 @@ from import_export import fields, resources
 from participants import hooks
 from participants.enums import EnrollmentSource
 from participants.models import Enrollment, Participant
-from participants.services import import_nik_match_error
+from participants.services import import_nik_match_error, undo_value
 from participants.spreadsheets import (
     FIELD_LENGTHS,
     ROW_COLUMN,
@@ -28,6 +28,7 @@ from participants.spreadsheets import (
     normalize_dataset,
 )
 from participants.validators import normalize_nik, normalize_phone, person_name_key
+from pkk_training.crypto import nik_hash, nik_hashes
 
 IMPORTED_FIELDS = ("full_name", "phone", "nik", "birth_year", "dusun", "rt", "rw", "address")
 
@@ -91,6 +92,7 @@ class ParticipantResource(resources.ModelResource):
             "full_name",
             "phone",
             "nik",
+            "nik_hash",
             "birth_year",
             "dusun",
             "rt",
@@ -109,8 +111,8 @@ class ParticipantResource(resources.ModelResource):
         for participant in existing:
             if participant.phone:
                 self.by_phone[participant.phone].append(participant)
-            if participant.nik:
-                self.by_nik[participant.nik] = participant
+            if participant.nik_hash:
+                self.by_nik[participant.nik_hash] = participant
             self.by_name[person_name_key(participant.full_name)].append(participant)
             if participant.pk in enrolled:
                 self.by_place.setdefault(_place_key(participant), participant)
@@ -165,10 +167,17 @@ class ParticipantResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def _find_nik(self, nik):
+        # By keyed hash, as in the database; an old key's hash until rotate_nik_key ran.
+        for digest in nik_hashes(nik):
+            if digest in self.by_nik:
+                return self.by_nik[digest]
+        return None
+
     def get_or_init_instance(self, instance_loader, row):
         number = row[ROW_COLUMN]
         decision = self.decisions.get(number) or self.decisions.get(str(number))
-        by_nik = self.by_nik.get(row["nik"]) if row["nik"] else None
+        by_nik = self._find_nik(row["nik"])
         name = person_name_key(row["full_name"])
         # A household shares one phone: the holder with this name is the one meant.
         holders = self.by_phone.get(row["phone"], []) if row["phone"] else []
@@ -279,7 +288,7 @@ class ParticipantResource(resources.ModelResource):
         if instance.phone and instance not in self.by_phone[instance.phone]:
             self.by_phone[instance.phone].append(instance)
         if instance.nik:
-            self.by_nik[instance.nik] = instance
+            self.by_nik[nik_hash(instance.nik)] = instance
         if not instance.phone and not instance.nik:
             self.by_place.setdefault(_place_key(instance), instance)
         if instance._state.adding:
@@ -319,7 +328,7 @@ class ParticipantResource(resources.ModelResource):
                 continue
             before = dict(zip(IMPORTED_FIELDS, self.stored.get(pk, ()), strict=False))
             changed = [
-                [f, old, getattr(participant, f)]
+                [f, undo_value(f, old), undo_value(f, getattr(participant, f))]
                 for f, old in before.items()
                 if old != getattr(participant, f)
             ]

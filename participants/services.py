@@ -20,6 +20,7 @@ from participants.models import (
     PendingImport,
 )
 from participants.validators import clean_text, normalize_nik, normalize_phone, person_name_key
+from pkk_training.crypto import decrypt_nik, encrypt_nik
 from pkk_training.ratelimit import rate_limit_exceeded, rate_limit_hit
 from programs import permissions
 from programs.enums import AuditAction
@@ -197,7 +198,7 @@ def _check_duplicates(
     if data.get("nik"):
         if _nik_checks_exhausted(by):
             raise _too_many_nik_checks()
-        existing = others.filter(nik=data["nik"]).first()
+        existing = others.with_nik(data["nik"]).first()
         if existing:
             raise _nik_duplicate(by, existing)
 
@@ -233,16 +234,16 @@ def participant_create(
     return participant
 
 
-def _stored_nik(participant):
-    # From the database: a ModelForm has already copied the typed NIK onto the instance.
-    return Participant.objects.filter(pk=participant.pk).values_list("nik", flat=True).first()
+def _nik_is_new(participant, nik):
+    # Asked of the database: a ModelForm has already copied the typed NIK onto the instance.
+    return not Participant.objects.filter(pk=participant.pk).with_nik(nik).exists()
 
 
 def participant_update(
     *, participant, by, consent_method=None, program=None, shared_phone=False, **data
 ):
     _clean_keys(data)
-    if data.get("nik") and not _trusted(by) and data["nik"] != _stored_nik(participant):
+    if data.get("nik") and not _trusted(by) and _nik_is_new(participant, data["nik"]):
         # Every change of a NIK counts, so that edits cannot walk through guesses.
         if not rate_limit_hit(f"nik-check:{by.pk}", limit=NIK_CHECK_LIMIT, window=NIK_CHECK_WINDOW):
             raise _too_many_nik_checks()
@@ -512,7 +513,19 @@ def participants_import(
             skipped=len(report.invalid_rows) + len(report.conflicts),
             undo=getattr(resource, "undo", {}),
         )
+        import_audit(by=by, program=program, file_name=file_name, people=len(resource.touched))
     return report
+
+
+def import_audit(*, by, program, file_name, people, undone=False):
+    """Log an import written (or undone) with the people it touched, on every entry point."""
+    audit_record(
+        by=by,
+        action=AuditAction.IMPORT_UNDO if undone else AuditAction.IMPORT,
+        program=program,
+        detail=file_name,
+        people=people,
+    )
 
 
 PENDING_IMPORT_LIFETIME = dt.timedelta(hours=24)
@@ -533,6 +546,15 @@ def _remember_columns(organization_id, chosen):
             ImportColumnMapping.objects.update_or_create(
                 organization_id=organization_id, header=header[:120], defaults={"field": field}
             )
+
+
+def undo_value(field, value):
+    """How an import keeps a value it may restore: a NIK encrypted, like its column."""
+    return encrypt_nik(value) if field == "nik" else value
+
+
+def _undo_read(field, value):
+    return decrypt_nik(value) if field == "nik" else value
 
 
 def _later(value, moment):
@@ -566,7 +588,7 @@ def participants_import_blockers(*, record):
         participant = people.get(pk)
         if participant is None:
             continue
-        if any(getattr(participant, f) != after for f, _before, after in fields):
+        if any(getattr(participant, f) != _undo_read(f, after) for f, _before, after in fields):
             blockers.append((participant.full_name, _("changed again after the import")))
     enrollments = list(
         Enrollment.objects.filter(program_id=record.program_id, participant_id__in=enrolled)
@@ -624,7 +646,7 @@ def participants_import_undo(*, record, by):
     people = Participant.objects.in_bulk(list(changed))
     for pk, participant in people.items():
         for field, before, _after in changed[str(pk)]:
-            setattr(participant, field, before)
+            setattr(participant, field, _undo_read(field, before))
             if field == "consent_method" and not before:
                 participant.consent_at = None
                 participant.consent_recorded_by = None
@@ -636,6 +658,10 @@ def participants_import_undo(*, record, by):
     record.undone_at = timezone.now()
     record.undone_by = by
     record.save(update_fields=["undone_at", "undone_by"])
+    touched = {*undo.get("created", []), *undo.get("enrolled", []), *changed}
+    import_audit(
+        by=by, program=record.program, file_name=record.file_name, people=len(touched), undone=True
+    )
     return record
 
 
@@ -650,3 +676,45 @@ IMPORT_UNDO_FIELDS = (
     "address",
     "consent_method",
 )
+
+
+NIK_REKEY_BATCH = 1000
+
+
+@transaction.atomic
+def participants_nik_rekey():
+    """Re-encrypt and re-hash every stored NIK under the current PKK_NIK_KEY, and the
+    NIKs imports keep for undoing, all or nothing; returns (participants, imports).
+
+    Old keys (PKK_NIK_OLD_KEYS) must still be configured: they open what is stored.
+    A NIK no configured key opens stops it (NikKeyError) with nothing changed."""
+    # Locked first, then read in batches (no server-side cursor: a NIK no key
+    # opens must leave the transaction clean to roll back).
+    pks = list(
+        Participant.objects.select_for_update()
+        .exclude(nik="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(pks), NIK_REKEY_BATCH):
+        batch = list(
+            Participant.objects.filter(pk__in=pks[start : start + NIK_REKEY_BATCH]).only(
+                "pk", "nik", "nik_hash"
+            )
+        )  # read through every key; written back under the current one
+        Participant.objects.bulk_update(batch, ["nik"])
+    people = len(pks)
+    imports = 0
+    for record in ParticipantImport.objects.select_for_update().only("pk", "undo").order_by("pk"):
+        entries = [
+            entry
+            for fields in (record.undo or {}).get("changed", {}).values()
+            for entry in fields
+            if entry[0] == "nik"
+        ]
+        for entry in entries:
+            entry[1], entry[2] = (undo_value("nik", _undo_read("nik", v)) for v in entry[1:3])
+        if entries:
+            record.save(update_fields=["undo"])
+            imports += 1
+    return people, imports

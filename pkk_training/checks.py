@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.checks import Error, Info, Tags, Warning, register
 
+from pkk_training.crypto import dev_key
+
 
 @register()
 def translations_compiled(app_configs, **kwargs):
@@ -44,3 +46,19 @@ def production_database(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def nik_key_configured(app_configs, **kwargs):
+    key = getattr(settings, "PKK_NIK_KEY", "")
+    if key and key != dev_key(settings.SECRET_KEY):
+        return []
+    return [
+        Error(
+            "PKK_NIK_KEY is not set: NIKs cannot be encrypted or read.",
+            hint="Generate one with `python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'`, keep it apart from database backups, "
+            "and set PKK_NIK_KEY in the environment (see the README).",
+            id="pkk.E002",
+        )
+    ]

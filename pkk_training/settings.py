@@ -15,6 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from pkk_training.crypto import check_key, dev_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -69,6 +71,18 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 elif not (DEBUG or TESTING) and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY is too weak: use at least 50 random characters.")
+
+# NIKs are encrypted at rest with this Fernet key (and hashed with a key derived
+# from it); see pkk_training/crypto.py and the README. Development and tests use
+# a key derived from SECRET_KEY; production without one fails `check --deploy`.
+PKK_NIK_KEY = "" if TESTING else os.environ.get("PKK_NIK_KEY", "").strip()
+PKK_NIK_OLD_KEYS = () if TESTING else tuple(env_list("PKK_NIK_OLD_KEYS"))
+if PKK_NIK_KEY:
+    check_key(PKK_NIK_KEY)
+elif DEBUG or TESTING:
+    PKK_NIK_KEY = dev_key(SECRET_KEY)
+for _old in PKK_NIK_OLD_KEYS:
+    check_key(_old, "PKK_NIK_OLD_KEYS")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:

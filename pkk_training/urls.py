@@ -40,6 +40,16 @@ urlpatterns = [
         program_views.organization_audit,
         name="organization_audit",
     ),
+    path(
+        "organizations/<slug:organization_slug>/locked/",
+        program_views.organization_locked_accounts,
+        name="organization_locked_accounts",
+    ),
+    path(
+        "organizations/<slug:organization_slug>/locked/<int:user_id>/unlock/",
+        program_views.account_unlock,
+        name="account_unlock",
+    ),
     path("organizations/<slug:organization_slug>/", include(report_urls.organization_urlpatterns)),
     # The participants' own survey pages: public, reached by link or QR code.
     path("s/", include(survey_public_urls.urlpatterns)),

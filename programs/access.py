@@ -51,3 +51,25 @@ def get_audited_organization_for_user(request, organization_slug):
     if permissions.is_admin(user) or organization.memberships.filter(user=user).exists():
         return organization
     raise Http404
+
+
+def get_unlocking_organization_for_user(request, organization_slug):
+    """An organization whose locked accounts the user may unlock; 404 for anyone else."""
+    from programs.models import Organization
+
+    organization = get_object_or_404(Organization, slug=organization_slug)
+    if not permissions.can_unlock_accounts(request.user, organization):
+        raise Http404
+    return organization
+
+
+def get_locked_account_for_user(request, organization_slug, user_id):
+    """(organization, account): an account working in the organization that the
+    user may unlock; 404 outside it (another organization's account included)."""
+    from programs.selectors import organization_accounts
+
+    organization = get_unlocking_organization_for_user(request, organization_slug)
+    account = get_object_or_404(organization_accounts(organization), pk=user_id)
+    if not permissions.can_unlock_account(request.user, account):
+        raise PermissionDenied
+    return organization, account

@@ -129,3 +129,16 @@ def can_issue_password_reset(user, membership):
         and not (target.is_staff or target.is_superuser)
         and target.pk != user.pk
     )
+
+
+def can_unlock_accounts(user, organization):
+    """Who may lift login lockouts of an organization's accounts: an admin, or a
+    coordinator of the organization (or of one of its programs)."""
+    return is_admin(user) or organization.pk in organization_ids(user, coordinating=True)
+
+
+def can_unlock_account(user, account):
+    """An admin any account; a coordinator never an admin account (nor her own)."""
+    if is_admin(user):
+        return True
+    return not (account.is_staff or account.is_superuser) and account.pk != user.pk

@@ -55,3 +55,28 @@ def member_candidates(user, program):
 
 def audit_events(organization):
     return organization.audit_events.select_related("user", "program")
+
+
+def locked_usernames():
+    """Usernames django-axes is refusing right now (from at least one client)."""
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    attempts = AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT, username__isnull=False
+    )
+    cool_off = get_cool_off()
+    if cool_off is not None:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    return attempts.values("username")
+
+
+def locked_accounts(organization):
+    """The organization's accounts locked out of logging in, by username."""
+    return (
+        organization_accounts(organization)
+        .filter(username__in=locked_usernames())
+        .order_by("username")
+    )

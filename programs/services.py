@@ -96,6 +96,23 @@ def password_reset_link_issue(*, membership, by):
     )
 
 
+def account_unlock(*, organization, account, by):
+    """Lift every django-axes lockout of `account` (all clients); logged. Returns how
+    many lockout records were cleared."""
+    from axes.utils import reset as axes_reset
+
+    cleared = axes_reset(username=account.get_username())
+    audit_logger.info("account_unlock user=%s by=%s", account.pk, by.pk)
+    audit_record(
+        by=by,
+        action=AuditAction.ACCOUNT_UNLOCK,
+        organization=organization,
+        detail=account.get_username(),
+        people=0,
+    )
+    return cleared
+
+
 def audit_record(*, by, action, organization=None, program=None, detail="", people=0):
     """Log one access to personal data; `by` None for the system (commands, jobs)."""
     from programs.models import AuditEvent

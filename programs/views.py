@@ -12,8 +12,10 @@ from pkk_training.http import posted
 from programs import permissions, selectors, services
 from programs.access import (
     get_audited_organization_for_user,
+    get_locked_account_for_user,
     get_membership_for_user,
     get_program_for_user,
+    get_unlocking_organization_for_user,
 )
 from programs.forms import MemberAddForm, ProgramForm
 
@@ -124,3 +126,27 @@ def organization_audit(request, organization_slug):
     organization = get_audited_organization_for_user(request, organization_slug)
     page = Paginator(selectors.audit_events(organization), 100).get_page(request.GET.get("page"))
     return render(request, "programs/audit_list.html", {"organization": organization, "page": page})
+
+
+@require_GET
+def organization_locked_accounts(request, organization_slug):
+    organization = get_unlocking_organization_for_user(request, organization_slug)
+    accounts = list(selectors.locked_accounts(organization))
+    for account in accounts:
+        account.can_unlock = permissions.can_unlock_account(request.user, account)
+    return render(
+        request,
+        "programs/locked_accounts.html",
+        {"organization": organization, "accounts": accounts},
+    )
+
+
+@require_POST
+def account_unlock(request, organization_slug, user_id):
+    organization, account = get_locked_account_for_user(request, organization_slug, user_id)
+    services.account_unlock(organization=organization, account=account, by=request.user)
+    messages.success(
+        request,
+        _("%(user)s can log in again.") % {"user": account.get_full_name() or account.username},
+    )
+    return redirect("organization_locked_accounts", organization_slug=organization.slug)

@@ -614,6 +614,18 @@ MATRIX = [
         get=answers(facilitator=404, coordinator=404, org=200),
         post=answers(facilitator=405, coordinator=405, admin=405, outsider=405, org=405),
     ),
+    Case(
+        "organization_locked_accounts",
+        organization_kwargs,
+        get=answers(facilitator=404),
+        post=answers(facilitator=405, coordinator=405, admin=405, outsider=405),
+    ),
+    Case(
+        "account_unlock",
+        lambda w: {**organization_kwargs(w), "user_id": w.member.user_id},
+        get=EVERYONE_405 | {"anonymous": LOGIN},
+        post=answers(facilitator=404, coordinator=302, admin=302),
+    ),
     Case("organization_rollup_pdf", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
     Case("organization_rollup_xlsx", organization_kwargs, get=ORGANIZATION_PAGE, post=POST_ONLY),
     Case(

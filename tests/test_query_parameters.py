@@ -127,6 +127,7 @@ def build_world():
         "number": 1,  # an issued report version that does not exist: a 404
         "signatory_id": 1,  # a password-reset link that is not valid: its page says so
         "file_format": "csv",
+        "user_id": admin.pk,
     }
 
 

@@ -9,11 +9,12 @@ SHIPPED_ORDER = {"tiktok-persyaratan": 10, "tiktok-kreator": 20, "tiktok-seller"
 
 def order_shipped_templates(apps, schema_editor):
     template = apps.get_model("checklists", "ChecklistTemplate")
+    templates = template.objects.using(schema_editor.connection.alias)
     for code, position in SHIPPED_ORDER.items():
-        template.objects.filter(code=code).update(position=position)
+        templates.filter(code=code).update(position=position)
     # Copies keep their original's place.
     for code, position in SHIPPED_ORDER.items():
-        template.objects.filter(copied_from__code=code).update(position=position)
+        templates.filter(copied_from__code=code).update(position=position)
 
 
 class Migration(migrations.Migration):

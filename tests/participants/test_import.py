@@ -297,9 +297,9 @@ def test_import_makes_no_per_row_queries(program, rows, django_assert_num_querie
         [["Nama", "No HP"], *[[f"Peserta {i}", f"0813{i:08d}"] for i in range(rows)]]
     )
 
-    # 15: the organization's participants, remembered columns and the program's
-    # enrolments read once each; inserts, the record and the transaction.
-    with django_assert_num_queries(15):
+    # 16: the organization's participants, remembered columns and the program's
+    # enrolments read once each; inserts, the record, its audit event and the transaction.
+    with django_assert_num_queries(16):
         report = run(program, content, "desa.csv")
 
     assert report.new == rows

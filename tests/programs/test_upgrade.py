@@ -17,6 +17,7 @@ from django.db import connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from demo.services import demo_load
+from pkk_training.crypto import decrypt_nik
 
 # The leaf migration of each app before the tenant core moved to programs.
 BEFORE_PROGRAMS = [
@@ -68,6 +69,11 @@ def copy_rows(source, target, table, target_table):
     with source.cursor() as cursor:
         cursor.execute(f"SELECT {quoted} FROM {source.ops.quote_name(table)}")
         rows = [[plain(value) for value in row] for row in cursor.fetchall()]
+    if table == "participants_participant":
+        # The old tables held NIKs in clear: the migration encrypts them again.
+        nik = columns.index("nik")
+        for row in rows:
+            row[nik] = decrypt_nik(row[nik])
     if rows:
         marks = ", ".join(["%s"] * len(columns))
         with target.cursor() as cursor:
