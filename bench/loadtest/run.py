@@ -9,6 +9,7 @@ end. Needs PostgreSQL (LOAD_DATABASE_URL, default a `pkk_load` database on
 redis://127.0.0.1:6379/15).
 """
 
+import base64
 import csv
 import json
 import os
@@ -29,6 +30,9 @@ PORTS = (8101, 8102)
 SECONDS = int(os.environ.get("LOAD_SECONDS", "40"))
 USERS = int(os.environ.get("LOAD_USERS", "16"))
 PASSWORD = secrets.token_urlsafe(12)
+# One of each for every process of the run: the servers share sessions and NIKs.
+SECRET_KEY = secrets.token_urlsafe(50)
+NIK_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()  # a Fernet key
 WORLD = Path(__file__).with_name("world.py")
 
 
@@ -37,7 +41,8 @@ def environment():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "pkk_training.settings",
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_SECRET_KEY": SECRET_KEY,
+        "PKK_NIK_KEY": NIK_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_COOKIES": "0",
