@@ -254,12 +254,71 @@ def participant_update(
         program=program,
         shared_phone=shared_phone,
     )
+    if participant.erased_at:
+        raise ValidationError(_("This participant's personal data were erased."))
+    before = Participant.objects.filter(pk=participant.pk).values(*PARTICIPANT_FIELDS).first()
     for field in PARTICIPANT_FIELDS:
         if field in data:
             setattr(participant, field, data[field])
     _set_consent(participant, consent_method, by)
     participant.full_clean()
     participant.save()
+    changed = [f for f in PARTICIPANT_FIELDS if before and before[f] != getattr(participant, f)]
+    if changed:
+        # Which fields, never their values: the log must not become a copy of the data.
+        audit_record(
+            by=by,
+            action=AuditAction.CORRECTION,
+            organization=participant.organization,
+            program=program,
+            detail="participant corrected: " + ", ".join(changed),
+            people=1,
+            subject=participant.pk,
+        )
+    return participant
+
+
+ERASED_NAME = "Peserta terhapus #{short_id}"
+ERASED_FIELDS = ("phone", "nik", "birth_year", "dusun", "rt", "rw", "address", "village")
+
+
+@transaction.atomic
+def participant_erase(*, participant, by, program=None):
+    """Anonymise her for good (UU PDP 27/2022, the right to erasure).
+
+    Her row, enrolments, attendance, steps and chosen survey answers stay, so
+    that counts and reports stay correct; what names or describes her goes:
+    name, phone, NIK (and any column derived from it), birth year, address,
+    the notes written about her, her typed survey answers, answers held for a
+    check, and the before/after values an import kept to be undone."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.erased_at:
+        raise ValidationError(_("This participant's personal data were erased already."))
+    for hook in hooks.participant_erasing:
+        hook(participant)
+    key = str(participant.pk)
+    for record in ParticipantImport.objects.filter(
+        program__organization_id=participant.organization_id
+    ):
+        if key in (record.undo or {}).get("changed", {}):
+            del record.undo["changed"][key]
+            record.save(update_fields=["undo"])
+    participant.full_name = ERASED_NAME.format(short_id=participant.pk.hex[:8])
+    for field in participant._meta.concrete_fields:
+        if field.name in ERASED_FIELDS or (field.name.startswith("nik") and field.name != "nik"):
+            setattr(participant, field.attname, None if field.null else "")
+    participant.erased_at = timezone.now()
+    participant.save()
+    audit_logger.info("participant_erased %s by=%s", participant.pk, getattr(by, "pk", None))
+    audit_record(
+        by=by,
+        action=AuditAction.ERASURE,
+        organization=participant.organization,
+        program=program,
+        detail="participant erased",
+        people=1,
+        subject=participant.pk,
+    )
     return participant
 
 

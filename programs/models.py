@@ -147,6 +147,9 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
     detail = models.CharField(_("what"), max_length=200, blank=True)
     people = models.PositiveIntegerField(_("people"), default=0)
+    # The one participant the event is about (Data saya, an erasure, a
+    # correction); a UUID, not a key: programs sits below participants.
+    subject = models.UUIDField(_("about participant"), null=True, blank=True, db_index=True)
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:

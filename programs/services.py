@@ -96,7 +96,7 @@ def password_reset_link_issue(*, membership, by):
     )
 
 
-def audit_record(*, by, action, organization=None, program=None, detail="", people=0):
+def audit_record(*, by, action, organization=None, program=None, detail="", people=0, subject=None):
     """Log one access to personal data; `by` None for the system (commands, jobs)."""
     from programs.models import AuditEvent
 
@@ -107,4 +107,5 @@ def audit_record(*, by, action, organization=None, program=None, detail="", peop
         action=action,
         detail=str(detail)[:200],
         people=people,
+        subject=subject,
     )

@@ -314,6 +314,15 @@ MATRIX = [
         post=answers(facilitator=302, coordinator=302, admin=302),
         data=participant_data,
     ),
+    Case("participant_data_json", participant_kwargs, get=MANAGER_PAGE, post=POST_ONLY),
+    Case("participant_data_pdf", participant_kwargs, get=MANAGER_PAGE, post=POST_ONLY),
+    Case(
+        "participant_erase",
+        participant_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"confirm": "yes"},
+    ),
     Case(
         "participant_enroll",
         lambda w: {**program_kwargs(w), "participant_id": w.other_participant.pk},
