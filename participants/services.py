@@ -1,6 +1,8 @@
+import calendar
 import dataclasses
 import datetime as dt
 import logging
+import os
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from participants.models import (
     ParticipantImport,
     PendingImport,
 )
+from participants.tmp_storage import import_temp_dir
 from participants.validators import clean_text, normalize_nik, normalize_phone, person_name_key
 from pkk_training.ratelimit import rate_limit_exceeded, rate_limit_hit
 from programs import permissions
@@ -584,6 +587,66 @@ def pending_imports_purge(*, now=None):
     cutoff = (now or timezone.now()) - PENDING_IMPORT_LIFETIME
     deleted, _by_model = PendingImport.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def import_temp_files_purge(*, now=None):
+    """Delete the Django admin import's copies of uploads older than a day
+    (participants/tmp_storage.py); returns how many."""
+    folder = import_temp_dir()
+    if not os.path.isdir(folder):
+        return 0
+    cutoff = (now or timezone.now()).timestamp() - PENDING_IMPORT_LIFETIME.total_seconds()
+    deleted = 0
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                os.remove(entry.path)
+                deleted += 1
+    return deleted
+
+
+def months_before(day, months):
+    """The same day `months` months earlier (the month's last day if it has fewer)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def participants_past_retention(*, today=None):
+    """Participants to anonymise under their organization's retention setting:
+    enrolled somewhere, and every program they are enrolled in finished and
+    ended more than `retention_months` months ago. An organization without the
+    setting keeps everyone; a program still planned or running, or without an
+    end date, keeps all its participants (withdrawn ones too)."""
+    from programs.enums import ProgramStatus
+    from programs.models import Organization
+
+    today = today or timezone.localdate()
+    found = Participant.objects.none()
+    for organization in Organization.objects.filter(retention_months__isnull=False):
+        cutoff = months_before(today, organization.retention_months)
+        keeping = Enrollment.objects.filter(
+            models.Q(program__end_date__isnull=True)
+            | models.Q(program__end_date__gte=cutoff)
+            | ~models.Q(program__status=ProgramStatus.FINISHED),
+            program__organization=organization,
+        ).values("participant_id")
+        found |= Participant.objects.filter(
+            organization=organization, erased_at__isnull=True, enrollments__isnull=False
+        ).exclude(pk__in=keeping)
+    return found.distinct()
+
+
+def participants_retention_purge(*, today=None):
+    """Anonymise everyone `participants_past_retention` finds; returns how many."""
+    erased = 0
+    for participant in participants_past_retention(today=today).order_by("pk"):
+        participant_erase(participant=participant, by=None)
+        erased += 1
+    return erased
 
 
 def _remember_columns(organization_id, chosen):

@@ -13,6 +13,15 @@ class Organization(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep participants' data for (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Months after the end of a participant's last finished program; then "
+            "purge_personal_data anonymises her. Empty: keep until erased by hand."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
