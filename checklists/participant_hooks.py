@@ -78,8 +78,11 @@ class TrackColumn:
 
 
 def register():
+    from checklists import personal_data
     from participants import hooks
 
+    hooks.personal_data.append(personal_data.collect)
+    hooks.participant_erasing.append(personal_data.erase)
     hooks.enrollment_extensions.append(EnrollmentExtension(add_track_field, save_tracks))
     hooks.participant_sections.append(
         PageSection(10, "checklists/_participant_section.html", checklist_link)

@@ -32,3 +32,13 @@ def get_organization_participant_for_user(request, program_slug, participant_id)
         Participant, organization_id=program.organization_id, pk=participant_id
     )
     return program, participant
+
+
+def get_privacy_enrollment_for_user(request, program_slug, participant_id):
+    """A participant's enrolment, for her data-subject rights (Data saya, erasure):
+    coordinators of her program or organization and admins; a facilitator gets
+    403 (she records, she does not hand out or erase whole files)."""
+    enrollment = get_enrollment_for_user(request, program_slug, participant_id)
+    if not permissions.can_manage_program(request.user, enrollment.program):
+        raise PermissionDenied
+    return enrollment

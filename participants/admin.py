@@ -107,6 +107,9 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
     import_participants command.
     """
 
+    # Not /tmp: a folder of its own that purge_personal_data empties.
+    tmp_storage_class = "participants.tmp_storage.ImportTempStorage"
+
     resource_classes = [ParticipantResource]
     import_form_class = ParticipantImportForm
     confirm_form_class = ParticipantConfirmImportForm

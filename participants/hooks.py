@@ -50,3 +50,22 @@ class ImportColumn:
 enrollment_extensions: list[EnrollmentExtension] = []
 participant_sections: list[PageSection] = []
 import_columns: list[ImportColumn] = []
+
+
+@dataclass(frozen=True)
+class DataSection:
+    """One table of what is held on a participant ("Data saya").
+
+    `columns` are (key, label) pairs; each row is a dict by key. The JSON
+    download uses the keys, the PDF the labels."""
+
+    key: str
+    title: Any
+    columns: tuple
+    rows: list
+
+
+# f(participant) -> [DataSection]: what a higher app holds on her.
+personal_data: list[Callable[[Any], list]] = []
+# f(participant) inside the erasure's transaction: blank her free texts.
+participant_erasing: list[Callable[[Any], None]] = []

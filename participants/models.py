@@ -84,6 +84,9 @@ class Participant(models.Model):
         related_name="+",
         verbose_name=_("consent recorded by"),
     )
+    # Set when her personal data was erased: the row stays so that counts and
+    # past reports hold, with nothing left that names her.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,6 +1,8 @@
+import calendar
 import dataclasses
 import datetime as dt
 import logging
+import os
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from participants.models import (
     ParticipantImport,
     PendingImport,
 )
+from participants.tmp_storage import import_temp_dir
 from participants.validators import clean_text, normalize_nik, normalize_phone, person_name_key
 from pkk_training.crypto import decrypt_nik, encrypt_nik
 from pkk_training.ratelimit import rate_limit_exceeded, rate_limit_hit
@@ -255,12 +258,71 @@ def participant_update(
         program=program,
         shared_phone=shared_phone,
     )
+    if participant.erased_at:
+        raise ValidationError(_("This participant's personal data were erased."))
+    before = Participant.objects.filter(pk=participant.pk).values(*PARTICIPANT_FIELDS).first()
     for field in PARTICIPANT_FIELDS:
         if field in data:
             setattr(participant, field, data[field])
     _set_consent(participant, consent_method, by)
     participant.full_clean()
     participant.save()
+    changed = [f for f in PARTICIPANT_FIELDS if before and before[f] != getattr(participant, f)]
+    if changed:
+        # Which fields, never their values: the log must not become a copy of the data.
+        audit_record(
+            by=by,
+            action=AuditAction.CORRECTION,
+            organization=participant.organization,
+            program=program,
+            detail="participant corrected: " + ", ".join(changed),
+            people=1,
+            subject=participant.pk,
+        )
+    return participant
+
+
+ERASED_NAME = "Peserta terhapus #{short_id}"
+ERASED_FIELDS = ("phone", "nik", "birth_year", "dusun", "rt", "rw", "address", "village")
+
+
+@transaction.atomic
+def participant_erase(*, participant, by, program=None):
+    """Anonymise her for good (UU PDP 27/2022, the right to erasure).
+
+    Her row, enrolments, attendance, steps and chosen survey answers stay, so
+    that counts and reports stay correct; what names or describes her goes:
+    name, phone, NIK (and any column derived from it), birth year, address,
+    the notes written about her, her typed survey answers, answers held for a
+    check, and the before/after values an import kept to be undone."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.erased_at:
+        raise ValidationError(_("This participant's personal data were erased already."))
+    for hook in hooks.participant_erasing:
+        hook(participant)
+    key = str(participant.pk)
+    for record in ParticipantImport.objects.filter(
+        program__organization_id=participant.organization_id
+    ):
+        if key in (record.undo or {}).get("changed", {}):
+            del record.undo["changed"][key]
+            record.save(update_fields=["undo"])
+    participant.full_name = ERASED_NAME.format(short_id=participant.pk.hex[:8])
+    for field in participant._meta.concrete_fields:
+        if field.name in ERASED_FIELDS or (field.name.startswith("nik") and field.name != "nik"):
+            setattr(participant, field.attname, None if field.null else "")
+    participant.erased_at = timezone.now()
+    participant.save()
+    audit_logger.info("participant_erased %s by=%s", participant.pk, getattr(by, "pk", None))
+    audit_record(
+        by=by,
+        action=AuditAction.ERASURE,
+        organization=participant.organization,
+        program=program,
+        detail="participant erased",
+        people=1,
+        subject=participant.pk,
+    )
     return participant
 
 
@@ -538,6 +600,66 @@ def pending_imports_purge(*, now=None):
     cutoff = (now or timezone.now()) - PENDING_IMPORT_LIFETIME
     deleted, _by_model = PendingImport.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def import_temp_files_purge(*, now=None):
+    """Delete the Django admin import's copies of uploads older than a day
+    (participants/tmp_storage.py); returns how many."""
+    folder = import_temp_dir()
+    if not os.path.isdir(folder):
+        return 0
+    cutoff = (now or timezone.now()).timestamp() - PENDING_IMPORT_LIFETIME.total_seconds()
+    deleted = 0
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                os.remove(entry.path)
+                deleted += 1
+    return deleted
+
+
+def months_before(day, months):
+    """The same day `months` months earlier (the month's last day if it has fewer)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def participants_past_retention(*, today=None):
+    """Participants to anonymise under their organization's retention setting:
+    enrolled somewhere, and every program they are enrolled in finished and
+    ended more than `retention_months` months ago. An organization without the
+    setting keeps everyone; a program still planned or running, or without an
+    end date, keeps all its participants (withdrawn ones too)."""
+    from programs.enums import ProgramStatus
+    from programs.models import Organization
+
+    today = today or timezone.localdate()
+    found = Participant.objects.none()
+    for organization in Organization.objects.filter(retention_months__isnull=False):
+        cutoff = months_before(today, organization.retention_months)
+        keeping = Enrollment.objects.filter(
+            models.Q(program__end_date__isnull=True)
+            | models.Q(program__end_date__gte=cutoff)
+            | ~models.Q(program__status=ProgramStatus.FINISHED),
+            program__organization=organization,
+        ).values("participant_id")
+        found |= Participant.objects.filter(
+            organization=organization, erased_at__isnull=True, enrollments__isnull=False
+        ).exclude(pk__in=keeping)
+    return found.distinct()
+
+
+def participants_retention_purge(*, today=None):
+    """Anonymise everyone `participants_past_retention` finds; returns how many."""
+    erased = 0
+    for participant in participants_past_retention(today=today).order_by("pk"):
+        participant_erase(participant=participant, by=None)
+        erased += 1
+    return erased
 
 
 def _remember_columns(organization_id, chosen):

@@ -15,6 +15,21 @@ urlpatterns = [
         name="participant_edit",
     ),
     path(
+        "participants/<uuid:participant_id>/data.json",
+        views.participant_data_json,
+        name="participant_data_json",
+    ),
+    path(
+        "participants/<uuid:participant_id>/data.pdf",
+        views.participant_data_pdf,
+        name="participant_data_pdf",
+    ),
+    path(
+        "participants/<uuid:participant_id>/erase/",
+        views.participant_erase,
+        name="participant_erase",
+    ),
+    path(
         "participants/<uuid:participant_id>/enroll/",
         views.participant_enroll,
         name="participant_enroll",

@@ -1,19 +1,36 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants import hooks, services
-from participants.access import get_enrollment_for_user, get_organization_participant_for_user
+from participants.access import (
+    get_enrollment_for_user,
+    get_organization_participant_for_user,
+    get_privacy_enrollment_for_user,
+)
 from participants.forms import EnrollmentForm, ParticipantForm, ParticipantSearchForm
-from participants.selectors import enrollment_page, program_enrollments
+from participants.selectors import (
+    enrollment_page,
+    participant_personal_data,
+    personal_data_json,
+    program_enrollments,
+)
 from participants.validators import format_phone, mask_nik
-from pkk_training.exports import spreadsheet_response
+from pkk_training.exports import no_store, spreadsheet_response
 from pkk_training.forms import add_service_errors, query_params, run_service
 from pkk_training.http import posted
+from pkk_training.pdf import render_pdf
 from programs import permissions
 from programs.access import get_program_for_user
 from programs.enums import AuditAction
@@ -249,3 +266,93 @@ def participant_export(request, program_slug, file_format):
         filename=f"peserta-{program.slug}",
         sheet_title=_("Participants"),
     )
+
+
+def _printable(value):
+    if isinstance(value, bool):
+        return pgettext("answer", "Yes") if value else pgettext("answer", "No")
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "j F Y H:i")
+    if isinstance(value, dt.date):
+        return date_format(value, "j F Y")
+    return value
+
+
+def _personal_data(request, program_slug, participant_id, file_format):
+    enrollment = get_privacy_enrollment_for_user(request, program_slug, participant_id)
+    participant = enrollment.participant
+    full_nik = permissions.can_see_full_nik(request.user)
+    audit_record(
+        by=request.user,
+        action=AuditAction.DOWNLOAD,
+        program=enrollment.program,
+        detail=f"personal data (Data saya).{file_format}" + (" (NIK)" if full_nik else ""),
+        people=1,
+        subject=participant.pk,
+    )
+    # Logged first, so that the file lists its own making too.
+    sections = participant_personal_data(participant, full_nik=full_nik)
+    filename = f"data-saya-{participant.pk.hex[:8]}.{file_format}"
+    if file_format == "json":
+        response = JsonResponse(
+            personal_data_json(sections),
+            encoder=DjangoJSONEncoder,
+            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        )
+    else:
+        printable = [
+            {
+                "key": s.key,
+                "title": s.title,
+                "columns": s.columns,
+                "pairs": [(key, label, _printable(s.rows[0][key])) for key, label in s.columns]
+                if s.key == "identity"
+                else (),
+                "rows": s.rows,
+                "cells": [[_printable(row[key]) for key, _label in s.columns] for row in s.rows],
+            }
+            for s in sections
+        ]
+        pdf = render_pdf(
+            "participants/personal_data_pdf.html",
+            {
+                "participant": participant,
+                "sections": printable,
+                "masked_nik": bool(participant.nik) and not full_nik,
+                "printed_at": timezone.localtime(),
+            },
+            request=request,
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return no_store(response)
+
+
+@require_GET
+def participant_data_json(request, program_slug, participant_id):
+    """ "Data saya": everything held on her, as JSON (UU PDP 27/2022, the right of access)."""
+    return _personal_data(request, program_slug, participant_id, "json")
+
+
+@require_GET
+def participant_data_pdf(request, program_slug, participant_id):
+    """ "Data saya" as a readable PDF, to print and hand to her."""
+    return _personal_data(request, program_slug, participant_id, "pdf")
+
+
+@require_POST
+def participant_erase(request, program_slug, participant_id):
+    """Anonymise her for good; a confirmation box must be ticked."""
+    enrollment = get_privacy_enrollment_for_user(request, program_slug, participant_id)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm the erasure."))
+        return redirect(enrollment)
+    try:
+        services.participant_erase(
+            participant=enrollment.participant, by=request.user, program=enrollment.program
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The participant's personal data were erased."))
+    return redirect(enrollment)

@@ -13,6 +13,15 @@ class Organization(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep participants' data for (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Months after the end of a participant's last finished program; then "
+            "purge_personal_data anonymises her. Empty: keep until erased by hand."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -147,6 +156,9 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
     detail = models.CharField(_("what"), max_length=200, blank=True)
     people = models.PositiveIntegerField(_("people"), default=0)
+    # The one participant the event is about (Data saya, an erasure, a
+    # correction); a UUID, not a key: programs sits below participants.
+    subject = models.UUIDField(_("about participant"), null=True, blank=True, db_index=True)
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:

@@ -113,7 +113,7 @@ def account_unlock(*, organization, account, by):
     return cleared
 
 
-def audit_record(*, by, action, organization=None, program=None, detail="", people=0):
+def audit_record(*, by, action, organization=None, program=None, detail="", people=0, subject=None):
     """Log one access to personal data; `by` None for the system (commands, jobs)."""
     from programs.models import AuditEvent
 
@@ -124,4 +124,5 @@ def audit_record(*, by, action, organization=None, program=None, detail="", peop
         action=action,
         detail=str(detail)[:200],
         people=people,
+        subject=subject,
     )

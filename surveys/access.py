@@ -1,5 +1,7 @@
 """Fetch a survey, by program for staff or by public link for participants."""
 
+from django.core import signing
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from programs.access import get_program_for_user
@@ -16,3 +18,33 @@ def get_survey_for_user(request, program_slug, survey_id, *, manage=False):
 def get_public_survey(token):
     """A survey by its public link: no account, so the token is the only key."""
     return get_object_or_404(Survey.objects.select_related("program"), public_token=token)
+
+
+PERSONAL_SALT = "surveys.personal-link"
+
+
+def personal_token(enrollment, survey):
+    """A participant's own link to a survey: names the enrolment and the survey,
+    signed with SECRET_KEY; no phone, NIK or name in it."""
+    return signing.dumps([enrollment.pk, survey.pk], salt=PERSONAL_SALT)
+
+
+def get_personal_survey(token):
+    """(survey, enrollment) of a personal link; 404 for a forged or stale link
+    (another program's survey, an anonymous survey, a withdrawn enrolment)."""
+    from participants.models import Enrollment
+
+    try:
+        enrollment_id, survey_id = signing.loads(token, salt=PERSONAL_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise Http404 from None
+    enrollment = get_object_or_404(
+        Enrollment.objects.active().select_related("participant"), pk=enrollment_id
+    )
+    survey = get_object_or_404(
+        Survey.objects.select_related("program"),
+        pk=survey_id,
+        program_id=enrollment.program_id,
+        anonymous=False,
+    )
+    return survey, enrollment

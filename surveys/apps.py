@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self):
+        from participants import hooks
+        from surveys import personal_data
+
+        hooks.personal_data.append(personal_data.collect)
+        hooks.participant_erasing.append(personal_data.erase)

@@ -138,3 +138,35 @@ def _initial_from(response):
         else:
             initial[key] = answer.text
     return initial
+
+
+class ParticipantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class HeldReviewForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("confirm", _("Confirm")),
+            ("match", _("Give to participant")),
+            ("discard", _("Discard")),
+        ]
+    )
+    participant = ParticipantChoiceField(
+        queryset=None, required=False, label=_("Participant who answered")
+    )
+
+    def __init__(self, *args, program, **kwargs):
+        from participants.models import Participant
+
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = Participant.objects.filter(
+            enrollments__program=program, enrollments__status="active"
+        ).order_by("full_name", "pk")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "match" and not data.get("participant"):
+            raise forms.ValidationError(_("Choose the participant who gave these answers."))
+        return data

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pkk_training.forms import add_service_errors
 from pkk_training.ratelimit import client_ip, rate_limit_hit, too_many_requests
 from surveys import selectors, services
-from surveys.access import get_public_survey
+from surveys.access import get_personal_survey, get_public_survey
 from surveys.forms import AnswersForm, RespondentForm
 
 # Per client and survey, and per survey whatever the client: enough for a
@@ -86,6 +86,39 @@ def survey_public(request, token):
     if not form.is_bound:
         form.initial["submission_id"] = uuid.uuid4()
     return render(request, "surveys/public_form.html", {"survey": survey, "form": form, "who": who})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def survey_personal(request, token):
+    """A participant's own link: no phone asked; a second submission is held
+    for a facilitator like any replacement."""
+    survey, enrollment = get_personal_survey(token)
+    if not survey.is_open():
+        return render(request, "surveys/public_closed.html", {"survey": survey}, status=410)
+    posted = request.POST if request.method == "POST" else None
+    if posted is not None and _over_limits(request, survey):
+        return too_many_requests(request)
+    form = AnswersForm(posted, questions=selectors.survey_questions(survey))
+    if posted is not None and form.is_valid():
+        try:
+            services.personal_response_submit(
+                survey=survey,
+                participant=enrollment.participant,
+                answers=form.answers(),
+                submission_id=form.cleaned_data["submission_id"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("survey_public_done", token=survey.public_token)
+    if not form.is_bound:
+        form.initial["submission_id"] = uuid.uuid4()
+    return render(
+        request,
+        "surveys/public_form.html",
+        {"survey": survey, "form": form, "who": None, "personal": True},
+    )
 
 
 @login_not_required

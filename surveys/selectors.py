@@ -6,7 +6,7 @@ from django.db.models import Avg, Count, Max, Min, Q
 
 from participants.models import Enrollment
 from surveys.enums import CHOICE_KINDS, TEXT_KINDS, QuestionKind
-from surveys.models import Answer, Response
+from surveys.models import Answer, HeldResponse, Response
 
 CHOICE_LIKE = (*CHOICE_KINDS, QuestionKind.YES_NO, QuestionKind.SCALE)
 
@@ -248,3 +248,26 @@ def _plain_number(value):
     """12.00 → 12, 2.50 → 2.5: what a spreadsheet should show."""
     value = Decimal(value)
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def held_responses(survey):
+    return (
+        HeldResponse.objects.filter(survey=survey)
+        .select_related("participant")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def held_answer_lines(held, questions):
+    """[(question text, answer as text)] of a held response, in question order."""
+    stored = held.answers or {}
+    lines = []
+    for question in questions:
+        value = stored.get(str(question.pk))
+        if value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            labels = {choice.pk: choice.label for choice in question.choices.all()}
+            value = ", ".join(labels[pk] for pk in value if pk in labels)
+        lines.append((question.text, str(value)))
+    return lines

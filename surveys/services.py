@@ -1,3 +1,4 @@
+import logging
 import uuid
 from decimal import Decimal
 
@@ -9,8 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from pkk_training.ordering import move_in_order
+from programs.enums import AuditAction
+from programs.services import audit_record
 from surveys.enums import CHOICE_KINDS, HeldReason, QuestionKind, ResponseChannel
 from surveys.models import Answer, Choice, HeldResponse, Question, Response, Survey
+
+audit_logger = logging.getLogger("pkk_training.audit")
 
 SURVEY_FIELDS = ("kind", "title", "intro", "opens_at", "closes_at", "anonymous", "baseline")
 
@@ -231,7 +236,15 @@ def question_move(*, question, direction):
 
 
 def response_save(
-    *, survey, answers, channel, participant=None, by=None, submission_id=None, at=None
+    *,
+    survey,
+    answers,
+    channel,
+    participant=None,
+    by=None,
+    submission_id=None,
+    at=None,
+    check_open=True,
 ):
     """Save one respondent's answers: a second submission updates the first.
 
@@ -239,9 +252,10 @@ def response_save(
     choice questions (yes/no, single, multiple, scale), a Decimal for numbers,
     a string for text; None or empty means unanswered. `at` records when the
     answers were given, for paper forms typed in afterwards.
+    `check_open=False`: answers given while the survey was open, confirmed later.
     Returns (response, created).
     """
-    if not survey.is_open():
+    if check_open and not survey.is_open():
         raise ValidationError(_("This survey is closed."), code="closed")
     if survey.anonymous:
         participant = None
@@ -316,15 +330,7 @@ def _answers_json(answers):
     return stored
 
 
-def public_response_submit(*, survey, phone, answers, submission_id=None):
-    """A response from the shared public link, identified only by a typed phone.
-
-    Saved straight away only when the phone is actively enrolled and has not
-    answered yet; otherwise held for a facilitator (HeldResponse). The caller
-    answers the same page in every case. Returns "saved" or the held reason."""
-    from surveys.selectors import respondents_by_phone
-
-    found = respondents_by_phone(survey, phone)
+def _submit_or_hold(*, survey, phone, found, answers, submission_id):
     # A household's phone does not say which of them answered: a facilitator decides.
     participant = found[0] if len(found) == 1 else None
     earlier = survey.responses.filter(participant=participant).first() if participant else None
@@ -356,3 +362,105 @@ def public_response_submit(*, survey, phone, answers, submission_id=None):
         answers=_answers_json(answers),
     )
     return reason
+
+
+def public_response_submit(*, survey, phone, answers, submission_id=None):
+    """A response from the shared public link, identified only by a typed phone.
+
+    Saved straight away only when the phone is actively enrolled and has not
+    answered yet; otherwise held for a facilitator (HeldResponse). The caller
+    answers the same page in every case. Returns "saved" or the held reason."""
+    from surveys.selectors import respondents_by_phone
+
+    found = respondents_by_phone(survey, phone)
+    return _submit_or_hold(
+        survey=survey, phone=phone, found=found, answers=answers, submission_id=submission_id
+    )
+
+
+def personal_response_submit(*, survey, participant, answers, submission_id=None):
+    """A response through a participant's personal link: saved if she has not
+    answered yet, otherwise held for a facilitator like any replacement."""
+    return _submit_or_hold(
+        survey=survey,
+        phone=participant.phone,
+        found=[participant],
+        answers=answers,
+        submission_id=submission_id,
+    )
+
+
+def held_answers(held, questions):
+    """The held JSON answers as `response_save` takes them, for `questions`
+    (with their choices prefetched); questions or options removed since are skipped."""
+    by_pk = {question.pk: question for question in questions}
+    answers = {}
+    for key, value in (held.answers or {}).items():
+        question = by_pk.get(int(key)) if str(key).isdigit() else None
+        if question is None or value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            choices = {choice.pk: choice for choice in question.choices.all()}
+            answers[question] = [choices[pk] for pk in value if pk in choices]
+        elif question.kind == QuestionKind.NUMBER:
+            answers[question] = Decimal(value)
+        else:
+            answers[question] = str(value)
+    return answers
+
+
+def _held_log(*, held, by, what, participant=None):
+    audit_logger.info(
+        "held_response %s held=%s survey=%s participant=%s by=%s",
+        what,
+        held.pk,
+        held.survey_id,
+        participant.pk if participant else None,
+        by.pk,
+    )
+    audit_record(
+        by=by,
+        action=AuditAction.CORRECTION,
+        program=held.survey.program,
+        detail=f"held answers {what}: {held.survey.title}",
+        people=1 if participant else 0,
+    )
+
+
+@transaction.atomic
+def held_response_confirm(*, held, by, participant=None):
+    """Store the held answers as the response of `participant` (for a held
+    replacement: the one it names), replacing any earlier one; the held copy goes."""
+    participant = participant or held.participant
+    if participant is None:
+        raise ValidationError(_("Choose the participant who gave these answers."))
+    survey = held.survey
+    if not survey.program.enrollments.filter(participant=participant, status="active").exists():
+        raise ValidationError(_("This participant is not enrolled in the program."))
+    questions = survey.questions.prefetch_related("choices")
+    response_save(
+        survey=survey,
+        participant=participant,
+        channel=SELF,
+        answers=held_answers(held, questions),
+        at=held.submitted_at,
+        check_open=False,
+    )
+    _held_log(
+        held=held,
+        by=by,
+        what="confirmed" if participant == held.participant else "matched",
+        participant=participant,
+    )
+    held.delete()
+
+
+def held_response_match(*, held, participant, by):
+    """An unknown or shared phone's answers given to the enrolled participant who sent them."""
+    return held_response_confirm(held=held, by=by, participant=participant)
+
+
+@transaction.atomic
+def held_response_discard(*, held, by):
+    _held_log(held=held, by=by, what="discarded")
+    held.delete()

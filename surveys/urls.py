@@ -19,6 +19,13 @@ urlpatterns = [
     path(f"{question}delete/", views.question_delete, name="question_delete"),
     path(f"{survey}answer/", views.survey_respondents, name="survey_respondents"),
     path(f"{survey}answer/<uuid:participant_id>/", views.survey_answer, name="survey_answer"),
+    path(
+        f"{survey}answer/<uuid:participant_id>/link/",
+        views.survey_personal_link,
+        name="survey_personal_link",
+    ),
+    path(f"{survey}held/", views.survey_held, name="survey_held"),
+    path(f"{survey}held/<int:held_id>/", views.survey_held_review, name="survey_held_review"),
     path(f"{survey}results/", views.survey_results, name="survey_results"),
     path(f"{survey}answers.<sheet:file_format>", views.survey_export, name="survey_export"),
 ]

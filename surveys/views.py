@@ -5,10 +5,11 @@ import io
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,10 +23,10 @@ from programs.enums import AuditAction
 from programs.selectors import programs_visible_to
 from programs.services import audit_record
 from surveys import selectors, services
-from surveys.access import get_survey_for_user
-from surveys.forms import AnswersForm, NewSurveyForm, QuestionForm, SurveyForm
+from surveys.access import get_survey_for_user, personal_token
+from surveys.forms import AnswersForm, HeldReviewForm, NewSurveyForm, QuestionForm, SurveyForm
 from surveys.library import LIBRARY
-from surveys.models import Survey
+from surveys.models import HeldResponse, Survey
 
 
 def _public_url(request, survey):
@@ -119,6 +120,7 @@ def survey_detail(request, program_slug, survey_id):
             "public_url": _public_url(request, survey),
             "can_manage": permissions.can_manage_program(request.user, survey.program),
             "n_responses": survey.responses.count(),
+            "n_held": survey.held_responses.count(),
             "is_open": survey.is_open(),
         },
     )
@@ -323,3 +325,77 @@ def survey_export(request, program_slug, survey_id, file_format):
         filename=f"survei-{survey.pk}",
         sheet_title=_("Answers"),
     )
+
+
+@require_GET
+def survey_personal_link(request, program_slug, survey_id, participant_id):
+    """One participant's own link, to copy into a message or print on a card."""
+    survey = get_survey_for_user(request, program_slug, survey_id)
+    if survey.anonymous:
+        raise Http404
+    enrollment = get_enrollment_for_user(request, program_slug, participant_id)
+    if enrollment.status != "active":
+        raise Http404
+    url = request.build_absolute_uri(
+        reverse("survey_personal", args=[personal_token(enrollment, survey)])
+    )
+    qr = segno.make(url, error="m")
+    return render(
+        request,
+        "surveys/personal_link.html",
+        {
+            "program": survey.program,
+            "survey": survey,
+            "participant": enrollment.participant,
+            "url": url,
+            "qr": mark_safe(qr.svg_inline(scale=5, border=2)),  # noqa: S308 (segno's own SVG)
+        },
+    )
+
+
+@require_GET
+def survey_held(request, program_slug, survey_id):
+    """Public answers kept aside: replacements, unknown and shared phones."""
+    survey = get_survey_for_user(request, program_slug, survey_id)
+    questions = list(selectors.survey_questions(survey))
+    held = list(selectors.held_responses(survey))
+    form = HeldReviewForm(program=survey.program)
+    return render(
+        request,
+        "surveys/held.html",
+        {
+            "program": survey.program,
+            "survey": survey,
+            "held": [(h, selectors.held_answer_lines(h, questions)) for h in held],
+            "participants": list(form.fields["participant"].queryset.only("pk", "full_name")),
+        },
+    )
+
+
+@require_POST
+def survey_held_review(request, program_slug, survey_id, held_id):
+    survey = get_survey_for_user(request, program_slug, survey_id)
+    held = get_object_or_404(
+        HeldResponse.objects.select_related("participant"), survey=survey, pk=held_id
+    )
+    held.survey = survey
+    form = HeldReviewForm(request.POST, program=survey.program)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("survey_held", program_slug=program_slug, survey_id=survey.pk)
+    action = form.cleaned_data["action"]
+    try:
+        if action == "discard":
+            services.held_response_discard(held=held, by=request.user)
+        elif action == "match":
+            services.held_response_match(
+                held=held, participant=form.cleaned_data["participant"], by=request.user
+            )
+        else:
+            services.held_response_confirm(held=held, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = _("The answers were discarded.") if action == "discard" else None
+        messages.success(request, done or _("The answers were saved."))
+    return redirect("survey_held", program_slug=program_slug, survey_id=survey.pk)

@@ -17,6 +17,8 @@ from jobs.enums import JobStatus
 from jobs.models import Job
 from participants.models import ParticipantImport, PendingImport
 from reports.models import ReportVersion, Signatory
+from surveys.access import personal_token
+from surveys.models import HeldResponse
 from tests.factories import (
     ChecklistTemplateFactory,
     EnrollmentFactory,
@@ -46,6 +48,7 @@ class World:
     shared_template: object  # a template shared with every organization
     track: object  # the enrollment following `template`
     survey: object  # an open survey with one yes/no question
+    held: object  # a held public answer of the enrollment's participant to `survey`
     indicator: object
     signatory: object
     version: object
@@ -64,6 +67,7 @@ def build_world():
     admin = UserFactory(is_staff=True, is_superuser=True)
     enrollment = EnrollmentFactory(program=program)
     template = ChecklistTemplateFactory(organization=program.organization)
+    survey = SurveyFactory(program=program)
     return World(
         program=program,
         session=TrainingSessionFactory(program=program),
@@ -73,7 +77,14 @@ def build_world():
         template=template,
         shared_template=ChecklistTemplateFactory(organization=None),
         track=TrackFactory(enrollment=enrollment, template=template),
-        survey=SurveyFactory(program=program),
+        survey=survey,
+        held=HeldResponse.objects.create(
+            survey=survey,
+            phone=enrollment.participant.phone,
+            participant=enrollment.participant,
+            reason="would_replace",
+            answers={},
+        ),
         indicator=IndicatorFactory(program=program),
         job=Job.objects.create(
             organization=program.organization,
@@ -303,6 +314,15 @@ MATRIX = [
         post=answers(facilitator=302, coordinator=302, admin=302),
         data=participant_data,
     ),
+    Case("participant_data_json", participant_kwargs, get=MANAGER_PAGE, post=POST_ONLY),
+    Case("participant_data_pdf", participant_kwargs, get=MANAGER_PAGE, post=POST_ONLY),
+    Case(
+        "participant_erase",
+        participant_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"confirm": "yes"},
+    ),
     Case(
         "participant_enroll",
         lambda w: {**program_kwargs(w), "participant_id": w.other_participant.pk},
@@ -523,6 +543,27 @@ MATRIX = [
         lambda w: {**survey_kwargs(w), "participant_id": w.enrollment.participant_id},
         get=MEMBER_PAGE,
         post=answers(facilitator=302, coordinator=302, admin=302),
+        data=answer_data,
+    ),
+    Case(
+        "survey_personal_link",
+        lambda w: {**survey_kwargs(w), "participant_id": w.enrollment.participant_id},
+        get=MEMBER_PAGE,
+        post=POST_ONLY,
+    ),
+    Case("survey_held", survey_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "survey_held_review",
+        lambda w: {**survey_kwargs(w), "held_id": w.held.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=302, coordinator=302, admin=302),
+        data=lambda w: {"action": "discard"},
+    ),
+    Case(
+        "survey_personal",
+        lambda w: {"token": personal_token(w.enrollment, w.survey)},
+        get=EVERYONE_200,
+        post=EVERYONE_302,
         data=answer_data,
     ),
     Case("survey_results", survey_kwargs, get=MEMBER_PAGE, post=POST_ONLY),

@@ -122,6 +122,7 @@ def build_world():
         "track_id": track.pk,
         "pending_id": pending.pk,
         "import_id": record.pk,
+        "held_id": 1,  # a held answer that does not exist: a 404
         "token": survey.public_token,
         "uidb64": "MQ",
         "number": 1,  # an issued report version that does not exist: a 404

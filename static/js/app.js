@@ -142,3 +142,21 @@ document.addEventListener("htmx:afterSwap", function () {
   applyRollFilter();
   updateTrackBars();
 });
+
+// A personal survey link: copy it to send by WhatsApp, or print the card.
+document.addEventListener("click", function (event) {
+  var copy = event.target.closest("[data-copy]");
+  if (copy) {
+    var field = document.querySelector(copy.dataset.copy);
+    field.select();
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(field.value);
+    } else {
+      document.execCommand("copy");
+    }
+    copy.textContent = copy.dataset.copied;
+  }
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
