@@ -310,3 +310,15 @@ def test_held_page_query_count(login, program, size, django_assert_num_queries):
         response = client.get(_held_url(survey))
 
     assert len(response.context["held"]) == size
+
+
+def test_a_personal_link_is_the_same_every_time_it_is_made(program, enrollment):
+    from unittest import mock
+
+    survey = SurveyFactory(program=program)
+    first = personal_token(enrollment, survey)
+
+    with mock.patch("time.time", return_value=4_000_000_000):
+        later = personal_token(enrollment, survey)
+
+    assert later == first
