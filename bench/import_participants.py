@@ -30,8 +30,8 @@ from tests.factories import ProgramFactory  # noqa: E402
 ROWS = 10_000
 BIG_ROWS = 50_000
 # Django caps an SQLite statement at 999 parameters: a bulk INSERT of
-# participants (17 columns) goes out 58 rows at a time there.
-SQLITE_NOTE = " (Django sends SQLite 58 participants per INSERT)"
+# participants (18 columns) goes out 55 rows at a time there.
+SQLITE_NOTE = " (Django sends SQLite 55 participants per INSERT)"
 HEADER = ["Nama Lengkap", "No HP", "NIK", "Tahun Lahir", "Dusun", "RT", "RW", "Alamat"]
 
 
