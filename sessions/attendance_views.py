@@ -51,29 +51,50 @@ def attendance_mark(request, program_slug, session_id):
     if not form.is_valid():
         return HttpResponse(_("Invalid mark."), status=400, content_type="text/plain")
     enrollment = get_session_enrollment_for_user(request, session, form.cleaned_data["participant"])
+    status = form.cleaned_data["status"]
     try:
-        attendance, _changed = services.attendance_mark(
+        attendance, changed = services.attendance_mark(
             session=session,
             enrollment=enrollment,
-            status=form.cleaned_data["status"],
+            status=status,
             by=request.user,
             mark_id=form.cleaned_data["mark_id"],
             move_enrollment=form.cleaned_data["move_enrollment"],
+            tapped_at=form.tap_time(timezone.now()),
         )
+    except services.MarkNotApplied as refused:
+        # The page must show the row as the database holds it, and say so.
+        message = " ".join(refused.messages)
+        if request.htmx:
+            return _roll_row_response(
+                request, session, enrollment, refused.attendance, note=message, status=409
+            )
+        messages.error(request, message)
+        return redirect(_roll_url(session, enrollment.participant_id))
     except ValidationError as error:
         message = " ".join(error.messages)
         if request.htmx:
             return HttpResponse(message, status=409, content_type="text/plain")
         messages.error(request, message)
         return redirect(_roll_url(session))
+    note = ""
+    if not changed and (attendance.status if attendance else "") != status:
+        note = _("A later tap had already set this; yours is kept in the change history.")
     if request.htmx:
-        row = selectors.roll_row(session, enrollment, attendance)
-        return render(
-            request,
-            "sessions/_roll_row.html",
-            {"row": row, "session": session, "program": session.program},
-        )
+        return _roll_row_response(request, session, enrollment, attendance, note=note)
+    if note:
+        messages.info(request, note)
     return redirect(_roll_url(session, enrollment.participant_id))
+
+
+def _roll_row_response(request, session, enrollment, attendance, *, note="", status=200):
+    row = selectors.roll_row(session, enrollment, attendance)
+    return render(
+        request,
+        "sessions/_roll_row.html",
+        {"row": row, "session": session, "program": session.program, "note": note},
+        status=status,
+    )
 
 
 @require_POST

@@ -28,7 +28,7 @@ def test_program_page(login, sized_program, django_assert_num_queries):
 def test_session_page_roll_call(login, sized_program, django_assert_num_queries):
     client = login(sized_program.facilitator)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(sized_program.session.get_absolute_url())
 
     assert names_on(response) == names_of(sized_program)
