@@ -1,3 +1,5 @@
+import re
+
 # Everything the pages need is served by us: no CDN, no inline script or
 # style. htmx is configured (base.html) not to inject its indicator styles.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -26,4 +28,25 @@ class ContentSecurityPolicyMiddleware:
         match = getattr(request, "resolver_match", None)
         if not (match and match.app_name == "admin"):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+
+OUTBOX_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+class OutboxReceiptMiddleware:
+    """Answer a phone's outbox with the id of the entry it sent.
+
+    The phone deletes its copy only on a 2xx that carries this receipt: a
+    captive Wi-Fi portal or a proxy that answers 200 to anything does not.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        entry = request.headers.get("X-Outbox-Id", "")
+        if OUTBOX_ID.fullmatch(entry):
+            response.headers["X-Outbox-Id"] = entry
         return response

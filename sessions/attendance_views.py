@@ -20,7 +20,7 @@ from participants.services import DuplicateParticipant
 from participants.validators import mask_phone
 from pkk_training.exports import spreadsheet_response
 from pkk_training.forms import PageForm, add_service_errors, query_params
-from pkk_training.http import posted
+from pkk_training.http import offline_page, posted
 from pkk_training.pdf import render_pdf
 from programs import permissions
 from programs.access import get_program_for_user
@@ -161,6 +161,7 @@ def attendance_mark_all_undo(request, program_slug, session_id):
 
 
 @require_http_methods(["GET", "POST"])
+@offline_page
 def attendance_walk_in(request, program_slug, session_id):
     session = _recording_session(request, program_slug, session_id)
     form = WalkInForm(posted(request), can_see_nik=False, program=session.program)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self):
+        from programs import hooks
+        from surveys import offline
+
+        hooks.offline_pages.append(offline.offline_pages)

@@ -476,7 +476,7 @@ def test_late_joiner_is_marked_over_htmx_once_confirmed(login, facilitator, sess
 
     late.refresh_from_db()
     # The roll offers her buttons behind one confirmation that names the move.
-    assert "hx-confirm=" in page and "5 Agustus 2023" in page
+    assert "data-confirm=" in page and "5 Agustus 2023" in page
     assert (response.status_code, late.enrolled_on) == (200, session.date)
     assert "data-eligible" in response.content.decode()
     assert state(session) == [(late.participant.full_name, "present")]

@@ -1,0 +1,120 @@
+"""Field mode on the server: the service worker, the pages stored for offline, receipts."""
+
+import datetime as dt
+import json
+import uuid
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    EnrollmentFactory,
+    SurveyFactory,
+    TrackFactory,
+    TrainingSessionFactory,
+)
+
+
+def test_service_worker_is_served_from_the_root_with_the_shell_files(client):
+    response = client.get("/sw.js")
+
+    body = response.content.decode()
+    config = json.loads(body.split("var CONFIG = ", 1)[1].split(";\n", 1)[0])
+    assert (response["Content-Type"], response["Service-Worker-Allowed"]) == (
+        "text/javascript; charset=utf-8",
+        "/",
+    )
+    assert response["Cache-Control"] == "no-cache"
+    assert config["offline"] == "/offline/"
+    assert config["static_prefix"] == "/static/"
+    assert "/static/js/outbox.js" in config["shell"]
+    assert len(config["version"]) == 12
+
+
+def test_offline_page_says_there_is_no_signal_in_indonesian(client):
+    response = client.get(reverse("offline"))
+
+    assert response.status_code == 200
+    assert '<h1 class="h3">Tidak ada sinyal</h1>' in response.content.decode()
+
+
+def test_roll_page_may_be_stored_for_offline_and_says_so(login, facilitator, program):
+    session = TrainingSessionFactory(program=program)
+
+    response = login(facilitator).get(session.get_absolute_url())
+
+    assert response["X-Offline-Page"] == "1"
+    assert "data-offline-page" in response.content.decode()
+
+
+def test_a_page_not_meant_for_offline_is_never_stored(login, facilitator, program):
+    response = login(facilitator).get(reverse("program_attendance", args=[program.slug]))
+
+    assert "X-Offline-Page" not in response
+
+
+def test_prepare_for_offline_lists_today_and_tomorrow_with_what_they_need(
+    login, facilitator, program
+):
+    today = timezone.localdate()
+    yesterday = TrainingSessionFactory(program=program, date=today - dt.timedelta(days=1))
+    now = TrainingSessionFactory(program=program, date=today)
+    tomorrow = TrainingSessionFactory(program=program, date=today + dt.timedelta(days=1))
+    enrollment = EnrollmentFactory(program=program)
+    track = TrackFactory(enrollment=enrollment)
+    survey = SurveyFactory(program=program, anonymous=False)
+    slug, person = program.slug, enrollment.participant_id
+
+    response = login(facilitator).get(reverse("program_offline_pages", args=[slug]))
+
+    urls = response.json()["urls"]
+    assert response["Cache-Control"] == "no-store"
+    assert yesterday.get_absolute_url() not in urls
+    assert urls == [  # in the order of INSTALLED_APPS
+        f"/programs/{slug}/participants/",
+        f"/programs/{slug}/participants/{person}/",
+        f"/programs/{slug}/",
+        now.get_absolute_url(),
+        f"/programs/{slug}/sessions/{now.pk}/attendance/walk-in/",
+        tomorrow.get_absolute_url(),
+        f"/programs/{slug}/sessions/{tomorrow.pk}/attendance/walk-in/",
+        f"/programs/{slug}/checklists/",
+        f"/programs/{slug}/checklists/{track.template_id}/",
+        f"/programs/{slug}/participants/{person}/checklists/",
+        f"/programs/{slug}/surveys/",
+        f"/programs/{slug}/surveys/{survey.pk}/answer/",
+        f"/programs/{slug}/surveys/{survey.pk}/answer/{person}/",
+    ]
+
+
+def test_program_page_shows_today_first(login, facilitator, program):
+    today = TrainingSessionFactory(program=program, date=timezone.localdate(), title="Praktik")
+    TrainingSessionFactory(program=program, date=dt.date(2023, 8, 5), title="Sosialisasi")
+
+    response = login(facilitator).get(reverse("program_detail", args=[program.slug]))
+
+    assert [s.title for s in response.context["today"]] == [today.title]
+    html = response.content.decode()
+    assert html.index('<h2 class="h5" id="today-title">Hari ini</h2>') < html.index("Sosialisasi")
+    assert "Siapkan untuk offline" in html
+
+
+def test_our_answers_carry_the_outbox_receipt(login, facilitator, program):
+    session = TrainingSessionFactory(program=program)
+    enrollment = EnrollmentFactory(program=program, enrolled_on=session.date)
+    entry = str(uuid.uuid4())
+
+    response = login(facilitator).post(
+        reverse("attendance_mark", args=[program.slug, session.pk]),
+        {"participant": enrollment.participant_id, "status": "present", "mark_id": entry},
+        HTTP_HX_REQUEST="true",
+        HTTP_X_OUTBOX_ID=entry,
+    )
+
+    assert (response.status_code, response["X-Outbox-Id"]) == (200, entry)
+
+
+def test_a_malformed_receipt_is_not_echoed(client):
+    response = client.get(reverse("offline"), HTTP_X_OUTBOX_ID="x\r\nSet-Cookie: a=b")
+
+    assert "X-Outbox-Id" not in response
