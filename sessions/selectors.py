@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from participants.enums import EnrollmentStatus
 from participants.models import Enrollment
@@ -18,6 +19,15 @@ def sessions_visible_to(user):
         return sessions.none()
     return sessions.annotate(user_role=role_expression(user, "program__")).filter(
         user_role__isnull=False
+    )
+
+
+def sessions_today(user):
+    """Today's sessions in the user's programs, in the day's order."""
+    return (
+        sessions_visible_to(user)
+        .filter(date=timezone.localdate())
+        .order_by("start_time", "program__name", "pk")
     )
 
 

@@ -22,7 +22,11 @@ def home(request):
     return render(
         request,
         "sessions/home.html",
-        {"programs": programs, "can_create_program": permissions.can_create_program(request.user)},
+        {
+            "programs": programs,
+            "today": selectors.sessions_today(request.user),
+            "can_create_program": permissions.can_create_program(request.user),
+        },
     )
 
 

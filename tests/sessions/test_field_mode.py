@@ -118,3 +118,15 @@ def test_a_malformed_receipt_is_not_echoed(client):
     response = client.get(reverse("offline"), HTTP_X_OUTBOX_ID="x\r\nSet-Cookie: a=b")
 
     assert "X-Outbox-Id" not in response
+
+
+def test_pages_travel_compressed(login, facilitator, program):
+    session = TrainingSessionFactory(program=program)
+    EnrollmentFactory.create_batch(30, program=program, enrolled_on=session.date)
+    client = login(facilitator)
+
+    plain = client.get(session.get_absolute_url())
+    packed = client.get(session.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+
+    assert (plain.get("Content-Encoding"), packed["Content-Encoding"]) == (None, "gzip")
+    assert len(packed.content) < len(plain.content) / 4
