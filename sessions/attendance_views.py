@@ -166,6 +166,8 @@ def attendance_walk_in(request, program_slug, session_id):
     session = _recording_session(request, program_slug, session_id)
     form = WalkInForm(posted(request), can_see_nik=False, program=session.program)
     duplicate = None
+    if request.method == "POST" and request.htmx:
+        return _walk_in_from_outbox(request, session, form)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # the person, her mark and the extensions, or nothing
@@ -195,6 +197,60 @@ def attendance_walk_in(request, program_slug, session_id):
         "sessions/attendance_walk_in.html",
         {"session": session, "program": session.program, "form": form, "duplicate": duplicate},
     )
+
+
+def _same_name(a, b):
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def _walk_in_from_outbox(request, session, form):
+    """A walk-in registered on a phone, maybe offline, sent by its outbox.
+
+    Answers with her roll row. The usual duplicate rules apply: the same
+    phone and the same name are the person already known, who is marked
+    present; the same phone with another name is kept on the phone for the
+    facilitator to decide (409). A repeat of the same entry registers nobody twice.
+    """
+    try:
+        mark_id = uuid.UUID(request.POST.get("mark_id", ""))
+    except ValueError:
+        mark_id = None
+    if not form.is_valid():
+        errors = [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()]
+        return HttpResponse(" ".join(errors), status=400, content_type="text/plain")
+    data = form.participant_data()
+    note = ""
+    try:
+        with transaction.atomic():
+            replayed = mark_id and services.attendance_replayed(session=session, mark_id=mark_id)
+            try:
+                with transaction.atomic():
+                    attendance = replayed or services.attendance_walk_in(
+                        session=session, by=request.user, mark_id=mark_id, **data
+                    )
+                    enrollment = Enrollment.objects.select_related("participant").get(
+                        program=session.program, participant_id=attendance.participant_id
+                    )
+                    if not replayed:
+                        form.save_extensions(enrollment, request.user)
+            except DuplicateParticipant as error:
+                known = error.existing
+                if not _same_name(known.full_name, data["full_name"]):
+                    message = _(
+                        "Not registered: the phone number belongs to %(name)s. "
+                        "Open the walk-in form to decide whether it is her."
+                    ) % {"name": known.full_name}
+                    return HttpResponse(message, status=409, content_type="text/plain")
+                attendance = services.attendance_walk_in_known(
+                    session=session, participant=known, by=request.user, mark_id=mark_id
+                )
+                enrollment = Enrollment.objects.select_related("participant").get(
+                    program=session.program, participant_id=known.pk
+                )
+                note = _("Already registered (same phone and name): marked present.")
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
+    return _roll_row_response(request, session, enrollment, attendance, note=note)
 
 
 @require_POST

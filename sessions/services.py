@@ -337,9 +337,31 @@ def attendance_mark_all_undo(*, session, batch_id, by):
     return len(rows)
 
 
+def attendance_replayed(*, session, mark_id):
+    """The attendance a walk-in sent before made (its answer was lost), or None."""
+    earlier = (
+        AttendanceEvent.objects.filter(session=session, mark_id=mark_id)
+        .values_list("participant_id", flat=True)
+        .first()
+    )
+    if earlier is None:
+        return None
+    return (
+        Attendance.objects.select_related("participant", "marked_by")
+        .filter(session=session, participant_id=earlier)
+        .first()
+    )
+
+
 @transaction.atomic
-def attendance_walk_in(*, session, by, consent_method, **data):
-    """Register someone who came to the door, enroll them and mark them present."""
+def attendance_walk_in(*, session, by, consent_method, mark_id=None, **data):
+    """Register someone who came to the door, enroll them and mark them present.
+
+    With `mark_id` (a phone's outbox entry) a repeat of the same request is
+    recognised and registers nobody twice.
+    """
+    if mark_id and (earlier := attendance_replayed(session=session, mark_id=mark_id)):
+        return earlier
     enrollment = participant_register(
         program=session.program,
         by=by,
@@ -349,13 +371,17 @@ def attendance_walk_in(*, session, by, consent_method, **data):
         **data,
     )
     attendance, _changed = attendance_mark(
-        session=session, enrollment=enrollment, status=AttendanceStatus.PRESENT, by=by
+        session=session,
+        enrollment=enrollment,
+        status=AttendanceStatus.PRESENT,
+        by=by,
+        mark_id=mark_id,
     )
     return attendance
 
 
 @transaction.atomic
-def attendance_walk_in_known(*, session, participant, by):
+def attendance_walk_in_known(*, session, participant, by, mark_id=None):
     """Mark present someone the organization already knows, enrolling them if needed."""
     enrollment = Enrollment.objects.filter(
         program_id=session.program_id, participant=participant
@@ -372,6 +398,10 @@ def attendance_walk_in_known(*, session, participant, by):
         # They came, so they were taking part by then.
         _enrollment_move_to(session, enrollment, by)
     attendance, _changed = attendance_mark(
-        session=session, enrollment=enrollment, status=AttendanceStatus.PRESENT, by=by
+        session=session,
+        enrollment=enrollment,
+        status=AttendanceStatus.PRESENT,
+        by=by,
+        mark_id=mark_id,
     )
     return attendance

@@ -118,13 +118,15 @@
     if (submitter && submitter.name) {
       fields[submitter.name] = submitter.value;
     }
+    var id = window.newMarkId();
     var entry = {
-      id: window.newMarkId(),
+      id: id,
       seq: nextSeq(),
       user: USER,
       url: form.action,
       kind: form.dataset.outbox,
-      target: form.dataset.outboxTarget || "",
+      target: form.dataset.outboxTarget || (form.dataset.outboxRoll ? "#w-" + id : ""),
+      roll: form.dataset.outboxRoll || "",
       fields: fields,
       tappedAt: Date.now(),
       state: "waiting",
@@ -135,7 +137,13 @@
     pending.push(entry);
     show(entry);  // at once, whatever the network
     render();
-    save(entry).then(send, function () {
+    save(entry).then(function () {
+      if (entry.roll) {
+        location.assign(entry.roll);  // back to the roll, where she waits to be sent
+      } else {
+        send();
+      }
+    }, function () {
       window.alert(body.dataset.msgFailed);
     });
   });
@@ -147,10 +155,7 @@
   }
 
   function setSync(row, state, message) {
-    var form = row.querySelector("form");
-    if (!form) {
-      return;
-    }
+    var form = row.querySelector("form") || row;
     var line = row.querySelector("[data-sync]");
     if (!line) {
       line = document.createElement("p");
@@ -190,6 +195,8 @@
         }
         setSync(row, entry.state, entry.message);
       }
+    } else if (entry.kind === "walk-in") {
+      showWalkIn(entry);
     } else if (entry.kind === "mark-all") {
       var roll = document.querySelector(entry.target);
       if (roll && entry.state === "waiting") {
@@ -202,6 +209,34 @@
       }
     }
     refreshRoll();
+  }
+
+  // Someone registered at the door, maybe with no signal: a row of her own
+  // until the server says who she is.
+  function showWalkIn(entry) {
+    var roll = document.querySelector("#roll .roll");
+    if (!roll || location.pathname !== entry.roll) {
+      return;
+    }
+    var row = rowOf(entry);
+    if (!row) {
+      row = document.createElement("li");
+      row.className = "roll-row";
+      row.id = entry.target.slice(1);
+      row.setAttribute("data-mark-row", "");
+      row.setAttribute("data-eligible", "");
+      row.dataset.status = "present";
+      row.dataset.name = (entry.fields.full_name || "").toLowerCase();
+      var who = document.createElement("div");
+      who.className = "roll-who";
+      var name = document.createElement("span");
+      name.className = "roll-name";
+      name.textContent = entry.fields.full_name || "";
+      who.appendChild(name);
+      row.appendChild(who);
+      roll.appendChild(row);
+    }
+    setSync(row, entry.state, entry.message);
   }
 
   function refreshRoll() {
@@ -224,14 +259,23 @@
     var holder = document.createElement("div");
     holder.innerHTML = html;
     var fresh = holder.firstElementChild;
-    if (!fresh || ("#" + fresh.id) !== entry.target) {
+    if (!fresh || !fresh.id) {
+      return;
+    }
+    if (entry.kind === "walk-in") {
+      // She may be someone the roll already lists: that row gives way.
+      var listed = document.getElementById(fresh.id);
+      if (listed && listed !== element) {
+        listed.remove();
+      }
+    } else if (("#" + fresh.id) !== entry.target) {
       return;
     }
     element.replaceWith(fresh);
     if (window.htmx) {
       window.htmx.process(fresh);
     }
-    if (entry.kind === "mark") {
+    if (entry.kind === "mark" || entry.kind === "walk-in") {
       setSync(fresh, state, message);
     }
     pending.forEach(show);  // marks still waiting inside a replaced roll
@@ -430,6 +474,10 @@
       });
       item.querySelector("[data-discard]").addEventListener("click", function () {
         if (window.confirm(msg("discard"))) {
+          var own = entry.kind === "walk-in" && rowOf(entry);
+          if (own) {
+            own.remove();
+          }
           remove(entry.id).then(send);
         }
       });

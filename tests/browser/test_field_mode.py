@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from demo.services import PROGRAM_SLUG, demo_load
+from participants.models import Participant
 from programs.models import Program
 from sessions.models import Attendance, AttendanceEvent
 from tests.browser.conftest import PHONE, log_in
@@ -237,4 +238,40 @@ def test_two_phones_offline_the_later_tap_wins_and_both_are_kept(world, phone):
     )
     second.reload()
     expect(second.locator("#disagreements")).to_contain_text("Siti Aminah: Hadir oleh")
+    assert offline_errors(phone.errors) == []
+
+
+def test_a_walk_in_registered_offline_with_a_known_phone_and_name_is_no_duplicate(world, phone):
+    session, logins = world
+    context = phone()
+    page = open_roll(context, session, "fasilitator", logins["fasilitator"])
+    walk_in = session.get_absolute_url() + "attendance/walk-in/"
+    page.goto(walk_in)  # stored for use with no signal, like the roll
+    expect(page.locator("body")).to_have_attribute("data-offline-stored", "1")
+    known = Participant.objects.get(full_name="Siti Aminah")
+    people = Participant.objects.count()
+
+    context.set_offline(True)
+    page.reload()
+    page.get_by_label("Nama lengkap", exact=False).fill("siti  aminah")
+    page.get_by_label("Nomor telepon").fill(known.phone)
+    page.get_by_label("Cara peserta memberikan persetujuan pemrosesan data").select_option("paper")
+    page.get_by_role("button", name="Daftarkan dan tandai hadir").click()
+
+    page.wait_for_url("**" + session.get_absolute_url())
+    waiting = page.locator(".roll-row[data-sync=waiting]", has_text="siti  aminah")
+    expect(waiting).to_have_count(1)
+    context.set_offline(False)
+
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden(timeout=20_000)
+    merged = row(page, "Siti Aminah")
+    expect(merged).to_have_count(1)
+    expect(merged).to_have_attribute("data-sync", "saved")
+    expect(merged.locator(".roll-error")).to_have_text(
+        "Sudah terdaftar (nomor HP dan nama sama): ditandai hadir."
+    )
+    assert Participant.objects.count() == people
+    assert list(
+        Attendance.objects.filter(session=session).values_list("participant", "status")
+    ) == [(known.pk, "present")]
     assert offline_errors(phone.errors) == []

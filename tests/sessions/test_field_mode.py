@@ -7,6 +7,8 @@ import uuid
 from django.urls import reverse
 from django.utils import timezone
 
+from participants.models import Participant
+from sessions.models import Attendance
 from tests.factories import (
     EnrollmentFactory,
     SurveyFactory,
@@ -130,3 +132,58 @@ def test_pages_travel_compressed(login, facilitator, program):
 
     assert (plain.get("Content-Encoding"), packed["Content-Encoding"]) == (None, "gzip")
     assert len(packed.content) < len(plain.content) / 4
+
+
+def outbox_walk_in(client, session, entry, **fields):
+    return client.post(
+        reverse("attendance_walk_in", args=[session.program.slug, session.pk]),
+        {"consent_method": "paper", "mark_id": entry, **fields},
+        HTTP_HX_REQUEST="true",
+        HTTP_X_OUTBOX_ID=entry,
+    )
+
+
+def test_outbox_walk_in_sent_twice_registers_her_once(login, facilitator, program):
+    session = TrainingSessionFactory(program=program)
+    client = login(facilitator)
+    entry = str(uuid.uuid4())
+
+    first = outbox_walk_in(client, session, entry, full_name="Wati Baru", phone="0812 7777 0001")
+    again = outbox_walk_in(client, session, entry, full_name="Wati Baru", phone="0812 7777 0001")
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert first.templates[0].name == "sessions/_roll_row.html"
+    assert list(Participant.objects.values_list("full_name", flat=True)) == ["Wati Baru"]
+    assert list(Attendance.objects.values_list("status", flat=True)) == ["present"]
+
+
+def test_outbox_walk_in_with_a_known_phone_and_name_marks_that_person(login, facilitator, program):
+    session = TrainingSessionFactory(program=program)
+    known = EnrollmentFactory(program=program, participant__full_name="Siti Aminah").participant
+
+    response = outbox_walk_in(
+        login(facilitator), session, str(uuid.uuid4()), full_name="SITI aminah", phone=known.phone
+    )
+
+    assert response.status_code == 200
+    assert "Sudah terdaftar (nomor HP dan nama sama): ditandai hadir." in response.content.decode()
+    assert Participant.objects.count() == 1
+    assert list(Attendance.objects.values_list("participant", "status")) == [(known.pk, "present")]
+
+
+def test_outbox_walk_in_with_a_known_phone_but_another_name_is_kept_for_review(
+    login, facilitator, program
+):
+    session = TrainingSessionFactory(program=program)
+    known = EnrollmentFactory(program=program, participant__full_name="Siti Aminah").participant
+
+    response = outbox_walk_in(
+        login(facilitator), session, str(uuid.uuid4()), full_name="Rina", phone=known.phone
+    )
+
+    assert (response.status_code, response.content.decode()) == (
+        409,
+        "Belum didaftarkan: nomor HP ini milik Siti Aminah. Buka formulir peserta datang "
+        "langsung untuk memutuskan apakah itu dia.",
+    )
+    assert (Participant.objects.count(), Attendance.objects.count()) == (1, 0)
