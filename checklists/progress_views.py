@@ -118,6 +118,8 @@ def progress_mark(request, program_slug, participant_id, track_id, step_id):
     if outcome != services.APPLIED and progress is not None:
         step = progress.step
     reasons = selectors.template_reasons(track.template)
+    # A phone's outbox keeps a mark that met someone else's change, for review.
+    outbox = outcome == services.CONFLICT and "X-Outbox-Id" in request.headers
     return render(
         request,
         "checklists/_step_row.html",
@@ -129,6 +131,7 @@ def progress_mark(request, program_slug, participant_id, track_id, step_id):
             "participant": track.enrollment.participant,
             "conflict": outcome == services.CONFLICT,
         },
+        status=409 if outbox else 200,
     )
 
 

@@ -288,6 +288,8 @@ def survey_answer(request, program_slug, survey_id, participant_id):
             "existing": existing,
             "is_open": survey.is_open(timezone.now()),
         },
+        # Answers not saved say so (a phone's outbox keeps them for review).
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -108,16 +108,18 @@
       return;
     }
     event.preventDefault();
-    var fields = {};
+    var pairs = [];
     new FormData(form).forEach(function (value, key) {
-      if (key !== "csrfmiddlewaretoken") {
-        fields[key] = value;
+      if (key !== "csrfmiddlewaretoken" && typeof value === "string") {
+        pairs.push([key, value]);
       }
     });
     var submitter = event.submitter;
     if (submitter && submitter.name) {
-      fields[submitter.name] = submitter.value;
+      pairs.push([submitter.name, submitter.value]);
     }
+    var fields = {};
+    pairs.forEach(function (pair) { fields[pair[0]] = pair[1]; });
     var id = window.newMarkId();
     var entry = {
       id: id,
@@ -128,6 +130,9 @@
       target: form.dataset.outboxTarget || (form.dataset.outboxRoll ? "#w-" + id : ""),
       roll: form.dataset.outboxRoll || "",
       fields: fields,
+      pairs: pairs,  // in order, with repeats (a question with several answers)
+      label: form.dataset.outboxLabel || "",
+      next: form.dataset.outboxNext || "",
       tappedAt: Date.now(),
       state: "waiting",
       tries: 0,
@@ -138,8 +143,9 @@
     show(entry);  // at once, whatever the network
     render();
     save(entry).then(function () {
-      if (entry.roll) {
-        location.assign(entry.roll);  // back to the roll, where she waits to be sent
+      if (entry.roll || entry.next) {
+        // Back to the roll (or on to the next page), where it waits to be sent.
+        location.assign(entry.roll || entry.next);
       } else {
         send();
       }
@@ -195,6 +201,14 @@
         }
         setSync(row, entry.state, entry.message);
       }
+    } else if (entry.kind === "step") {
+      var step = rowOf(entry);
+      if (step && step.querySelector("form").action === entry.url) {
+        if (entry.state === "waiting") {
+          showStep(step, entry.fields);
+        }
+        setSync(step, entry.state, entry.message);
+      }
     } else if (entry.kind === "walk-in") {
       showWalkIn(entry);
     } else if (entry.kind === "mark-all") {
@@ -239,11 +253,45 @@
     setSync(row, entry.state, entry.message);
   }
 
+  function showStep(row, fields) {
+    row.dataset.state = fields.state;
+    row.querySelectorAll(".step-choices button[name=state]").forEach(function (button) {
+      button.setAttribute("aria-pressed", button.value === fields.state ? "true" : "false");
+    });
+    row.querySelectorAll("button[name=reason]").forEach(function (button) {
+      var on = fields.state === "blocked" && button.value === fields.reason;
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+    var blocked = row.querySelector(".step-block > summary");
+    if (blocked) {
+      blocked.setAttribute("aria-pressed", fields.state === "blocked" ? "true" : "false");
+    }
+  }
+
   function refreshRoll() {
     if (typeof window.updateRollCounter === "function") {
       window.updateRollCounter();
       window.applyRollFilter();
+      window.updateTrackBars();
     }
+  }
+
+  // A step's marks carry the version they were made on; the next waiting
+  // mark of the same step builds on the version this answer created.
+  function chainVersion(entry, html) {
+    var found = /name="version" value="(\d+)"/.exec(html);
+    if (entry.kind !== "step" || !found) {
+      return;
+    }
+    pending.forEach(function (other) {
+      if (other.target === entry.target && other.seq > entry.seq && other.state === "waiting") {
+        other.fields.version = found[1];
+        other.pairs = other.pairs.map(function (pair) {
+          return pair[0] === "version" ? ["version", found[1]] : pair;
+        });
+        save(other);
+      }
+    });
   }
 
   // The server's answer replaces the element, unless a later tap on it is
@@ -275,7 +323,7 @@
     if (window.htmx) {
       window.htmx.process(fresh);
     }
-    if (entry.kind === "mark" || entry.kind === "walk-in") {
+    if (entry.kind !== "mark-all") {
       setSync(fresh, state, message);
     }
     pending.forEach(show);  // marks still waiting inside a replaced roll
@@ -314,7 +362,7 @@
   }
 
   function sendOne(entry) {
-    var params = new URLSearchParams(entry.fields);
+    var params = new URLSearchParams(entry.pairs || entry.fields);
     params.set("mark_id", entry.id);
     params.set("tapped_at", String(entry.tappedAt));
     params.set("sent_at", String(Date.now()));
@@ -341,6 +389,9 @@
     if (response.type === "opaqueredirect") {
       return retryLater(entry, msg("login")).then(function () { return false; });
     }
+    if (response.status === 401) {  // the session ended: waits for the next login
+      return retryLater(entry, msg("login")).then(function () { return false; });
+    }
     var receipt = response.headers.get("X-Outbox-Id") === entry.id;
     var isHtml = (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
     return response.text().then(function (text) {
@@ -348,6 +399,7 @@
         return remove(entry.id).then(function () {
           pending = pending.filter(function (e) { return e.id !== entry.id; });
           localStorage.setItem(LAST_SENT_KEY, String(Date.now()));
+          chainVersion(entry, text);
           applyAnswer(entry, isHtml ? text : "", "saved", "");
           return true;
         });
@@ -361,13 +413,15 @@
         if (isHtml) {
           var holder = document.createElement("div");
           holder.innerHTML = text;
-          note = holder.querySelector(".roll-error:not([hidden])");
+          note = holder.querySelector(
+            ".roll-error:not([hidden]), .step-conflict, .invalid-feedback, .alert-danger"
+          );
           if (note) {
             entry.message = note.textContent.trim();
           }
         }
         return save(entry).then(function () {
-          if (note) {  // the row as the server holds it, with what went wrong
+          if (note && entry.target) {  // the row as the server holds it, with what went wrong
             pending = pending.filter(function (e) { return e.id !== entry.id; });
             applyAnswer(entry, text, "review", entry.message);
             pending.push(entry);
@@ -463,9 +517,16 @@
       var row = rowOf(entry);
       var name = row && row.querySelector(".roll-name");
       item.querySelector("[data-what]").textContent =
-        (name ? name.textContent + " · " : "") + clock(entry.tappedAt);
+        (entry.label || (name ? name.textContent : "")) + " · " + clock(entry.tappedAt);
       item.querySelector("[data-why]").textContent = entry.message;
       item.querySelector("[data-retry]").addEventListener("click", function () {
+        var current = entry.kind === "step" && row && row.querySelector("input[name=version]");
+        if (current) {  // sent again over what the server holds now
+          entry.fields.version = current.value;
+          entry.pairs = entry.pairs.map(function (pair) {
+            return pair[0] === "version" ? ["version", current.value] : pair;
+          });
+        }
         entry.state = "waiting";
         entry.tries = 0;
         entry.nextTry = 0;

@@ -5,12 +5,14 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from checklists.models import StepProgress
 from demo.services import PROGRAM_SLUG, demo_load
-from participants.models import Participant
+from participants.models import Enrollment, Participant
 from programs.models import Program
 from sessions.models import Attendance, AttendanceEvent
+from surveys.models import Response
 from tests.browser.conftest import PHONE, log_in
-from tests.factories import TrainingSessionFactory
+from tests.factories import SurveyFactory, TrainingSessionFactory
 
 NAMES = [
     "Siti Aminah",
@@ -274,4 +276,72 @@ def test_a_walk_in_registered_offline_with_a_known_phone_and_name_is_no_duplicat
     assert list(
         Attendance.objects.filter(session=session).values_list("participant", "status")
     ) == [(known.pk, "present")]
+    assert offline_errors(phone.errors) == []
+
+
+def test_checklist_taps_offline_arrive_in_order_without_a_conflict(world, phone):
+    _session, logins = world
+    enrollment = Enrollment.objects.get(
+        program__slug=PROGRAM_SLUG, participant__full_name="Zubaidah"
+    )
+    context = phone()
+    page = context.new_page()
+    log_in(page, "fasilitator", logins["fasilitator"])
+    page.goto(f"/programs/{PROGRAM_SLUG}/participants/{enrollment.participant_id}/checklists/")
+    page.get_by_label("Daftar periksa").select_option(label="Daftar sebagai Seller")
+    page.get_by_role("button", name="Tetapkan").click()
+    expect(page.locator("body")).to_have_attribute("data-offline-stored", "1")
+
+    context.set_offline(True)
+    shop = page.locator(".step-row", has=page.locator(".step-title", has_text="Daftar TikTok Shop"))
+    shop.get_by_role("button", name="Selesai").click()
+    shop.get_by_role("button", name="Tidak berlaku").click()  # a correction, on the old version
+    expect(shop).to_have_attribute("data-sync", "waiting")
+    page.reload()
+    expect(shop).to_have_attribute("data-state", "not_applicable")
+    context.set_offline(False)
+
+    expect(shop).to_have_attribute("data-sync", "saved", timeout=20_000)
+    expect(shop.locator(".step-conflict")).to_have_count(0)
+    assert list(
+        StepProgress.objects.filter(track__enrollment=enrollment).values_list(
+            "step__title", "state"
+        )
+    ) == [("Daftar TikTok Shop", "not_applicable")]
+    assert offline_errors(phone.errors) == []
+
+
+def test_assisted_survey_answers_offline_arrive_with_every_choice(world, phone):
+    session, logins = world
+    survey = SurveyFactory(
+        program=session.program,
+        title="Survei uji",
+        anonymous=False,
+        questions=[
+            {"kind": "yes_no", "text": "Apakah Ibu sudah menginstal TikTok?"},
+            {"kind": "multiple", "text": "Dokumen yang Ibu punya?", "options": "KTP\nKK\nNPWP"},
+        ],
+    )
+    siti = Participant.objects.get(full_name="Siti Aminah")
+    context = phone()
+    page = context.new_page()
+    log_in(page, "fasilitator", logins["fasilitator"])
+    respondents = f"/programs/{PROGRAM_SLUG}/surveys/{survey.pk}/answer/"
+    for url in (respondents, f"{respondents}{siti.pk}/"):
+        page.goto(url)  # both stored, as "Siapkan untuk offline" would
+        expect(page.locator("body")).to_have_attribute("data-offline-stored", "1")
+
+    context.set_offline(True)
+    page.get_by_role("radio", name="Ya").check()
+    page.get_by_role("checkbox", name="KTP").check()
+    page.get_by_role("checkbox", name="NPWP").check()
+    page.get_by_role("button", name="Simpan dan lanjut ke peserta berikutnya").click()
+
+    page.wait_for_url("**" + respondents)
+    expect(page.locator("[data-outbox-summary]")).to_contain_text("1 belum terkirim")
+    context.set_offline(False)
+
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden(timeout=20_000)
+    answers = Response.objects.get(survey=survey, participant=siti).answers.all()
+    assert sorted(c.label for a in answers for c in a.choices.all()) == ["KTP", "NPWP", "Ya"]
     assert offline_errors(phone.errors) == []

@@ -187,3 +187,35 @@ def test_outbox_walk_in_with_a_known_phone_but_another_name_is_kept_for_review(
         "langsung untuk memutuskan apakah itu dia.",
     )
     assert (Participant.objects.count(), Attendance.objects.count()) == (1, 0)
+
+
+def test_a_form_saved_from_the_outbox_answers_200_with_where_it_would_go(
+    login, facilitator, program
+):
+    session = TrainingSessionFactory(program=program)
+    enrollment = EnrollmentFactory(program=program, enrolled_on=session.date)
+    entry = str(uuid.uuid4())
+
+    response = login(facilitator).post(
+        reverse("attendance_mark", args=[program.slug, session.pk]),
+        {"participant": enrollment.participant_id, "status": "present"},
+        HTTP_X_OUTBOX_ID=entry,  # no HX-Request: the view redirects to the roll
+    )
+
+    assert (response.status_code, response["X-Outbox-Id"]) == (200, entry)
+    assert (
+        response["X-Outbox-Location"]
+        == f"{session.get_absolute_url()}#p-{enrollment.participant_id}"
+    )
+
+
+def test_an_outbox_post_after_the_session_ended_waits_for_the_next_login(client, program):
+    session = TrainingSessionFactory(program=program)
+
+    response = client.post(
+        reverse("attendance_mark", args=[program.slug, session.pk]),
+        {"participant": str(uuid.uuid4()), "status": "present"},
+        HTTP_X_OUTBOX_ID=str(uuid.uuid4()),
+    )
+
+    assert response.status_code == 401
