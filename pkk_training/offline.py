@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -41,7 +42,7 @@ def service_worker(request):
                     "version": version,
                     "shell": shell,
                     "offline": offline,
-                    "static_prefix": static(""),
+                    "static_prefix": settings.STATIC_URL,
                 }
             )
         },

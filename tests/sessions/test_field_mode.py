@@ -2,8 +2,11 @@
 
 import datetime as dt
 import json
+import re
 import uuid
 
+from django.core.management import call_command
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +34,29 @@ def test_service_worker_is_served_from_the_root_with_the_shell_files(client):
     assert config["static_prefix"] == "/static/"
     assert "/static/js/outbox.js" in config["shell"]
     assert len(config["version"]) == 12
+
+
+def test_service_worker_names_the_hashed_files_in_production(tmp_path):
+    production = override_settings(
+        DEBUG=False,
+        STATIC_ROOT=tmp_path,
+        WHITENOISE_USE_FINDERS=False,
+        WHITENOISE_AUTOREFRESH=False,
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            },
+        },
+    )
+    with production:
+        call_command("collectstatic", "--noinput", verbosity=0)
+        response = Client().get("/sw.js")
+
+    config = json.loads(response.content.decode().split("var CONFIG = ", 1)[1].split(";\n")[0])
+    assert response.status_code == 200
+    assert config["static_prefix"] == "/static/"
+    assert all(re.fullmatch(r"/static/.+\.[0-9a-f]{12}\.(js|css|svg)", u) for u in config["shell"])
 
 
 def test_offline_page_says_there_is_no_signal_in_indonesian(client):
