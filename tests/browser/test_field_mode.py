@@ -345,3 +345,27 @@ def test_assisted_survey_answers_offline_arrive_with_every_choice(world, phone):
     answers = Response.objects.get(survey=survey, participant=siti).answers.all()
     assert sorted(c.label for a in answers for c in a.choices.all()) == ["KTP", "NPWP", "Ya"]
     assert offline_errors(phone.errors) == []
+
+
+def test_logging_out_with_marks_not_sent_warns_first(world, phone):
+    session, logins = world
+    context = phone()
+    page = open_roll(context, session, "fasilitator", logins["fasilitator"])
+    context.set_offline(True)
+    tap(page, "Siti Aminah", "Hadir")
+    dialogs = []
+
+    def decline(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", decline)
+    page.locator("details.app-menu > summary").click()
+    page.get_by_role("button", name="Keluar").click()
+
+    assert dialogs == [
+        "1 tanda belum terkirim. Tanda itu tetap tersimpan di HP ini dan dikirim saat Anda "
+        "masuk lagi di sini. Tetap keluar?"
+    ]
+    expect(row(page, "Siti Aminah")).to_have_attribute("data-sync", "waiting")
+    assert page.url.endswith(session.get_absolute_url())
