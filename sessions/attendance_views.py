@@ -29,7 +29,7 @@ from programs.services import audit_record
 from sessions import selectors, services
 from sessions.access import get_session_enrollment_for_user, get_session_for_user
 from sessions.enums import AttendanceStatus
-from sessions.forms import MarkForm, WalkInForm
+from sessions.forms import MarkForm, TapTimeForm, WalkInForm
 
 
 def _roll_url(session, participant_id=None):
@@ -105,7 +105,10 @@ def attendance_mark_all(request, program_slug, session_id):
     except ValueError:
         batch_id = None
     result = services.attendance_mark_all_present(
-        session=session, by=request.user, batch_id=batch_id
+        session=session,
+        by=request.user,
+        batch_id=batch_id,
+        tapped_at=TapTimeForm(request.POST).tap_time(timezone.now()),
     )
     summary = _mark_all_summary(result)
     if request.htmx:

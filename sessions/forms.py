@@ -40,12 +40,7 @@ class TrainingSessionForm(forms.ModelForm):
 MAX_EPOCH_MS = 10**13  # the year 2286
 
 
-class MarkForm(forms.Form):
-    participant = forms.UUIDField()
-    status = forms.ChoiceField(choices=[("", "")] + AttendanceStatus.choices, required=False)
-    mark_id = forms.UUIDField(required=False)
-    # Confirmed on the phone: she was enrolled later, move her enrolment to the session's day.
-    move_enrollment = forms.BooleanField(required=False)
+class TapTimeForm(forms.Form):
     # Milliseconds since 1970 by the phone's clock: when the tap was made and
     # when this request left the phone (an outbox may send it hours later).
     tapped_at = forms.IntegerField(required=False, min_value=0, max_value=MAX_EPOCH_MS)
@@ -57,12 +52,22 @@ class MarkForm(forms.Form):
         A phone's clock may be hours off, but the tap's age measured on that
         clock (sent − tapped) is right, so the age is taken from the server's now.
         """
+        if not self.is_valid():
+            return None
         tapped, sent = self.cleaned_data["tapped_at"], self.cleaned_data["sent_at"]
         if tapped is None:
             return None
         if sent is None:
             return dt.datetime.fromtimestamp(tapped / 1000, tz=dt.UTC)
         return now - dt.timedelta(milliseconds=max(sent - tapped, 0))
+
+
+class MarkForm(TapTimeForm):
+    participant = forms.UUIDField()
+    status = forms.ChoiceField(choices=[("", "")] + AttendanceStatus.choices, required=False)
+    mark_id = forms.UUIDField(required=False)
+    # Confirmed on the phone: she was enrolled later, move her enrolment to the session's day.
+    move_enrollment = forms.BooleanField(required=False)
 
 
 class WalkInForm(ParticipantForm):

@@ -250,15 +250,18 @@ class MarkAllResult:
     not_yet_enrolled: int  # enrolled after the session's day, left unmarked
 
 
-def attendance_mark_all_present(*, session, by, batch_id=None):
+def attendance_mark_all_present(*, session, by, batch_id=None, tapped_at=None):
     """Mark every enrolled, not yet marked participant present, and say whom it skipped.
 
     Never overwrites a mark made meanwhile by someone else; a repeat finds
     nobody left unmarked and changes nothing. The marks carry `batch_id`, so
-    attendance_mark_all_undo can take back exactly these.
+    attendance_mark_all_undo can take back exactly these. `tapped_at` (when
+    the button was tapped, for a phone that was offline) orders them against
+    single marks by the newest-tap rule.
     """
     batch_id = batch_id or uuid.uuid4()
     now = timezone.now()
+    tapped_at = min(tapped_at, now) if tapped_at else now
     with transaction.atomic():
         enrolled = list(
             Enrollment.objects.active()
@@ -285,7 +288,7 @@ def attendance_mark_all_present(*, session, by, batch_id=None):
                     marked_by=by,
                     marked_at=now,
                     mark_id=batch_id,
-                    tapped_at=now,
+                    tapped_at=tapped_at,
                 )
                 for pid in unmarked
             ],
@@ -304,7 +307,7 @@ def attendance_mark_all_present(*, session, by, batch_id=None):
                 status=AttendanceStatus.PRESENT,
                 by=by,
                 at=now,
-                tapped_at=now,
+                tapped_at=tapped_at,
             )
             for pid in inserted
         )

@@ -236,3 +236,24 @@ def test_an_older_tap_over_http_shows_the_newer_mark_and_says_why(
         "Ketukan yang lebih baru sudah menetapkan ini; ketukan Anda disimpan di riwayat perubahan."
         in html
     )
+
+
+def test_mark_all_tapped_offline_keeps_its_tap_time_against_later_single_taps(
+    session, program, facilitator, coordinator
+):
+    ani = EnrollmentFactory(program=program, participant__full_name="Ani")
+    budi = EnrollmentFactory(program=program, participant__full_name="Budi")
+    services.attendance_mark_all_present(
+        session=session, by=facilitator, tapped_at=NOON + dt.timedelta(minutes=1)
+    )
+
+    # Budi was marked absent on another phone at 12:20, after "mark all" at 12:01.
+    attendance, changed = mark(session, budi, "absent", coordinator, minute=20)
+
+    assert (changed, attendance.status) == (True, "absent")
+    assert sorted(
+        Attendance.objects.values_list("participant__full_name", "status", "tapped_at")
+    ) == [
+        (ani.participant.full_name, "present", NOON + dt.timedelta(minutes=1)),
+        (budi.participant.full_name, "absent", NOON + dt.timedelta(minutes=20)),
+    ]
