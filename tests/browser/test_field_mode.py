@@ -1,8 +1,10 @@
 """Field mode: marks made with no signal are kept on the phone and arrive exactly once."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from checklists.models import StepProgress
@@ -11,7 +13,7 @@ from participants.models import Enrollment, Participant
 from programs.models import Program
 from sessions.models import Attendance, AttendanceEvent
 from surveys.models import Response
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import PHONE, assert_fits_phone, log_in
 from tests.factories import SurveyFactory, TrainingSessionFactory
 
 NAMES = [
@@ -369,3 +371,30 @@ def test_logging_out_with_marks_not_sent_warns_first(world, phone):
     ]
     expect(row(page, "Siti Aminah")).to_have_attribute("data-sync", "waiting")
     assert page.url.endswith(session.get_absolute_url())
+
+
+def test_prepare_for_offline_stores_todays_roll_and_the_checklists(world, phone):
+    session, logins = world
+    session.date = timezone.localdate()
+    session.save()
+    siti = Participant.objects.get(full_name="Siti Aminah")
+    context = phone()
+    page = context.new_page()
+    log_in(page, "fasilitator", logins["fasilitator"])
+    page.goto(f"/programs/{PROGRAM_SLUG}/")
+    expect(page.locator(".app-today")).to_contain_text("Pendampingan lanjutan")
+    assert_fits_phone(page)
+
+    page.get_by_role("button", name="Siapkan untuk offline").click()
+    expect(page.locator("#offline-status")).to_contain_text(
+        re.compile(r"^Siap untuk offline: \d+ halaman, disiapkan pukul \d\d:\d\d\.$"),
+        timeout=60_000,
+    )
+    context.set_offline(True)
+
+    page.goto(session.get_absolute_url())  # never opened before, stored all the same
+    expect(page.locator(".roll-counter")).to_have_text("0 / 30 hadir")
+    page.goto(f"/programs/{PROGRAM_SLUG}/participants/{siti.pk}/checklists/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Siti Aminah")
+    page.goto(f"/programs/{PROGRAM_SLUG}/report/")  # not for the field: the offline page
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tidak ada sinyal")
