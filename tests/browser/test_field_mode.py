@@ -398,3 +398,28 @@ def test_prepare_for_offline_stores_todays_roll_and_the_checklists(world, phone)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Siti Aminah")
     page.goto(f"/programs/{PROGRAM_SLUG}/report/")  # not for the field: the offline page
     expect(page.get_by_role("heading", level=1)).to_have_text("Tidak ada sinyal")
+
+
+def test_a_mark_saved_whose_answer_was_lost_is_recognised_and_shown_saved(world, phone):
+    session, logins = world
+    page = open_roll(phone(), session, "fasilitator", logins["fasilitator"])
+    sent = []
+
+    def lose_the_first_answer(route):
+        sent.append(route.request.headers.get("x-outbox-id"))
+        if len(sent) == 1:
+            route.fetch()  # the server saves it…
+            route.abort("connectionreset")  # …and the answer never reaches the phone
+        else:
+            route.continue_()
+
+    page.route("**/attendance/mark/", lose_the_first_answer)
+    tap(page, "Siti Aminah", "Terlambat")
+
+    expect(row(page, "Siti Aminah")).to_have_attribute("data-sync", "saved", timeout=20_000)
+    assert len(sent) == 2 and sent[0] == sent[1]
+    assert list(Attendance.objects.filter(session=session).values_list("status", flat=True)) == [
+        "late"
+    ]
+    assert AttendanceEvent.objects.filter(session=session).count() == 1
+    phone.errors.clear()
