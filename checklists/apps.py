@@ -10,3 +10,8 @@ class ChecklistsConfig(AppConfig):
         from checklists import participant_hooks
 
         participant_hooks.register()
+
+        from checklists import offline
+        from programs import hooks
+
+        hooks.offline_pages.append(offline.offline_pages)

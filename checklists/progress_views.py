@@ -20,6 +20,7 @@ from checklists.models import ChecklistStep
 from participants.access import get_enrollment_for_user
 from participants.models import Enrollment
 from pkk_training.forms import add_service_errors, query_params
+from pkk_training.http import offline_page
 from programs.access import get_program_for_user
 
 
@@ -49,6 +50,7 @@ def _mentoring_form(enrollment, data=None, step_id=None):
 
 
 @require_GET
+@offline_page
 def participant_checklists(request, program_slug, participant_id):
     enrollment = get_enrollment_for_user(request, program_slug, participant_id)
     form = _mentoring_form(enrollment, step_id=_int_or_none(request.GET.get("step")))
@@ -116,6 +118,8 @@ def progress_mark(request, program_slug, participant_id, track_id, step_id):
     if outcome != services.APPLIED and progress is not None:
         step = progress.step
     reasons = selectors.template_reasons(track.template)
+    # A phone's outbox keeps a mark that met someone else's change, for review.
+    outbox = outcome == services.CONFLICT and "X-Outbox-Id" in request.headers
     return render(
         request,
         "checklists/_step_row.html",
@@ -127,6 +131,7 @@ def progress_mark(request, program_slug, participant_id, track_id, step_id):
             "participant": track.enrollment.participant,
             "conflict": outcome == services.CONFLICT,
         },
+        status=409 if outbox else 200,
     )
 
 
@@ -172,6 +177,7 @@ def mentoring_add(request, program_slug, participant_id):
 
 
 @require_GET
+@offline_page
 def program_checklists(request, program_slug):
     program = get_program_for_user(request, program_slug)
     templates = selectors.templates_for_program(program)
@@ -225,6 +231,7 @@ def _int_or_none(value):
 
 
 @require_GET
+@offline_page
 def checklist_grid(request, program_slug, template_id):
     program, template = get_program_template_for_user(request, program_slug, template_id)
     query = query_params(request, ChecklistGridFilterForm)

@@ -29,7 +29,7 @@ from participants.selectors import (
 from participants.validators import format_phone, mask_nik
 from pkk_training.exports import no_store, spreadsheet_response
 from pkk_training.forms import add_service_errors, query_params, run_service
-from pkk_training.http import posted
+from pkk_training.http import offline_page, posted
 from pkk_training.pdf import render_pdf
 from programs import permissions
 from programs.access import get_program_for_user
@@ -38,6 +38,7 @@ from programs.services import audit_record
 
 
 @require_GET
+@offline_page
 def participant_list(request, program_slug):
     program = get_program_for_user(request, program_slug)
     query = query_params(request, ParticipantSearchForm)
@@ -118,6 +119,7 @@ def participant_enroll(request, program_slug, participant_id):
 
 
 @require_GET
+@offline_page
 def participant_detail(request, program_slug, participant_id):
     enrollment = get_enrollment_for_user(request, program_slug, participant_id)
     program = enrollment.program

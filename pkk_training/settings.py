@@ -126,7 +126,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "pkk_training.middleware.ContentSecurityPolicyMiddleware",
+    "pkk_training.middleware.OutboxReceiptMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (a roll of 44 KB travels as 4 KB). BREACH, which guesses
+    # a secret from compressed sizes, finds none to guess: Django masks the
+    # CSRF token anew in every response, and the session cookie (SameSite=Lax)
+    # is not sent with the cross-site requests such an attack needs. WhiteNoise,
+    # above, answers static files itself with their precompressed copies.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -9,6 +9,7 @@ from checklists import program_urls as checklist_program_urls
 from checklists import urls as checklist_urls
 from jobs import urls as job_urls
 from participants import urls as participant_urls
+from pkk_training import offline
 from pkk_training.forms import LoginForm
 from programs import urls as programs_urls
 from programs import views as program_views
@@ -31,6 +32,9 @@ program_urls = [
 
 urlpatterns = [
     path("", session_views.home, name="home"),
+    # At the root so that it may control every page.
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline/", offline.offline, name="offline"),
     path("programs/new/", program_views.program_create, name="program_create"),
     path("programs/<slug:program_slug>/", include(program_urls)),
     path("checklists/", include(checklist_urls.urlpatterns)),

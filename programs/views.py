@@ -3,13 +3,15 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pkk_training.forms import run_service
 from pkk_training.http import posted
-from programs import permissions, selectors, services
+from programs import hooks, permissions, selectors, services
 from programs.access import (
     get_audited_organization_for_user,
     get_locked_account_for_user,
@@ -150,3 +152,14 @@ def account_unlock(request, organization_slug, user_id):
         _("%(user)s can log in again.") % {"user": account.get_full_name() or account.username},
     )
     return redirect("organization_locked_accounts", organization_slug=organization.slug)
+
+
+@require_GET
+def program_offline_pages(request, program_slug):
+    """The pages "Siapkan untuk offline" stores on the phone, as listed by each app."""
+    program = get_program_for_user(request, program_slug)
+    urls = [url for pages in hooks.offline_pages for url in pages(request, program)]
+    return JsonResponse(
+        {"urls": list(dict.fromkeys(urls)), "listed_at": timezone.now().isoformat()},
+        headers={"Cache-Control": "no-store"},
+    )

@@ -281,7 +281,7 @@ class _Facts:
         last = _latest(
             ((session, participant), (status, program))
             for session, participant, status, program in AttendanceEvent.objects.filter(
-                at__lt=before, **where
+                at__lt=before, superseded=False, **where
             )
             .order_by("at", "pk")
             .values_list("session_id", "participant_id", "status", "session__program_id")

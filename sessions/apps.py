@@ -11,9 +11,10 @@ class TrainingSessionsConfig(AppConfig):
     def ready(self):
         from participants import hooks as participant_hooks
         from programs import hooks as program_hooks
-        from sessions import personal_data, selectors, services
+        from sessions import offline, personal_data, selectors, services
 
         program_hooks.membership_removing.append(services.facilitators_unassign)
+        program_hooks.offline_pages.append(offline.offline_pages)
         participant_hooks.personal_data.append(personal_data.collect)
         participant_hooks.participant_sections.append(
             participant_hooks.PageSection(

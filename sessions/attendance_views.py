@@ -20,7 +20,7 @@ from participants.services import DuplicateParticipant
 from participants.validators import mask_phone
 from pkk_training.exports import spreadsheet_response
 from pkk_training.forms import PageForm, add_service_errors, query_params
-from pkk_training.http import posted
+from pkk_training.http import offline_page, posted
 from pkk_training.pdf import render_pdf
 from programs import permissions
 from programs.access import get_program_for_user
@@ -29,7 +29,7 @@ from programs.services import audit_record
 from sessions import selectors, services
 from sessions.access import get_session_enrollment_for_user, get_session_for_user
 from sessions.enums import AttendanceStatus
-from sessions.forms import MarkForm, WalkInForm
+from sessions.forms import MarkForm, TapTimeForm, WalkInForm
 
 
 def _roll_url(session, participant_id=None):
@@ -51,29 +51,50 @@ def attendance_mark(request, program_slug, session_id):
     if not form.is_valid():
         return HttpResponse(_("Invalid mark."), status=400, content_type="text/plain")
     enrollment = get_session_enrollment_for_user(request, session, form.cleaned_data["participant"])
+    status = form.cleaned_data["status"]
     try:
-        attendance, _changed = services.attendance_mark(
+        attendance, changed = services.attendance_mark(
             session=session,
             enrollment=enrollment,
-            status=form.cleaned_data["status"],
+            status=status,
             by=request.user,
             mark_id=form.cleaned_data["mark_id"],
             move_enrollment=form.cleaned_data["move_enrollment"],
+            tapped_at=form.tap_time(timezone.now()),
         )
+    except services.MarkNotApplied as refused:
+        # The page must show the row as the database holds it, and say so.
+        message = " ".join(refused.messages)
+        if request.htmx:
+            return _roll_row_response(
+                request, session, enrollment, refused.attendance, note=message, status=409
+            )
+        messages.error(request, message)
+        return redirect(_roll_url(session, enrollment.participant_id))
     except ValidationError as error:
         message = " ".join(error.messages)
         if request.htmx:
             return HttpResponse(message, status=409, content_type="text/plain")
         messages.error(request, message)
         return redirect(_roll_url(session))
+    note = ""
+    if not changed and (attendance.status if attendance else "") != status:
+        note = _("A later tap had already set this; yours is kept in the change history.")
     if request.htmx:
-        row = selectors.roll_row(session, enrollment, attendance)
-        return render(
-            request,
-            "sessions/_roll_row.html",
-            {"row": row, "session": session, "program": session.program},
-        )
+        return _roll_row_response(request, session, enrollment, attendance, note=note)
+    if note:
+        messages.info(request, note)
     return redirect(_roll_url(session, enrollment.participant_id))
+
+
+def _roll_row_response(request, session, enrollment, attendance, *, note="", status=200):
+    row = selectors.roll_row(session, enrollment, attendance)
+    return render(
+        request,
+        "sessions/_roll_row.html",
+        {"row": row, "session": session, "program": session.program, "note": note},
+        status=status,
+    )
 
 
 @require_POST
@@ -84,7 +105,10 @@ def attendance_mark_all(request, program_slug, session_id):
     except ValueError:
         batch_id = None
     result = services.attendance_mark_all_present(
-        session=session, by=request.user, batch_id=batch_id
+        session=session,
+        by=request.user,
+        batch_id=batch_id,
+        tapped_at=TapTimeForm(request.POST).tap_time(timezone.now()),
     )
     summary = _mark_all_summary(result)
     if request.htmx:
@@ -140,10 +164,13 @@ def attendance_mark_all_undo(request, program_slug, session_id):
 
 
 @require_http_methods(["GET", "POST"])
+@offline_page
 def attendance_walk_in(request, program_slug, session_id):
     session = _recording_session(request, program_slug, session_id)
     form = WalkInForm(posted(request), can_see_nik=False, program=session.program)
     duplicate = None
+    if request.method == "POST" and request.htmx:
+        return _walk_in_from_outbox(request, session, form)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # the person, her mark and the extensions, or nothing
@@ -173,6 +200,60 @@ def attendance_walk_in(request, program_slug, session_id):
         "sessions/attendance_walk_in.html",
         {"session": session, "program": session.program, "form": form, "duplicate": duplicate},
     )
+
+
+def _same_name(a, b):
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def _walk_in_from_outbox(request, session, form):
+    """A walk-in registered on a phone, maybe offline, sent by its outbox.
+
+    Answers with her roll row. The usual duplicate rules apply: the same
+    phone and the same name are the person already known, who is marked
+    present; the same phone with another name is kept on the phone for the
+    facilitator to decide (409). A repeat of the same entry registers nobody twice.
+    """
+    try:
+        mark_id = uuid.UUID(request.POST.get("mark_id", ""))
+    except ValueError:
+        mark_id = None
+    if not form.is_valid():
+        errors = [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()]
+        return HttpResponse(" ".join(errors), status=400, content_type="text/plain")
+    data = form.participant_data()
+    note = ""
+    try:
+        with transaction.atomic():
+            replayed = mark_id and services.attendance_replayed(session=session, mark_id=mark_id)
+            try:
+                with transaction.atomic():
+                    attendance = replayed or services.attendance_walk_in(
+                        session=session, by=request.user, mark_id=mark_id, **data
+                    )
+                    enrollment = Enrollment.objects.select_related("participant").get(
+                        program=session.program, participant_id=attendance.participant_id
+                    )
+                    if not replayed:
+                        form.save_extensions(enrollment, request.user)
+            except DuplicateParticipant as error:
+                known = error.existing
+                if not _same_name(known.full_name, data["full_name"]):
+                    message = _(
+                        "Not registered: the phone number belongs to %(name)s. "
+                        "Open the walk-in form to decide whether it is her."
+                    ) % {"name": known.full_name}
+                    return HttpResponse(message, status=409, content_type="text/plain")
+                attendance = services.attendance_walk_in_known(
+                    session=session, participant=known, by=request.user, mark_id=mark_id
+                )
+                enrollment = Enrollment.objects.select_related("participant").get(
+                    program=session.program, participant_id=known.pk
+                )
+                note = _("Already registered (same phone and name): marked present.")
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
+    return _roll_row_response(request, session, enrollment, attendance, note=note)
 
 
 @require_POST

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 
 from participants.forms import ParticipantForm
@@ -35,7 +37,32 @@ class TrainingSessionForm(forms.ModelForm):
         )
 
 
-class MarkForm(forms.Form):
+MAX_EPOCH_MS = 10**13  # the year 2286
+
+
+class TapTimeForm(forms.Form):
+    # Milliseconds since 1970 by the phone's clock: when the tap was made and
+    # when this request left the phone (an outbox may send it hours later).
+    tapped_at = forms.IntegerField(required=False, min_value=0, max_value=MAX_EPOCH_MS)
+    sent_at = forms.IntegerField(required=False, min_value=0, max_value=MAX_EPOCH_MS)
+
+    def tap_time(self, now):
+        """When the tap was made, on the server's clock; None when the phone did not say.
+
+        A phone's clock may be hours off, but the tap's age measured on that
+        clock (sent − tapped) is right, so the age is taken from the server's now.
+        """
+        if not self.is_valid():
+            return None
+        tapped, sent = self.cleaned_data["tapped_at"], self.cleaned_data["sent_at"]
+        if tapped is None:
+            return None
+        if sent is None:
+            return dt.datetime.fromtimestamp(tapped / 1000, tz=dt.UTC)
+        return now - dt.timedelta(milliseconds=max(sent - tapped, 0))
+
+
+class MarkForm(TapTimeForm):
     participant = forms.UUIDField()
     status = forms.ChoiceField(choices=[("", "")] + AttendanceStatus.choices, required=False)
     mark_id = forms.UUIDField(required=False)

@@ -1,7 +1,8 @@
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from participants.enums import EnrollmentStatus
 from participants.models import Enrollment
@@ -18,6 +19,15 @@ def sessions_visible_to(user):
         return sessions.none()
     return sessions.annotate(user_role=role_expression(user, "program__")).filter(
         user_role__isnull=False
+    )
+
+
+def sessions_today(user):
+    """Today's sessions in the user's programs, in the day's order."""
+    return (
+        sessions_visible_to(user)
+        .filter(date=timezone.localdate())
+        .order_by("start_time", "program__name", "pk")
     )
 
 
@@ -112,6 +122,26 @@ def roll_row(session, enrollment, attendance):
 
 def attendance_history(session):
     return session.attendance_events.select_related("participant", "by").order_by("-at", "-pk")
+
+
+def attendance_disagreements(session):
+    """Taps that lost to a newer tap on the same row (e.g. two phones offline), oldest first.
+
+    Each carries `current_status`/`current_label`: what the row holds now.
+    """
+    current = Attendance.objects.filter(
+        session=session, participant=OuterRef("participant")
+    ).values("status")[:1]
+    events = list(
+        session.attendance_events.filter(superseded=True)
+        .select_related("participant", "by")
+        .annotate(current_status=Coalesce(Subquery(current), Value("")))
+        .order_by("participant__full_name", "tapped_at", "pk")
+    )
+    labels = dict(AttendanceStatus.choices)
+    for event in events:
+        event.current_label = labels.get(event.current_status, "")
+    return events
 
 
 def _eligible_enrollments(program_ref, date_ref, prefix=""):

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants.forms import ParticipantSearchForm
 from participants.selectors import enrollment_page
 from pkk_training.forms import query_params, run_service
-from pkk_training.http import posted
+from pkk_training.http import offline_page, posted
 from programs import permissions
 from programs.access import get_program_for_user
 from programs.selectors import program_members, program_staff_choices
@@ -21,20 +22,28 @@ def home(request):
     return render(
         request,
         "sessions/home.html",
-        {"programs": programs, "can_create_program": permissions.can_create_program(request.user)},
+        {
+            "programs": programs,
+            "today": selectors.sessions_today(request.user),
+            "can_create_program": permissions.can_create_program(request.user),
+        },
     )
 
 
 @require_GET
+@offline_page
 def program_detail(request, program_slug):
     program = get_program_for_user(request, program_slug)
     query = query_params(request, ParticipantSearchForm)
+    sessions = selectors.session_attendance_summary(program)
+    today = timezone.localdate()
     return render(
         request,
         "sessions/program_detail.html",
         {
             "program": program,
-            "phases": selectors.sessions_by_phase(selectors.session_attendance_summary(program)),
+            "today": [s for s in sessions if s.date == today],
+            "phases": selectors.sessions_by_phase(sessions),
             "members": program_members(program),
             "participants": enrollment_page(program, query=query["q"], page=query["page"]),
             "can_manage": permissions.can_manage_program(request.user, program),
@@ -60,6 +69,7 @@ def session_create(request, program_slug):
 
 
 @require_GET
+@offline_page
 def session_detail(request, program_slug, session_id):
     """The session and its roll call, where facilitators mark attendance."""
     session = get_session_for_user(request, program_slug, session_id)
@@ -71,6 +81,7 @@ def session_detail(request, program_slug, session_id):
             "program": program,
             "session": session,
             "roll": selectors.roll_call(session),
+            "disagreements": selectors.attendance_disagreements(session),
             "facilitators": session.facilitators.order_by("first_name", "username"),
             "can_manage": permissions.can_manage_program(request.user, program),
             "can_record": permissions.can_record(request.user, program),

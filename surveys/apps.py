@@ -8,7 +8,9 @@ class SurveysConfig(AppConfig):
 
     def ready(self):
         from participants import hooks
-        from surveys import personal_data
+        from programs import hooks as program_hooks
+        from surveys import offline, personal_data
 
         hooks.personal_data.append(personal_data.collect)
         hooks.participant_erasing.append(personal_data.erase)
+        program_hooks.offline_pages.append(offline.offline_pages)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from participants.access import get_enrollment_for_user
 from pkk_training.exports import spreadsheet_response
 from pkk_training.forms import add_service_errors, run_service
-from pkk_training.http import posted
+from pkk_training.http import offline_page, posted
 from programs import permissions
 from programs.access import get_program_for_user
 from programs.enums import AuditAction
@@ -52,6 +52,7 @@ def _start_choices(user, program):
 
 
 @require_GET
+@offline_page
 def survey_list(request, program_slug):
     program = get_program_for_user(request, program_slug)
     can_manage = permissions.can_manage_program(request.user, program)
@@ -220,6 +221,7 @@ def question_delete(request, program_slug, survey_id, question_id):
 
 
 @require_GET
+@offline_page
 def survey_respondents(request, program_slug, survey_id):
     """Facilitator-assisted entry: pick who is answering."""
     survey = get_survey_for_user(request, program_slug, survey_id)
@@ -233,6 +235,7 @@ def survey_respondents(request, program_slug, survey_id):
 
 
 @require_http_methods(["GET", "POST"])
+@offline_page
 def survey_answer(request, program_slug, survey_id, participant_id):
     survey = get_survey_for_user(request, program_slug, survey_id)
     if survey.anonymous:
@@ -287,6 +290,8 @@ def survey_answer(request, program_slug, survey_id, participant_id):
             "existing": existing,
             "is_open": survey.is_open(timezone.now()),
         },
+        # Answers not saved say so (a phone's outbox keeps them for review).
+        status=400 if request.method == "POST" else 200,
     )
 
 

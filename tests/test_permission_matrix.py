@@ -251,6 +251,10 @@ MATRIX = [
         data=new_program_data,
     ),
     Case("program_detail", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case("program_offline_pages", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    # The service worker and its offline page: the same for everyone, no data.
+    Case("service_worker", get=EVERYONE_200, post=EVERYONE_405),
+    Case("offline", get=EVERYONE_200, post=EVERYONE_405),
     Case(
         "program_edit",
         program_kwargs,

@@ -43,6 +43,7 @@ def test_facilitator_takes_the_roll_on_a_phone(page, transactional_db):
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Tandai semua yang belum sebagai hadir").click()
     expect(page.locator(".roll-counter")).to_have_text("29 / 30 hadir")
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()  # all sent
 
     page.reload()
     pressed = {
@@ -60,32 +61,32 @@ def test_facilitator_takes_the_roll_on_a_phone(page, transactional_db):
     assert Attendance.objects.filter(session=session).count() == 30
 
 
-def test_a_save_that_fails_is_shown_on_its_row_and_can_be_retried(page, transactional_db):
+def test_a_save_that_fails_waits_on_its_row_and_is_sent_when_the_line_is_back(
+    page, transactional_db
+):
     session = open_new_session(page)
     page.route("**/attendance/mark/", lambda route: route.abort("internetdisconnected"))
 
     button = tap(page, "Siti Aminah", "Hadir")
 
-    failed = row(page, "Siti Aminah")
-    expect(failed).to_have_class("roll-row roll-failed")
-    expect(failed.locator(".roll-error")).to_have_text(
-        "Belum tersimpan: tidak ada koneksi. Periksa sinyal lalu ketuk lagi."
-    )
-    expect(button).to_have_attribute("aria-pressed", "false")  # never shown as saved
-    expect(page.locator(".roll-counter")).to_have_text("0 / 30 hadir")
+    waiting = row(page, "Siti Aminah")
+    expect(waiting).to_have_attribute("data-sync", "waiting")
+    expect(waiting.locator("[data-sync]")).to_have_text("Menunggu dikirim")
+    expect(waiting.locator(".roll-state")).to_contain_text("Hadir")
+    expect(button).to_have_attribute("aria-pressed", "true")  # kept on the phone, shown as such
+    expect(page.locator("[data-outbox-summary]")).to_have_text("1 belum terkirim")
     assert Attendance.objects.filter(session=session).count() == 0
-    assert any("ERR_INTERNET_DISCONNECTED" in e for e in page.console_errors)
-    page.console_errors.clear()  # the provoked network failure, logged by Chromium and htmx
+    page.console_errors.clear()  # the provoked network failure, logged by Chromium
 
     page.unroute("**/attendance/mark/")
-    retried = tap(page, "Siti Aminah", "Hadir")
 
-    expect(retried).to_have_attribute("aria-pressed", "true")
-    expect(row(page, "Siti Aminah").locator(".roll-error")).to_be_hidden()
+    expect(waiting).to_have_attribute("data-sync", "saved", timeout=20_000)
     expect(page.locator(".roll-counter")).to_have_text("1 / 30 hadir")
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()
     assert list(Attendance.objects.filter(session=session).values_list("status", flat=True)) == [
         "present"
     ]
+    page.console_errors.clear()
 
 
 def test_filter_as_you_type(page, transactional_db):

@@ -34,6 +34,7 @@ def test_facilitator_marks_steps_and_finds_them_kept(page, transactional_db):
     documents.get_by_role("button", name="Dokumen wajib (KTP) gagal diunggah atau ditolak").click()
     expect(step(page, "Verifikasi dokumen")).to_have_attribute("data-state", "blocked")
     expect(track.locator("[data-track-count]")).to_have_text("1")
+    expect(step(page, "Verifikasi dokumen")).to_have_attribute("data-sync", "saved")
 
     page.reload()
 

@@ -53,6 +53,7 @@ def test_a_late_joiner_is_marked_after_one_confirmation(page, transactional_db):
     ).to_have_attribute("aria-pressed", "true")
     expect(page.locator(".roll-counter")).to_have_text("1 / 31 hadir")
     expect(page.locator("[data-roll-late-note]")).to_be_hidden()
+    expect(row(page, "Rina Susanti")).to_have_attribute("data-sync", "saved")
     assert dialogs == [
         "Rina Susanti terdaftar pada 1 September 2023, setelah sesi ini. Tetap tandai dan "
         "ubah tanggal pendaftarannya menjadi 20 Agustus 2023? Perubahan ini dicatat."

@@ -8,7 +8,7 @@ from tests.pages import names_of, names_on
 def test_home(login, sized_program, django_assert_num_queries):
     client = login(sized_program.facilitator)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # … and today's sessions
         response = client.get(reverse("home"))
 
     assert [(p.slug, p.participant_count) for p in response.context["programs"]] == [
@@ -28,7 +28,7 @@ def test_program_page(login, sized_program, django_assert_num_queries):
 def test_session_page_roll_call(login, sized_program, django_assert_num_queries):
     client = login(sized_program.facilitator)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(sized_program.session.get_absolute_url())
 
     assert names_on(response) == names_of(sized_program)

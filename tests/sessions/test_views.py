@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import timezone
 
 from programs.models import Membership, Program
 from sessions.models import TrainingSession
@@ -22,6 +23,19 @@ def test_home_lists_only_the_users_programs(login, facilitator, program):
 
     assert [p.name for p in response.context["programs"]] == [program.name]
     assert response.context["programs"][0].participant_count == 2
+
+
+def test_home_lists_todays_sessions_of_the_users_programs_first(login, facilitator, program):
+    today = timezone.localdate()
+    TrainingSessionFactory(program=program, date=today, title="Praktik hari ini")
+    TrainingSessionFactory(program=program, date=today - dt.timedelta(days=1), title="Kemarin")
+    TrainingSessionFactory(date=today, title="Program orang lain")
+
+    response = login(facilitator).get(reverse("home"))
+
+    html = response.content.decode()
+    assert [s.title for s in response.context["today"]] == ["Praktik hari ini"]
+    assert html.index("Hari ini") < html.index(program.name)
 
 
 def test_organization_coordinator_sees_every_program_of_the_organization(login, program):
