@@ -296,6 +296,9 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_ROOT = BASE_DIR / "media"
+# Where the Django admin's import keeps uploads between preview and confirmation;
+# purge_personal_data deletes what is older than a day. Empty: <tmp>/pkk-training-imports.
+IMPORT_TEMP_DIR = os.environ.get("DJANGO_IMPORT_TEMP_DIR", "").strip()
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
