@@ -63,8 +63,14 @@ def _static_only_fetcher():
     return StaticOnlyURLFetcher(allowed_protocols=("file",), allow_redirects=False)
 
 
-def render_pdf(template_name, context, request=None):
+def render_document(template_name, context, request=None):
+    """The laid-out WeasyPrint document, for callers that write its pages
+    separately (`document.copy([page]).write_pdf()`) without laying it out again."""
     from weasyprint import HTML  # imported lazily: it loads Pango, which pages don't need
 
     html = render_to_string(template_name, context, request=request)
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_only_fetcher()).write_pdf()
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_only_fetcher()).render()
+
+
+def render_pdf(template_name, context, request=None):
+    return render_document(template_name, context, request=request).write_pdf()

@@ -127,6 +127,8 @@ def build_world():
         "number": 1,  # an issued report version that does not exist: a 404
         "signatory_id": 1,  # a password-reset link that is not valid: its page says so
         "file_format": "csv",
+        "certificate_id": 1,  # no such certificate: a 404
+        "code": "ABCDEFGHJK23",  # no such verification code: its page says so
     }
 
 
