@@ -542,6 +542,7 @@ MATRIX = [
         data=answer_data,
     ),
     Case("survey_results", survey_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case("survey_qr_png", survey_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
     Case(
         "survey_export",
         lambda w: {**survey_kwargs(w), "file_format": "csv"},
