@@ -1,6 +1,7 @@
 """Certificates for a whole program, issued by a worker (see jobs/)."""
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -23,8 +24,6 @@ def certificates_generate_start(*, program, by, base_url, language):
 
 
 def verify_url_maker(base_url):
-    from django.urls import reverse
-
     return lambda code: base_url.rstrip("/") + reverse("certificate_verify", kwargs={"code": code})
 
 
@@ -33,14 +32,21 @@ def certificates_generate_job(job, progress):
     every valid certificate of the program as one PDF."""
     program = Program.objects.get(pk=job.params["program"], organization=job.organization)
     by = get_user_model().objects.filter(pk=job.created_by_id).first()
+    batch = []
     with translation.override(job.params.get("language", "id")):
         verify_url = verify_url_maker(job.params["base_url"])
-        services.certificates_generate(
-            program=program, by=by, verify_url=verify_url, progress=progress
+        issued = services.certificates_generate(
+            program=program,
+            by=by,
+            verify_url=verify_url,
+            progress=progress,
+            on_document=batch.append,
         )
         certificates = list(selectors.program_certificates(program).filter(revoked_at__isnull=True))
-        settings = selectors.certificate_settings(program)
-        pdf = rendering.certificates_document(
-            program, settings, certificates, verify_url
-        ).write_pdf()
+        if batch and len(issued) == len(certificates):
+            pdf = batch[0].write_pdf()  # all of them were just laid out: no second layout
+        else:
+            settings = selectors.certificate_settings(program)
+            document = rendering.certificates_document(program, settings, certificates, verify_url)
+            pdf = document.write_pdf()
     return f"sertifikat-{program.slug}.pdf", pdf

@@ -89,12 +89,14 @@ def certificates_generate(
     by,
     verify_url: Callable[[str], str],
     progress: Callable[[int, int], None] | None = None,
+    on_document: Callable[[object], None] | None = None,
 ):
     """Issue a certificate to each eligible participant who has no valid one.
 
     Running it again issues nothing new. The whole batch is laid out once and
     each page written as its own PDF, whose SHA-256 is kept with it.
-    Returns the certificates issued by this call.
+    Returns the certificates issued by this call; `on_document`, if given,
+    receives the laid-out batch (for writing it as one file as well).
     """
     with transaction.atomic():
         settings, _created = CertificateSettings.objects.select_for_update().get_or_create(
@@ -132,6 +134,8 @@ def certificates_generate(
             if progress and done % 25 == 0:
                 progress(done, total)
         Certificate.objects.bulk_create(certificates)
+        if on_document:
+            on_document(document)
         if progress:
             progress(total, total)
         return certificates
