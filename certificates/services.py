@@ -10,6 +10,7 @@ from certificates import rendering, selectors
 from certificates.codes import card_code_new, card_code_valid, normalize, verification_code_new
 from certificates.models import Card, Certificate, CertificateSettings
 from certificates.numbers import number_format_check, number_make
+from participants.enums import EnrollmentStatus
 from participants.models import Enrollment
 from sessions.enums import AttendanceStatus
 from sessions.services import attendance_mark
@@ -178,6 +179,12 @@ def card_scan(*, session, code, by, mark_id=None):
     if enrollment.program_id != session.program_id:
         raise CardRefused(
             _("This card belongs to another program: nobody was marked."), code="other_program"
+        )
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise CardRefused(
+            _("%(name)s has withdrawn from the program: nobody was marked.")
+            % {"name": enrollment.participant.full_name},
+            code="withdrawn",
         )
     attendance, _changed = attendance_mark(
         session=session,

@@ -115,6 +115,21 @@ def test_another_programs_card_marks_nothing_and_says_so(scan, program):
     assert Attendance.objects.count() == 0
 
 
+def test_a_withdrawn_participants_card_marks_nothing(scan, program):
+    enrollment = EnrollmentFactory(program=program, status="withdrawn")
+    code = next("2345678" + c for c in ALPHABET if card_code_valid("2345678" + c))
+    Card.objects.create(enrollment=enrollment, code=code)
+
+    response = scan(code)
+
+    assert response.json() == {
+        "ok": False,
+        "message": f"{enrollment.participant.full_name} sudah mengundurkan diri dari program: "
+        "tidak ada yang ditandai.",
+    }
+    assert Attendance.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("code", "message"),
     [

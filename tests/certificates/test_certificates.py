@@ -29,6 +29,13 @@ def demo(db):
     return Program.objects.get(slug=PROGRAM_SLUG)
 
 
+def test_the_demo_comes_with_a_certificate_rule(demo):
+    settings = selectors.certificate_settings(demo)
+
+    assert (settings.min_sessions, settings.program_code) == (2, "KKN-23")
+    assert settings.checklist is not None
+
+
 def _demo_rule(program):
     checklist_indicator = Indicator.objects.filter(
         program=program, source=SuccessSource.CHECKLIST_COMPLETE
