@@ -167,3 +167,36 @@ def test_revoked_certificate_can_be_issued_again(program, coordinator):
 
     assert (again.sequence, again.enrollment_id) == (2, enrollment.pk)
     assert again.code != certificate.code
+
+
+def test_one_page_per_certificate_even_with_long_names_and_many_signatories(program):
+    import io
+
+    from certificates import rendering
+
+    for i in range(5):
+        Signatory.objects.create(
+            program=program,
+            role="Ketua Tim Penggerak PKK Kampung Jaya Tinggi Kecamatan Kasui " * 2,
+            name=f"Penanda Tangan Dengan Nama Panjang Sekali {i}",
+            nip="1" * 18,
+        )
+    enrollments = [EnrollmentFactory(program=program) for _ in range(2)]
+    certificates = [
+        Certificate(
+            program=program,
+            enrollment=e,
+            name="Siti " * 40,
+            sequence=i,
+            number="001/" + "X" * 100,
+            code=f"ABCDEFGHJK2{i}",
+            issued_at=e.created_at,
+        )
+        for i, e in enumerate(enrollments)
+    ]
+    settings = selectors.certificate_settings(program)
+
+    document = rendering.certificates_document(program, settings, certificates, VERIFY)
+
+    assert len(document.pages) == 2
+    assert len(PdfReader(io.BytesIO(document.write_pdf())).pages) == 2
