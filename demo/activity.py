@@ -1,10 +1,13 @@
-"""What happened in the demo program: attendance, signup progress, the evaluation, Table 1."""
+"""What happened in the demo program: attendance, signup progress, the evaluation,
+Table 1 and who receives a certificate."""
 
 import datetime as dt
 
 from django.core.management import call_command
 from django.utils import timezone
 
+from certificates.models import CertificateSettings
+from certificates.services import certificate_settings_update
 from checklists.enums import StepState
 from checklists.models import (
     BlockerReason,
@@ -247,4 +250,19 @@ def demo_indicators(program, coordinator):
         success_choices=yes(questions[2]),
         population=Population.ANSWERED_SURVEY,
         population_survey=survey,
+    )
+
+
+def demo_certificate_rule(program):
+    """A certificate for whoever came to two sessions and finished a checklist the
+    report counts; numbered like the seed's letters (001/KKN-23/VIII/2023). Left
+    alone once set, so an edited rule survives loading the demo again."""
+    if CertificateSettings.objects.filter(program=program).exists():
+        return
+    indicator = program.indicators.filter(source=SuccessSource.CHECKLIST_COMPLETE).first()
+    certificate_settings_update(
+        program=program,
+        min_sessions=2,
+        checklist=indicator.templates.first() if indicator else None,
+        program_code="KKN-23",
     )

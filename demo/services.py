@@ -13,6 +13,7 @@ from django.db import transaction
 
 from demo.activity import (
     demo_attendance,
+    demo_certificate_rule,
     demo_checklists,
     demo_indicators,
     demo_survey,
@@ -75,6 +76,7 @@ def demo_load(*, reset_passwords=False):
     demo_checklists(program, users["fasilitator"])
     demo_survey(program, users["koordinator"], users["fasilitator"])
     demo_indicators(program, users["koordinator"])
+    demo_certificate_rule(program)
     return result
 
 

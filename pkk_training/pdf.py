@@ -13,6 +13,10 @@ from django.template.loader import render_to_string
 PDF_BASE_URL = "https://pdf.invalid/"
 
 
+# Images written into the document itself (QR codes): they carry their bytes, fetch nothing.
+DATA_IMAGE_PREFIXES = ("data:image/png;base64,",)
+
+
 class ForbiddenResource(ValueError):
     pass
 
@@ -55,16 +59,24 @@ def _static_only_fetcher():
         `<img src="file:///etc/passwd">` must not pull anything into the PDF."""
 
         def fetch(self, url, headers=None):
+            if url.startswith(DATA_IMAGE_PREFIXES):
+                return super().fetch(url, headers)
             path = static_file_for(url)
             if path is None:
                 raise ForbiddenResource(f"PDF rendering may not fetch {url!r}")
             return super().fetch(Path(path).as_uri(), headers)
 
-    return StaticOnlyURLFetcher(allowed_protocols=("file",), allow_redirects=False)
+    return StaticOnlyURLFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
 
 
-def render_pdf(template_name, context, request=None):
+def render_document(template_name, context, request=None):
+    """The laid-out WeasyPrint document, for callers that write its pages
+    separately (`document.copy([page]).write_pdf()`) without laying it out again."""
     from weasyprint import HTML  # imported lazily: it loads Pango, which pages don't need
 
     html = render_to_string(template_name, context, request=request)
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_only_fetcher()).write_pdf()
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_only_fetcher()).render()
+
+
+def render_pdf(template_name, context, request=None):
+    return render_document(template_name, context, request=request).write_pdf()

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "checklists.apps.ChecklistsConfig",
     "surveys.apps.SurveysConfig",
     "reports.apps.ReportsConfig",
+    "certificates.apps.CertificatesConfig",
     "demo.apps.DemoConfig",
     "django_tasks",
     "django_tasks_db",

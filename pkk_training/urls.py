@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from certificates import urls as certificate_urls
 from checklists import program_urls as checklist_program_urls
 from checklists import urls as checklist_urls
 from jobs import urls as job_urls
@@ -28,6 +29,7 @@ program_urls = [
     *checklist_program_urls.urlpatterns,
     *survey_urls.urlpatterns,
     *report_urls.urlpatterns,
+    *certificate_urls.urlpatterns,
 ]
 
 urlpatterns = [
@@ -57,6 +59,8 @@ urlpatterns = [
     path("organizations/<slug:organization_slug>/", include(report_urls.organization_urlpatterns)),
     # The participants' own survey pages: public, reached by link or QR code.
     path("s/", include(survey_public_urls.urlpatterns)),
+    # A certificate's public check, reached from the QR code printed on it.
+    path("v/", include(certificate_urls.public_urlpatterns)),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

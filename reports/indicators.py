@@ -339,7 +339,7 @@ class _Facts:
             )
         if source == SuccessSource.CHECKLIST_COMPLETE:
             return set().union(
-                *(self.completed.get((program_id, t.pk), set()) for t in indicator.templates.all())
+                *(self.completed.get((program_id, t), set()) for t in _template_ids(indicator))
             )
         if source == SuccessSource.CHECKLIST_STEP:
             return self.steps_done.get((program_id, indicator.step_id), set())
@@ -347,6 +347,22 @@ class _Facts:
             return self.attended.get(indicator.session_id, set())
         minimum = indicator.min_sessions or 1
         return {p for p, n in self.sessions_attended[program_id].items() if n >= minimum}
+
+
+def _template_ids(indicator):
+    """The checklists of a "checklist completed" indicator; an unsaved one (a
+    certificate rule) names them in `template_ids`."""
+    if indicator.pk is None:
+        return list(getattr(indicator, "template_ids", ()))
+    return [t.pk for t in indicator.templates.all()]
+
+
+def who_succeeded(indicator, program, *, as_of=None):
+    """(counted, succeeded): the participant ids behind one indicator's denominator
+    and numerator, as `evaluate` counts them. The indicator may be unsaved."""
+    facts = _Facts([(program, [indicator])], cutoff(as_of))
+    counted = facts.population(indicator, program.pk)
+    return counted, counted & facts.success(indicator, program.pk)
 
 
 def evaluate_programs(pairs, *, with_reasons=True, as_of=None):

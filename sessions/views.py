@@ -11,7 +11,7 @@ from pkk_training.http import offline_page, posted
 from programs import permissions
 from programs.access import get_program_for_user
 from programs.selectors import program_members, program_staff_choices
-from sessions import selectors, services
+from sessions import hooks, selectors, services
 from sessions.access import get_session_for_user
 from sessions.forms import TrainingSessionForm
 
@@ -74,6 +74,7 @@ def session_detail(request, program_slug, session_id):
     """The session and its roll call, where facilitators mark attendance."""
     session = get_session_for_user(request, program_slug, session_id)
     program = session.program
+    can_record = permissions.can_record(request.user, program)
     return render(
         request,
         "sessions/session_detail.html",
@@ -84,7 +85,13 @@ def session_detail(request, program_slug, session_id):
             "disagreements": selectors.attendance_disagreements(session),
             "facilitators": session.facilitators.order_by("first_name", "username"),
             "can_manage": permissions.can_manage_program(request.user, program),
-            "can_record": permissions.can_record(request.user, program),
+            "can_record": can_record,
+            "roll_tools": [
+                {"template_name": tool.template_name, "context": tool.context(request, session)}
+                for tool in hooks.roll_tools
+            ]
+            if can_record
+            else [],
         },
     )
 

@@ -121,6 +121,20 @@ def _scores(survey, participant_ids):
     }
 
 
+def survey_scores(survey):
+    """participant id → score 0–100 (share of scored questions answered right), for
+    each participant who answered; {} when the survey has no scored question."""
+    answered = list(
+        Response.objects.filter(survey=survey, participant__isnull=False)
+        .values_list("participant_id", flat=True)
+        .distinct()
+    )
+    questions, marks = _scores(survey, answered)
+    if not questions:
+        return {}
+    return {pid: 100 * sum(right.values()) / questions for pid, right in marks.items()}
+
+
 @dataclass
 class PrePost:
     pairs: int

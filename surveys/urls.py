@@ -13,6 +13,7 @@ urlpatterns = [
     path(survey, views.survey_detail, name="survey_detail"),
     path(f"{survey}edit/", views.survey_edit, name="survey_edit"),
     path(f"{survey}qr.svg", views.survey_qr, name="survey_qr"),
+    path(f"{survey}qr.png", views.survey_qr_png, name="survey_qr_png"),
     path(f"{survey}questions/new/", views.question_create, name="question_create"),
     path(f"{question}edit/", views.question_edit, name="question_edit"),
     path(f"{question}move/", views.question_move, name="question_move"),

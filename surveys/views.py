@@ -17,6 +17,7 @@ from participants.access import get_enrollment_for_user
 from pkk_training.exports import spreadsheet_response
 from pkk_training.forms import add_service_errors, run_service
 from pkk_training.http import offline_page, posted
+from pkk_training.whatsapp import wa_link
 from programs import permissions
 from programs.access import get_program_for_user
 from programs.enums import AuditAction
@@ -119,6 +120,10 @@ def survey_detail(request, program_slug, survey_id):
             "survey": survey,
             "questions": selectors.survey_questions(survey),
             "public_url": _public_url(request, survey),
+            "share_url": wa_link(
+                _("“%(title)s”: please answer here: %(url)s")
+                % {"title": survey.title, "url": _public_url(request, survey)}
+            ),
             "can_manage": permissions.can_manage_program(request.user, survey.program),
             "n_responses": survey.responses.count(),
             "n_held": survey.held_responses.count(),
@@ -151,6 +156,18 @@ def survey_qr(request, program_slug, survey_id):
     qr.save(svg, kind="svg", scale=8, border=2, title=survey.title)
     response = HttpResponse(svg.getvalue(), content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="survei-{survey.pk}-qr.svg"'
+    return response
+
+
+@require_GET
+def survey_qr_png(request, program_slug, survey_id):
+    """The same QR code as PNG, for sending in a chat or pasting into a poster."""
+    survey = get_survey_for_user(request, program_slug, survey_id)
+    qr = segno.make(_public_url(request, survey), error="m")
+    png = io.BytesIO()
+    qr.save(png, kind="png", scale=10, border=2)
+    response = HttpResponse(png.getvalue(), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="survei-{survey.pk}-qr.png"'
     return response
 
 

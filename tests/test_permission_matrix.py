@@ -13,6 +13,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from certificates.codes import card_code_new
+from certificates.models import Card, Certificate
 from jobs.enums import JobStatus
 from jobs.models import Job
 from participants.models import ParticipantImport, PendingImport
@@ -55,6 +57,8 @@ class World:
     pending_import: object  # an upload of the admin's, awaiting confirmation
     participant_import: object  # a finished import of the program (nothing to reverse)
     job: object  # a finished background job of the organization coordinator's
+    certificate: object  # issued to `enrollment`
+    card: object  # `enrollment`'s participant card
     users: dict = field(default_factory=dict)
 
 
@@ -96,6 +100,18 @@ def build_world():
             result_name="matrix.zip",
         ),
         signatory=Signatory.objects.create(program=program, role="Kepala Kampung", name="Budi"),
+        certificate=Certificate.objects.create(
+            program=program,
+            enrollment=enrollment,
+            name=enrollment.participant.full_name,
+            sequence=1,
+            number="001/MATRIX/VIII/2023",
+            code="ABCDEFGHJK23",
+            pdf=b"%PDF-1.7 certificate",
+            sha256="0" * 64,
+            issued_at=timezone.now(),
+        ),
+        card=Card.objects.create(enrollment=enrollment, code=card_code_new()),
         version=ReportVersion.objects.create(
             program=program,
             number=1,
@@ -571,6 +587,7 @@ MATRIX = [
         data=answer_data,
     ),
     Case("survey_results", survey_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case("survey_qr_png", survey_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
     Case(
         "survey_export",
         lambda w: {**survey_kwargs(w), "file_format": "csv"},
@@ -721,6 +738,52 @@ MATRIX = [
         lambda w: {**program_kwargs(w), "pending_id": w.pending_import.pk},
         get=answers(facilitator=403, coordinator=404, admin=200),
         post=POST_ONLY,
+    ),
+    Case("certificate_list", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "certificate_settings",
+        program_kwargs,
+        get=MANAGER_PAGE,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {
+            "min_sessions": 1,
+            "number_format": "{nomor}/{kode}/{bulan}/{tahun}",
+            "title": "SERTIFIKAT",
+            "statement": "telah mengikuti",
+        },
+    ),
+    Case(
+        "certificates_generate",
+        program_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+    ),
+    Case(
+        "certificate_pdf",
+        lambda w: {**program_kwargs(w), "certificate_id": w.certificate.pk},
+        get=MEMBER_PAGE,
+        post=POST_ONLY,
+    ),
+    Case(
+        "certificate_revoke",
+        lambda w: {**program_kwargs(w), "certificate_id": w.certificate.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"reason": "Salah nama"},
+    ),
+    Case("cards_pdf", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "card_scan",
+        session_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=200, coordinator=200, admin=200),
+        data=lambda w: {"code": w.card.code},
+    ),
+    Case(
+        "certificate_verify",
+        lambda w: {"code": w.certificate.code},
+        get=EVERYONE_200,
+        post=EVERYONE_405,
     ),
     Case(
         "login",

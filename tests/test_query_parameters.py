@@ -129,6 +129,8 @@ def build_world():
         "signatory_id": 1,  # a password-reset link that is not valid: its page says so
         "file_format": "csv",
         "user_id": admin.pk,
+        "certificate_id": 1,  # no such certificate: a 404
+        "code": "ABCDEFGHJK23",  # no such verification code: its page says so
     }
 
 

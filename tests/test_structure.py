@@ -18,6 +18,7 @@ LAYERS = [
     {"participants"},
     {"sessions", "checklists", "surveys"},
     {"reports"},
+    {"certificates"},
     {"demo"},
 ]
 GROUND = "pkk_training"

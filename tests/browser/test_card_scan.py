@@ -1,0 +1,29 @@
+from playwright.sync_api import expect
+
+from certificates.codes import card_code_display
+from certificates.services import cards_ensure
+from sessions.models import Attendance
+from tests.browser.conftest import assert_fits_phone
+from tests.browser.test_attendance import open_new_session, row
+
+
+def test_scan_card_with_the_typed_code_marks_the_participant(page, transactional_db):
+    session = open_new_session(page)
+    card = next(
+        c
+        for c in cards_ensure(program=session.program)
+        if c.enrollment.participant.full_name == "Siti Aminah"
+    )
+
+    page.get_by_text("Pindai kartu", exact=True).click()
+    page.get_by_label("Atau ketik kode kartu").fill(card_code_display(card.code).lower())
+    page.get_by_role("button", name="Tandai hadir", exact=True).click()
+
+    expect(page.locator(".card-scan-status")).to_have_text("Siti Aminah: hadir.")
+    expect(
+        row(page, "Siti Aminah").get_by_role("button", name="Hadir", exact=True)
+    ).to_have_attribute("aria-pressed", "true")
+    assert_fits_phone(page)
+    assert list(Attendance.objects.filter(session=session).values_list("status", flat=True)) == [
+        "present"
+    ]
