@@ -371,6 +371,14 @@ def survey_personal_link(request, program_slug, survey_id, participant_id):
             "participant": enrollment.participant,
             "url": url,
             "qr": mark_safe(qr.svg_inline(scale=5, border=2)),  # noqa: S308 (segno's own SVG)
+            # To her own number, and only her own link in the text (no name, no NIK).
+            "share_url": wa_link(
+                _("“%(title)s”: your own link to answer: %(url)s")
+                % {"title": survey.title, "url": url},
+                enrollment.participant.phone,
+            )
+            if enrollment.participant.phone
+            else "",
         },
     )
 

@@ -322,3 +322,24 @@ def test_a_personal_link_is_the_same_every_time_it_is_made(program, enrollment):
         later = personal_token(enrollment, survey)
 
     assert later == first
+
+
+def test_a_personal_link_is_shared_over_whatsapp_to_her_own_number_only(
+    login, program, facilitator
+):
+    from urllib.parse import quote
+
+    enrollment = EnrollmentFactory(
+        program=program, participant__phone="+6281370000099", participant__nik="1808104101700000"
+    )
+    survey = SurveyFactory(program=program, title="Evaluasi & akhir")
+    url = "http://testserver" + _personal_url(enrollment, survey)
+
+    response = login(facilitator).get(_link_url(survey, enrollment))
+
+    text = f"“Evaluasi & akhir”: tautan Ibu sendiri untuk menjawab: {url}"
+    assert (
+        response.context["share_url"] == f"https://wa.me/6281370000099?text={quote(text, safe='')}"
+    )
+    assert "1808104101700000" not in response.context["share_url"]
+    assert enrollment.participant.full_name not in text
