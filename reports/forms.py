@@ -116,7 +116,18 @@ def as_of_from(query):
     return form, None
 
 
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+
+
 class ReportSettingsForm(forms.ModelForm):
+    logo = forms.FileField(
+        label=_("Letterhead: logo"),
+        required=False,
+        help_text=_("JPEG or PNG; printed at the top of page 1. Location data is removed."),
+        widget=forms.FileInput(attrs={"accept": IMAGE_ACCEPT}),
+    )
+    logo_clear = forms.BooleanField(label=_("Remove the logo"), required=False)
+
     class Meta:
         model = ReportSettings
         fields = [
@@ -133,6 +144,19 @@ class ReportSettingsForm(forms.ModelForm):
             "conclusions": forms.Textarea(attrs={"rows": 5}),
             "recommendations": forms.Textarea(attrs={"rows": 5}),
         }
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo"),
+        help_text=_("Resized for the report; camera and location data (EXIF/GPS) are removed."),
+        widget=forms.FileInput(attrs={"accept": IMAGE_ACCEPT}),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+
+
+class PhotoCaptionForm(forms.Form):
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
 
 
 class SignatoryForm(forms.ModelForm):

@@ -117,6 +117,14 @@ class Indicator(models.Model):
         return self.label
 
 
+def _photo_path(photo, filename):
+    return f"reports/{photo.program_id}/photos/{filename}"
+
+
+def _logo_path(settings, filename):
+    return f"reports/{settings.program_id}/logo/{filename}"
+
+
 class ReportSettings(models.Model):
     """What a signed laporan carries besides the data: letterhead, place and
     date, conclusions and recommendations. One per program."""
@@ -138,6 +146,13 @@ class ReportSettings(models.Model):
         blank=True,
         max_length=600,
         help_text=_("Unit, address, telephone: one per line."),
+    )
+    logo = models.FileField(
+        _("letterhead: logo"),
+        upload_to=_logo_path,
+        max_length=200,
+        blank=True,
+        help_text=_("JPEG or PNG; printed at the top of page 1."),
     )
     place = models.CharField(
         _("place"),
@@ -244,3 +259,33 @@ class ReportVersion(models.Model):
         if self.issued_by is None:
             return "—"
         return self.issued_by.get_full_name() or self.issued_by.username
+
+
+class ReportPhoto(models.Model):
+    """A documentation photo printed in the report, resized and without EXIF."""
+
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.CASCADE,
+        related_name="report_photos",
+        verbose_name=_("program"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    image = models.FileField(_("photo"), upload_to=_photo_path, max_length=200)
+    caption = models.CharField(
+        _("caption"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. “Pelatihan di balai kampung, 5 Agustus 2023”."),
+    )
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "position", "pk"]
+        verbose_name = _("documentation photo")
+        verbose_name_plural = _("documentation photos")
+
+    def __str__(self):
+        return self.caption or self.image.name

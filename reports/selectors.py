@@ -134,13 +134,20 @@ def program_report(program, *, annex=False, as_of=None):
     """
     sessions = session_attendance_summary(program)
     surveys = list(program.surveys.select_related("baseline").order_by("created_at", "pk"))
+    settings = ReportSettings.objects.filter(program=program).first()
+    photos = list(program.report_photos.all())
     return {
         "program": program,
         "facilitators": session_facilitators(program),
         "enrolled": Enrollment.objects.active().filter(program=program).count(),
         "sessions": sessions,
         "method": sessions_by_phase(sessions),
-        "settings": ReportSettings.objects.filter(program=program).first(),
+        "settings": settings,
+        "photos": photos,
+        # The uploaded files the PDF may embed (see pkk_training.pdf).
+        "pdf_media": [
+            f.name for f in [settings and settings.logo, *(p.image for p in photos)] if f
+        ],
         "signatories": list(program.report_signatories.all()),
         "sessions_held": sum(1 for s in sessions if s.date <= timezone.localdate()),
         "indicators": program_indicators(program, as_of=as_of),

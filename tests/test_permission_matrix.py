@@ -5,10 +5,12 @@ so each page joins the matrix when it is written.
 """
 
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -16,6 +18,7 @@ from django.utils import timezone
 from jobs.enums import JobStatus
 from jobs.models import Job
 from participants.models import ParticipantImport, PendingImport
+from reports import services as report_services
 from reports.models import ReportVersion, Signatory
 from tests.factories import (
     ChecklistTemplateFactory,
@@ -48,11 +51,25 @@ class World:
     survey: object  # an open survey with one yes/no question
     indicator: object
     signatory: object
+    photo: object
     version: object
     pending_import: object  # an upload of the admin's, awaiting confirmation
     participant_import: object  # a finished import of the program (nothing to reverse)
     job: object  # a finished background job of the organization coordinator's
     users: dict = field(default_factory=dict)
+
+
+def tiny_jpeg():
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, format="JPEG")
+    return SimpleUploadedFile("foto.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _photo_and_logo(program):
+    report_services.report_settings_save(program=program, logo=tiny_jpeg())
+    return report_services.photo_add(program=program, image=tiny_jpeg(), caption="Pelatihan")
 
 
 def build_world():
@@ -85,6 +102,7 @@ def build_world():
             result_name="matrix.zip",
         ),
         signatory=Signatory.objects.create(program=program, role="Kepala Kampung", name="Budi"),
+        photo=_photo_and_logo(program),
         version=ReportVersion.objects.create(
             program=program,
             number=1,
@@ -567,6 +585,40 @@ MATRIX = [
         get=MANAGER_PAGE,
         post=answers(facilitator=403, coordinator=302, admin=302),
         data=lambda w: {"letterhead_name": "UIN Raden Intan", "place": "Jaya Tinggi"},
+    ),
+    Case("report_logo", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "report_photo",
+        lambda w: {**program_kwargs(w), "photo_id": w.photo.pk},
+        get=MEMBER_PAGE,
+        post=POST_ONLY,
+    ),
+    Case(
+        "photo_add",
+        program_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"image": tiny_jpeg(), "caption": "Praktik"},
+    ),
+    Case(
+        "photo_edit",
+        lambda w: {**program_kwargs(w), "photo_id": w.photo.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"caption": "Sosialisasi"},
+    ),
+    Case(
+        "photo_move",
+        lambda w: {**program_kwargs(w), "photo_id": w.photo.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"direction": "up"},
+    ),
+    Case(
+        "photo_delete",
+        lambda w: {**program_kwargs(w), "photo_id": w.photo.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
     ),
     Case(
         "signatory_add",

@@ -125,6 +125,7 @@ def build_world():
         "token": survey.public_token,
         "uidb64": "MQ",
         "number": 1,  # an issued report version that does not exist: a 404
+        "photo_id": 1,  # no such photo: a 404
         "signatory_id": 1,  # a password-reset link that is not valid: its page says so
         "file_format": "csv",
     }
