@@ -81,8 +81,16 @@ class ReportQueryForm(QueryForm):
 
 class RollupFilterForm(QueryForm):
     year = forms.IntegerField(required=False, min_value=1900, max_value=2999)
-    regency = forms.CharField(required=False, max_length=120)
-    district = forms.CharField(required=False, max_length=120)
+    regency = forms.RegexField(
+        required=False,
+        regex=r"^[0-9]{2}\.[0-9]{2}$",
+        error_messages={"invalid": _("A regency is chosen by its code, e.g. 18.08.")},
+    )
+    district = forms.RegexField(
+        required=False,
+        regex=r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$",
+        error_messages={"invalid": _("A district is chosen by its code, e.g. 18.08.02.")},
+    )
     template = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     sort = forms.RegexField(
         required=False,

@@ -194,10 +194,10 @@ def new_program_data(w):
         "organization": w.program.organization_id,
         "name": "Program baru",
         "slug": "program-baru",
-        "village": "Kampung Baru",
-        "district": "Kasui",
-        "regency": "Way Kanan",
-        "province": "Lampung",
+        "province_code": "18",
+        "regency_code": "18.08",
+        "district_code": "18.08.02",
+        "village_code": "18.08.02.2013",
         "start_date": "2024-01-10",
         "status": "planned",
     }
@@ -258,6 +258,9 @@ MATRIX = [
         data=new_program_data,
     ),
     Case("program_detail", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    # The program form's location fields: official region names, for anyone signed in.
+    Case("region_fields", get=answers(outsider=200), post=POST_ONLY),
+    Case("region_search", get=answers(outsider=200), post=POST_ONLY),
     Case(
         "program_edit",
         program_kwargs,
