@@ -28,6 +28,7 @@ class IndicatorForm(forms.ModelForm):
             "population_survey",
             "reason_source",
             "reason_question",
+            "twin",
         ]
         widgets = {
             "success_choices": forms.CheckboxSelectMultiple,
@@ -59,6 +60,10 @@ class IndicatorForm(forms.ModelForm):
         self.fields["session"].queryset = sessions
         self.fields["population_session"].queryset = sessions
         self.fields["population_survey"].queryset = program.surveys.all()
+        others = program.indicators.all()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["twin"].queryset = others
 
 
 class CopyIndicatorsForm(forms.Form):

@@ -107,6 +107,19 @@ class Indicator(models.Model):
         related_name="+",
         verbose_name=_("follow-up question"),
     )
+    twin = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("measures the same as"),
+        help_text=_(
+            "Another indicator of this program that measures the same thing from another "
+            "source, e.g. the signup checklist and the survey question “sudah membuat akun”. "
+            "The report shows both side by side and states the difference."
+        ),
+    )
 
     class Meta:
         ordering = ["program", "position", "pk"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from checklists.enums import SATISFIED
 from checklists.models import ChecklistStep, MentoringContact, Track
@@ -27,6 +28,77 @@ def program_indicators(program, *, as_of=None):
         "step", "population_session", "population_survey"
     ).prefetch_related("templates", "success_choices")
     return evaluate_many(indicators, program, as_of=as_of)
+
+
+@dataclass
+class TwinPair:
+    """Two indicators that measure the same thing from different sources."""
+
+    first: object  # IndicatorResult
+    second: object
+
+    @property
+    def results(self):
+        return [self.first, self.second]
+
+    @property
+    def note(self):
+        a, b = self.first, self.second
+        if a.empty or b.empty:
+            return _("One of the two has no data yet, so they cannot be compared.")
+        if (a.numerator, a.denominator) == (b.numerator, b.denominator):
+            return _("Both sources agree: %(pct)s%% (%(n)s of %(total)s).") % {
+                "pct": round(a.percent),
+                "n": a.numerator,
+                "total": a.denominator,
+            }
+        text = _(
+            "The two sources differ by %(points)s percentage points: %(a_source)s gives "
+            "%(a_pct)s%% (%(a_n)s of %(a_total)s), %(b_source)s %(b_pct)s%% (%(b_n)s of "
+            "%(b_total)s)."
+        ) % {
+            "points": round(abs(a.percent - b.percent)),
+            "a_source": a.indicator.get_source_display().lower(),
+            "a_pct": round(a.percent),
+            "a_n": a.numerator,
+            "a_total": a.denominator,
+            "b_source": b.indicator.get_source_display().lower(),
+            "b_pct": round(b.percent),
+            "b_n": b.numerator,
+            "b_total": b.denominator,
+        }
+        if a.denominator != b.denominator:
+            text += " " + _("They count different people: %(a)s; %(b)s.") % {
+                "a": a.base,
+                "b": b.base,
+            }
+        else:
+            text += " " + _(
+                "The same people are counted: the difference is in what was recorded, e.g. a "
+                "step finished after the survey was answered."
+            )
+        return text
+
+
+def indicator_twins(results):
+    """Pairs of results whose indicators are marked as measuring the same thing.
+
+    Marked by hand in the indicator's settings: two sources that merely share
+    words need not count the same thing, so nothing is paired by guess.
+    """
+    by_pk = {r.indicator.pk: r for r in results}
+    pairs, seen = [], set()
+    for result in results:
+        partner = by_pk.get(result.indicator.twin_id)
+        if partner is None or partner is result:
+            continue
+        key = frozenset((result.indicator.pk, partner.indicator.pk))
+        if key not in seen:
+            seen.add(key)
+            # Table 1's order: the one printed first comes first.
+            first, second = sorted((result, partner), key=results.index)
+            pairs.append(TwinPair(first=first, second=second))
+    return pairs
 
 
 def training_date(program):
@@ -136,6 +208,7 @@ def program_report(program, *, annex=False, as_of=None):
     surveys = list(program.surveys.select_related("baseline").order_by("created_at", "pk"))
     settings = ReportSettings.objects.filter(program=program).first()
     photos = list(program.report_photos.all())
+    indicators = program_indicators(program, as_of=as_of)
     return {
         "program": program,
         "facilitators": session_facilitators(program),
@@ -150,7 +223,8 @@ def program_report(program, *, annex=False, as_of=None):
         ],
         "signatories": list(program.report_signatories.all()),
         "sessions_held": sum(1 for s in sessions if s.date <= timezone.localdate()),
-        "indicators": program_indicators(program, as_of=as_of),
+        "indicators": indicators,
+        "twins": indicator_twins(indicators),
         "as_of": as_of,
         "checklists": checklist_reports(program),
         "surveys": [(s, survey_results(s), pre_post(s)) for s in surveys],

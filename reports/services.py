@@ -29,6 +29,7 @@ FIELDS = (
     "population_survey",
     "reason_source",
     "reason_question",
+    "twin",
 )
 
 
@@ -68,6 +69,11 @@ def _check(indicator, program, success_choices, templates):
         or indicator.reason_question.survey.program_id != program.pk
     ):
         errors["reason_question"] = _("Choose the follow-up question.")
+    if indicator.twin is not None and (
+        indicator.twin.program_id != program.pk
+        or (indicator.pk is not None and indicator.twin.pk == indicator.pk)
+    ):
+        errors["twin"] = _("Choose another indicator of this program.")
     if errors:
         raise ValidationError(errors)
 
@@ -130,7 +136,7 @@ def indicators_copy(*, source, target, by):
         index = order.index(session)
         return candidates[index] if index < len(candidates) else None
 
-    copied = 0
+    copied, made = 0, {}
     for indicator in source.indicators.prefetch_related("success_choices", "templates"):
         question = target_question(indicator.question)
         labels = {c.label for c in indicator.success_choices.all()}
@@ -142,14 +148,19 @@ def indicators_copy(*, source, target, by):
             population_session=target_session(indicator.population_session),
             population_survey=target_survey(indicator.population_survey),
             reason_question=target_question(indicator.reason_question),
+            twin=None,  # linked below, to the copy of its twin
         )
-        indicator_save(
+        made[indicator.pk] = indicator_save(
             program=target,
             success_choices=choices,
             templates=indicator.templates.all(),
             **data,
         )
         copied += 1
+    for source_indicator in source.indicators.filter(twin__isnull=False):
+        copy = made[source_indicator.pk]
+        copy.twin = made.get(source_indicator.twin_id)
+        copy.save(update_fields=["twin"])
     return copied
 
 

@@ -185,6 +185,23 @@ def program_report_docx_bytes(context):
                 f"{r.sentence} " + _("Base: %(base)s.") % {"base": r.base},
                 style="List Bullet",
             )
+        if context.get("twins"):
+            document.add_heading(_("Same measure, two sources"), level=2)
+            for pair in context["twins"]:
+                _table(
+                    document,
+                    [_("Indicator"), _("Source"), pgettext("success", "Yes")],
+                    [
+                        [
+                            r.indicator.label,
+                            r.indicator.get_source_display(),
+                            _("no data") if r.empty else _figure(r.numerator, r.denominator),
+                        ]
+                        for r in pair.results
+                    ],
+                    numeric=(2,),
+                )
+                document.add_paragraph(pair.note)
     else:
         document.add_paragraph(_("No indicators are defined for this program yet."))
 

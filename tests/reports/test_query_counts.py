@@ -30,7 +30,7 @@ def test_organization_rollup(login, sized_program, django_assert_num_queries):
 def test_indicator_list(login, sized_program, django_assert_num_queries):
     client = login(sized_program.coordinator)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("indicator_list", args=[sized_program.program.slug]))
 
     assert len(response.context["indicators"]) == 3
