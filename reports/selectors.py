@@ -12,7 +12,13 @@ from checklists.enums import SATISFIED
 from checklists.models import ChecklistStep, MentoringContact, Track
 from checklists.selectors import funnel, program_template_summaries
 from participants.models import Enrollment
-from reports.indicators import evaluate_many
+from reports.as_of import (
+    enrolled_as_of,
+    funnel_as_of,
+    mentoring_contacts_as_of,
+    sessions_as_of,
+)
+from reports.indicators import cutoff, evaluate_many
 from reports.models import ReportSettings
 from sessions.enums import SessionPhase
 from sessions.selectors import (
@@ -124,9 +130,11 @@ class TrackReport:
         return statistics.median(self.days_to_complete) if self.days_to_complete else None
 
 
-def checklist_reports(program):
+def checklist_reports(program, *, before=None):
     started = training_date(program)
     tracks = Track.objects.filter(enrollment__program=program)
+    if before is not None:
+        tracks = tracks.filter(completed_at__lt=before)
     reports = []
     for template in program_template_summaries(program):
         days = []
@@ -135,14 +143,21 @@ def checklist_reports(program):
                 template=template, completed_at__isnull=False
             ).values_list("completed_at", flat=True):
                 days.append((timezone.localtime(completed_at).date() - started).days)
-        reports.append(
-            TrackReport(funnel=funnel(template, [program]), days_to_complete=sorted(days))
+        result = (
+            funnel(template, [program])
+            if before is None
+            else funnel_as_of(template, program, before)
         )
+        reports.append(TrackReport(funnel=result, days_to_complete=sorted(days)))
     return reports
 
 
-def mentoring_summary(program):
-    contacts = MentoringContact.objects.filter(enrollment__program=program)
+def mentoring_summary(program, *, as_of=None):
+    contacts = (
+        MentoringContact.objects.filter(enrollment__program=program)
+        if as_of is None
+        else mentoring_contacts_as_of(program, as_of)
+    )
     totals = contacts.aggregate(
         contacts=Count("pk"),
         people=Count("enrollment", distinct=True),
@@ -201,10 +216,18 @@ def session_facilitators(program):
 def program_report(program, *, annex=False, as_of=None):
     """Everything the evaluation report shows, as plain data for one template.
 
-    Table 1 counts only what was recorded up to the end of `as_of` (a date;
-    None: everything recorded until now), and the report says which day.
+    Every section counts only what was recorded up to the end of `as_of` (a
+    date; None: everything recorded until now), and the report says which
+    day: Table 1, the method's sessions and attendance, the checklists, the
+    surveys and the mentoring. The participant annex shows the current state.
     """
-    sessions = session_attendance_summary(program)
+    before = cutoff(as_of)
+    if as_of is None:
+        sessions = session_attendance_summary(program)
+        enrolled = Enrollment.objects.active().filter(program=program).count()
+    else:
+        sessions = sessions_as_of(program, as_of, before)
+        enrolled = enrolled_as_of(program, as_of)
     surveys = list(program.surveys.select_related("baseline").order_by("created_at", "pk"))
     settings = ReportSettings.objects.filter(program=program).first()
     photos = list(program.report_photos.all())
@@ -212,7 +235,7 @@ def program_report(program, *, annex=False, as_of=None):
     return {
         "program": program,
         "facilitators": session_facilitators(program),
-        "enrolled": Enrollment.objects.active().filter(program=program).count(),
+        "enrolled": enrolled,
         "sessions": sessions,
         "method": sessions_by_phase(sessions),
         "settings": settings,
@@ -222,13 +245,15 @@ def program_report(program, *, annex=False, as_of=None):
             f.name for f in [settings and settings.logo, *(p.image for p in photos)] if f
         ],
         "signatories": list(program.report_signatories.all()),
-        "sessions_held": sum(1 for s in sessions if s.date <= timezone.localdate()),
+        "sessions_held": sum(1 for s in sessions if s.date <= (as_of or timezone.localdate())),
         "indicators": indicators,
         "twins": indicator_twins(indicators),
         "as_of": as_of,
-        "checklists": checklist_reports(program),
-        "surveys": [(s, survey_results(s), pre_post(s)) for s in surveys],
-        "mentoring": mentoring_summary(program),
+        "checklists": checklist_reports(program, before=before),
+        "surveys": [
+            (s, survey_results(s, before=before), pre_post(s, before=before)) for s in surveys
+        ],
+        "mentoring": mentoring_summary(program, as_of=as_of),
         "annex": participant_annex(program) if annex else None,
         "generated_at": timezone.localtime(),
     }
