@@ -34,6 +34,16 @@ def test_organization_coordinator_sees_every_program_of_the_organization(login, 
     response = login(coordinator).get(reverse("home"))
 
     assert [p.slug for p in response.context["programs"]] == [sibling.slug, program.slug]
+    rollup = reverse("organization_rollup", args=[program.organization.slug])
+    assert list(response.context["coordinated"]) == [program.organization]
+    assert f'href="{rollup}"' in response.content.decode()
+
+
+def test_a_facilitator_gets_no_rollup_link_on_the_home_page(login, facilitator, program):
+    response = login(facilitator).get(reverse("home"))
+
+    assert list(response.context["coordinated"]) == []
+    assert "/rollup/" not in response.content.decode()
 
 
 def test_program_page_lists_one_page_of_participants_and_the_rest_on_the_next(
