@@ -14,7 +14,9 @@ MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 # before it is decoded (a "decompression bomb" is a tiny file that claims a
 # huge size to exhaust memory).
 MAX_PIXELS = 64_000_000
-PHOTO_MAX_SIDE = 1600
+# A photo prints 78 mm wide (PDF) or 12 cm (DOCX): 1280 px is sharp at either
+# and keeps each at a few hundred kB, which the PDF embeds.
+PHOTO_MAX_SIDE = 1280
 LOGO_MAX_SIDE = 600
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO"}
 

@@ -43,10 +43,10 @@ def test_a_photo_with_gps_exif_comes_out_without_it(program):
 
     with photo.image.open("rb") as stored, Image.open(stored) as image:
         assert image.format == "JPEG"
-        assert image.size == (1600, 1200)
+        assert image.size == (1280, 960)
         assert dict(image.getexif()) == {}
         assert "exif" not in image.info
-    assert (photo.width, photo.height) == (1600, 1200)
+    assert (photo.width, photo.height) == (1280, 960)
     assert (photo.caption, photo.position) == ("Pelatihan", 1)
     assert photo.image.name.startswith(f"reports/{program.pk}/photos/")
 
