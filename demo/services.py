@@ -59,10 +59,15 @@ def demo_load(*, reset_passwords=False):
                 "atau seller TikTok Affiliate. Persiapan sejak 23 Juli 2023; pelatihan praktik "
                 "pada Sabtu, 5 Agustus 2023 di Gedung Serba Guna."
             ),
-            "village": "Kampung Jaya Tinggi",
-            "district": "Kecamatan Kasui",
+            # Kemendagri codes and names (programs.regions).
+            "village": "Jaya Tinggi",
+            "district": "Kasui",
             "regency": "Kabupaten Way Kanan",
             "province": "Lampung",
+            "province_code": "18",
+            "regency_code": "18.08",
+            "district_code": "18.08.02",
+            "village_code": "18.08.02.2013",
             "start_date": dt.date(2023, 7, 23),
             "end_date": dt.date(2023, 8, 15),
             "status": ProgramStatus.FINISHED,

@@ -39,6 +39,8 @@ urlpatterns = [
     path("offline/", offline.offline, name="offline"),
     path("programs/new/", program_views.program_create, name="program_create"),
     path("programs/<slug:program_slug>/", include(program_urls)),
+    path("regions/fields/", program_views.region_fields, name="region_fields"),
+    path("regions/search/", program_views.region_search, name="region_search"),
     path("checklists/", include(checklist_urls.urlpatterns)),
     path("jobs/", include(job_urls.urlpatterns)),
     path(

@@ -26,8 +26,16 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "organization", "village", "regency", "start_date", "status"]
-    list_filter = ["status", "organization", "province", "regency"]
-    search_fields = ["name", "slug", "village", "district", "regency"]
+    list_filter = ["status", "organization", "location_unmatched", "province", "regency"]
+    search_fields = [
+        "name",
+        "slug",
+        "village",
+        "district",
+        "regency",
+        "regency_code",
+        "district_code",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start_date"
     inlines = [MembershipInline]

@@ -85,6 +85,26 @@ class Program(models.Model):
     district = models.CharField(_("district (kecamatan)"), max_length=120)
     regency = models.CharField(_("regency/city (kabupaten/kota)"), max_length=120)
     province = models.CharField(_("province"), max_length=120)
+    # Kemendagri codes (programs.regions); the names above are kept as typed
+    # for programs made before the codes, and follow the codes afterwards.
+    province_code = models.CharField(_("province code"), max_length=2, blank=True)
+    regency_code = models.CharField(
+        _("regency code"), max_length=5, blank=True, db_index=True, help_text="18.08"
+    )
+    district_code = models.CharField(
+        _("district code"), max_length=8, blank=True, db_index=True, help_text="18.08.02"
+    )
+    village_code = models.CharField(
+        _("village code"), max_length=13, blank=True, help_text="18.08.02.2013"
+    )
+    location_unmatched = models.BooleanField(
+        _("location to check"),
+        default=False,
+        help_text=_(
+            "The typed place names did not match one official region each: "
+            "choose the location again on the program form."
+        ),
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     status = models.CharField(
@@ -114,7 +134,10 @@ class Program(models.Model):
 
     @property
     def location(self):
-        return ", ".join(p for p in (self.village, self.district, self.regency, self.province) if p)
+        district = self.district
+        if self.district_code and district:
+            district = f"Kec. {district}"
+        return ", ".join(p for p in (self.village, district, self.regency, self.province) if p)
 
 
 class Membership(models.Model):

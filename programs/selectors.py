@@ -19,6 +19,13 @@ def organizations_for_new_program(user):
     return Organization.objects.filter(memberships__user=user)
 
 
+def organizations_coordinated(user):
+    """The organizations the user coordinates as a whole (their roll-ups)."""
+    if not user.is_authenticated or not user.is_active:
+        return Organization.objects.none()
+    return Organization.objects.filter(memberships__user=user).order_by("name")
+
+
 def program_members(program):
     return program.memberships.select_related("user").order_by("role", "user__username")
 

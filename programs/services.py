@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from programs import hooks
+from programs import hooks, regions
 from programs.enums import AuditAction
 from programs.models import Membership, Program
 
@@ -12,10 +12,10 @@ PROGRAM_FIELDS = (
     "name",
     "slug",
     "description",
-    "village",
-    "district",
-    "regency",
-    "province",
+    "province_code",
+    "regency_code",
+    "district_code",
+    "village_code",
     "start_date",
     "end_date",
     "status",
@@ -30,9 +30,33 @@ def assign_fields(instance, fields, data):
             setattr(instance, field, data[field])
 
 
+REGION_FIELDS = (
+    ("province_code", "province"),
+    ("regency_code", "regency"),
+    ("district_code", "district"),
+    ("village_code", "village"),
+)
+
+
+def _apply_region(program):
+    """The four codes must name one village and the regions above it; the
+    place names are then copied from the official list."""
+    codes = [getattr(program, field) for field, _name in REGION_FIELDS]
+    for (field, _name), code in zip(REGION_FIELDS, codes, strict=True):
+        if not code:
+            raise ValidationError({field: _("Choose the location down to the village.")})
+    chain = regions.path(codes[-1])
+    if [r.code for r in chain] != codes:
+        raise ValidationError({"village_code": _("This village is not in the chosen district.")})
+    for (_field, name), region in zip(REGION_FIELDS, chain, strict=True):
+        setattr(program, name, region.name)
+    program.location_unmatched = False
+
+
 def program_create(*, organization, **data):
     program = Program(organization=organization)
     assign_fields(program, PROGRAM_FIELDS, data)
+    _apply_region(program)
     program.full_clean()
     try:
         with transaction.atomic():
@@ -44,6 +68,7 @@ def program_create(*, organization, **data):
 
 def program_update(*, program, **data):
     assign_fields(program, PROGRAM_FIELDS, data)
+    _apply_region(program)
     program.full_clean()
     program.save()
     return program

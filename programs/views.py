@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pkk_training.forms import run_service
 from pkk_training.http import posted
-from programs import hooks, permissions, selectors, services
+from programs import hooks, permissions, regions, selectors, services
 from programs.access import (
     get_audited_organization_for_user,
     get_locked_account_for_user,
@@ -19,7 +19,27 @@ from programs.access import (
     get_program_for_user,
     get_unlocking_organization_for_user,
 )
-from programs.forms import MemberAddForm, ProgramForm
+from programs.forms import (
+    REGION_CODE_FIELDS,
+    MemberAddForm,
+    ProgramForm,
+    program_form_region,
+    region_codes,
+    region_levels,
+)
+
+
+def _program_form_page(request, form, program=None):
+    return render(
+        request,
+        "programs/program_form.html",
+        {
+            "form": form,
+            "program": program,
+            "region": program_form_region(form),
+            "region_fields": REGION_CODE_FIELDS,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,7 +59,7 @@ def program_create(request):
         if program:
             messages.success(request, _("Program created."))
             return redirect(program)
-    return render(request, "programs/program_form.html", {"form": form})
+    return _program_form_page(request, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,7 +70,7 @@ def program_edit(request, program_slug):
         if run_service(form, services.program_update, program=program, **form.cleaned_data):
             messages.success(request, _("Program saved."))
             return redirect(program)
-    return render(request, "programs/program_form.html", {"form": form, "program": program})
+    return _program_form_page(request, form, program)
 
 
 @require_http_methods(["GET", "POST"])
@@ -163,3 +183,32 @@ def program_offline_pages(request, program_slug):
         {"urls": list(dict.fromkeys(urls)), "listed_at": timezone.now().isoformat()},
         headers={"Cache-Control": "no-store"},
     )
+
+
+@require_GET
+def region_fields(request):
+    """The program form's location fieldset again, for the chosen codes or a picked region."""
+    picked = regions.path(request.GET.get("pick") or "")
+    if picked:
+        values = dict(zip(REGION_CODE_FIELDS, (r.code for r in picked), strict=False))
+    else:
+        values = {field: request.GET.get(field, "") for field in REGION_CODE_FIELDS}
+    return render(
+        request,
+        "programs/_region_fields.html",
+        {"region": {"levels": region_levels(region_codes(values))}},
+    )
+
+
+@require_GET
+def region_search(request):
+    query = request.GET.get("region_q", "")[:60]
+    results = [
+        {
+            "code": found.code,
+            "name": found.name,
+            "within": ", ".join(r.name for r in reversed(regions.path(found.code)[:-1])),
+        }
+        for found in regions.search(query, limit=15)
+    ]
+    return render(request, "programs/_region_results.html", {"results": results, "query": query})

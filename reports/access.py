@@ -17,3 +17,10 @@ def get_signatory_for_user(request, program_slug, signatory_id):
     signatory = get_object_or_404(program.report_signatories, pk=signatory_id)
     signatory.program = program
     return signatory
+
+
+def get_photo_for_user(request, program_slug, photo_id, *, manage=True):
+    program = get_program_for_user(request, program_slug, manage=manage)
+    photo = get_object_or_404(program.report_photos, pk=photo_id)
+    photo.program = program
+    return photo

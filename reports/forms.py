@@ -28,6 +28,7 @@ class IndicatorForm(forms.ModelForm):
             "population_survey",
             "reason_source",
             "reason_question",
+            "twin",
         ]
         widgets = {
             "success_choices": forms.CheckboxSelectMultiple,
@@ -59,6 +60,10 @@ class IndicatorForm(forms.ModelForm):
         self.fields["session"].queryset = sessions
         self.fields["population_session"].queryset = sessions
         self.fields["population_survey"].queryset = program.surveys.all()
+        others = program.indicators.all()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["twin"].queryset = others
 
 
 class CopyIndicatorsForm(forms.Form):
@@ -81,8 +86,16 @@ class ReportQueryForm(QueryForm):
 
 class RollupFilterForm(QueryForm):
     year = forms.IntegerField(required=False, min_value=1900, max_value=2999)
-    regency = forms.CharField(required=False, max_length=120)
-    district = forms.CharField(required=False, max_length=120)
+    regency = forms.RegexField(
+        required=False,
+        regex=r"^[0-9]{2}\.[0-9]{2}$",
+        error_messages={"invalid": _("A regency is chosen by its code, e.g. 18.08.")},
+    )
+    district = forms.RegexField(
+        required=False,
+        regex=r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$",
+        error_messages={"invalid": _("A district is chosen by its code, e.g. 18.08.02.")},
+    )
     template = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     sort = forms.RegexField(
         required=False,
@@ -116,7 +129,18 @@ def as_of_from(query):
     return form, None
 
 
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+
+
 class ReportSettingsForm(forms.ModelForm):
+    logo = forms.FileField(
+        label=_("Letterhead: logo"),
+        required=False,
+        help_text=_("JPEG or PNG; printed at the top of page 1. Location data is removed."),
+        widget=forms.FileInput(attrs={"accept": IMAGE_ACCEPT}),
+    )
+    logo_clear = forms.BooleanField(label=_("Remove the logo"), required=False)
+
     class Meta:
         model = ReportSettings
         fields = [
@@ -133,6 +157,19 @@ class ReportSettingsForm(forms.ModelForm):
             "conclusions": forms.Textarea(attrs={"rows": 5}),
             "recommendations": forms.Textarea(attrs={"rows": 5}),
         }
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo"),
+        help_text=_("Resized for the report; camera and location data (EXIF/GPS) are removed."),
+        widget=forms.FileInput(attrs={"accept": IMAGE_ACCEPT}),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+
+
+class PhotoCaptionForm(forms.Form):
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
 
 
 class SignatoryForm(forms.ModelForm):

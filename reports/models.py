@@ -107,6 +107,19 @@ class Indicator(models.Model):
         related_name="+",
         verbose_name=_("follow-up question"),
     )
+    twin = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("measures the same as"),
+        help_text=_(
+            "Another indicator of this program that measures the same thing from another "
+            "source, e.g. the signup checklist and the survey question “sudah membuat akun”. "
+            "The report shows both side by side and states the difference."
+        ),
+    )
 
     class Meta:
         ordering = ["program", "position", "pk"]
@@ -115,6 +128,14 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.label
+
+
+def _photo_path(photo, filename):
+    return f"reports/{photo.program_id}/photos/{filename}"
+
+
+def _logo_path(settings, filename):
+    return f"reports/{settings.program_id}/logo/{filename}"
 
 
 class ReportSettings(models.Model):
@@ -138,6 +159,13 @@ class ReportSettings(models.Model):
         blank=True,
         max_length=600,
         help_text=_("Unit, address, telephone: one per line."),
+    )
+    logo = models.FileField(
+        _("letterhead: logo"),
+        upload_to=_logo_path,
+        max_length=200,
+        blank=True,
+        help_text=_("JPEG or PNG; printed at the top of page 1."),
     )
     place = models.CharField(
         _("place"),
@@ -244,3 +272,33 @@ class ReportVersion(models.Model):
         if self.issued_by is None:
             return "—"
         return self.issued_by.get_full_name() or self.issued_by.username
+
+
+class ReportPhoto(models.Model):
+    """A documentation photo printed in the report, resized and without EXIF."""
+
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.CASCADE,
+        related_name="report_photos",
+        verbose_name=_("program"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    image = models.FileField(_("photo"), upload_to=_photo_path, max_length=200)
+    caption = models.CharField(
+        _("caption"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. “Pelatihan di balai kampung, 5 Agustus 2023”."),
+    )
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "position", "pk"]
+        verbose_name = _("documentation photo")
+        verbose_name_plural = _("documentation photos")
+
+    def __str__(self):
+        return self.caption or self.image.name

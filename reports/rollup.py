@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from checklists.models import ChecklistTemplate, Track
 from participants.models import Enrollment
+from programs import regions
 from reports.indicators import evaluate_programs
 from sessions.models import TrainingSession
 from sessions.selectors import sessions_with_attendance
@@ -34,12 +35,13 @@ class RollupFilters:
         )
 
     def apply(self, programs):
+        """Regency and district are Kemendagri codes (18.08, 18.08.02)."""
         if self.year:
             programs = programs.filter(start_date__year=self.year)
         if self.regency:
-            programs = programs.filter(regency=self.regency)
+            programs = programs.filter(regency_code=self.regency)
         if self.district:
-            programs = programs.filter(district=self.district)
+            programs = programs.filter(district_code=self.district)
         if self.template:
             follows = Track.objects.filter(
                 enrollment__program=OuterRef("pk"), template_id=self.template
@@ -108,6 +110,19 @@ class RollupTotal:
 
 
 @dataclass
+class RollupLine:
+    """One printed row: a program, or the subtotal closing its district or regency."""
+
+    row: RollupRow | None = None
+    total: RollupTotal | None = None
+
+
+def _region_name(code, fallback):
+    region = regions.region(code) if code else None
+    return region.name if region else fallback
+
+
+@dataclass
 class RollupTable:
     labels: list
     rows: list
@@ -118,23 +133,31 @@ class RollupTable:
             row.cells = [row.indicators.get(label) for label in self.labels]
             row.labelled = list(zip(self.labels, row.cells, strict=True))
         self.total = self._total(_("All programs"), 0)
-        self.subtotals = []
-        regencies = defaultdict(list)
+        self.subtotals, self.lines = [], []
+        # Grouped by official code, programs keep their sort order inside a
+        # district; programs without codes come last, in a group of their own.
+        regencies = defaultdict(lambda: defaultdict(list))
         for row in self.rows:
             self.total.add(row)
-            regencies[row.program.regency].append(row)
-        for regency in sorted(regencies):
-            subtotal = self._total(regency or _("(no regency)"), 1)
-            districts = defaultdict(list)
-            for row in regencies[regency]:
-                subtotal.add(row)
-                districts[row.program.district].append(row)
-            self.subtotals.append(subtotal)
-            for district in sorted(districts):
-                district_total = self._total(district or _("(no district)"), 2)
-                for row in districts[district]:
+            program = row.program
+            regencies[program.regency_code][program.district_code].append(row)
+        for regency_code in sorted(regencies, key=lambda code: (not code, code)):
+            name = _region_name(regency_code, _("(location not coded)"))
+            regency_total = self._total(name, 1)
+            for district_code in sorted(regencies[regency_code], key=lambda c: (not c, c)):
+                district_rows = regencies[regency_code][district_code]
+                district_total = self._total(_region_name(district_code, _("(no district)")), 2)
+                for row in district_rows:
+                    self.lines.append(RollupLine(row=row))
                     district_total.add(row)
-                self.subtotals.append(district_total)
+                    regency_total.add(row)
+                if regency_code:
+                    self.subtotals.append(district_total)
+                    self.lines.append(RollupLine(total=district_total))
+            self.subtotals.append(regency_total)
+            self.lines.append(RollupLine(total=regency_total))
+        if self.rows:
+            self.lines.append(RollupLine(total=self.total))
 
     def _total(self, label, level):
         cells = [Sum() for _label in self.labels]
@@ -173,13 +196,16 @@ class RollupTable:
         ]
 
     def plain_rows(self):
-        """Every program, then the subtotals per regency and district, then the total."""
+        """The programs of each district, its subtotal under them, each regency's
+        subtotal under its districts, then the total: as printed."""
         rows = []
-        for row in self.rows:
-            program = row.program
-            head = [program.name, program.village, program.district, program.regency]
-            rows.append(self._plain(head + [program.start_date], row))
-        for total in [*self.subtotals, self.total]:
+        for line in self.lines:
+            if line.row is not None:
+                program = line.row.program
+                head = [program.name, program.village, program.district, program.regency]
+                rows.append(self._plain(head + [program.start_date], line.row))
+                continue
+            total = line.total
             if total.level == 0:
                 head = [total.label, "", "", ""]
             elif total.level == 1:
@@ -267,13 +293,18 @@ def _sort_key(sort, labels):
     return lambda row: row.program.name.lower()
 
 
+def _coded(codes):
+    return [(code, _region_name(code, code)) for code in sorted(set(codes) - {""})]
+
+
 def filter_choices(programs):
+    """The years, regencies and districts (code, name) the programs have."""
     return {
         "years": sorted(
             {d.year for d in programs.values_list("start_date", flat=True)}, reverse=True
         ),
-        "regencies": sorted(set(programs.values_list("regency", flat=True))),
-        "districts": sorted(set(programs.values_list("district", flat=True))),
+        "regencies": _coded(programs.values_list("regency_code", flat=True)),
+        "districts": _coded(programs.values_list("district_code", flat=True)),
         "templates": ChecklistTemplate.objects.filter(Q(tracks__enrollment__program__in=programs))
         .distinct()
         .order_by("name"),

@@ -1,6 +1,7 @@
 import hashlib
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -9,7 +10,8 @@ from django.utils.translation import gettext as _
 from pkk_training.pdf import render_pdf
 from programs.models import Program
 from reports.enums import Population, ReasonSource, SuccessSource
-from reports.models import Indicator, ReportSettings, ReportVersion, Signatory
+from reports.images import LOGO_MAX_SIDE, PHOTO_MAX_SIDE, image_clean
+from reports.models import Indicator, ReportPhoto, ReportSettings, ReportVersion, Signatory
 from reports.selectors import program_report
 from surveys.services import survey_copy
 
@@ -27,6 +29,7 @@ FIELDS = (
     "population_survey",
     "reason_source",
     "reason_question",
+    "twin",
 )
 
 
@@ -66,6 +69,11 @@ def _check(indicator, program, success_choices, templates):
         or indicator.reason_question.survey.program_id != program.pk
     ):
         errors["reason_question"] = _("Choose the follow-up question.")
+    if indicator.twin is not None and (
+        indicator.twin.program_id != program.pk
+        or (indicator.pk is not None and indicator.twin.pk == indicator.pk)
+    ):
+        errors["twin"] = _("Choose another indicator of this program.")
     if errors:
         raise ValidationError(errors)
 
@@ -128,7 +136,7 @@ def indicators_copy(*, source, target, by):
         index = order.index(session)
         return candidates[index] if index < len(candidates) else None
 
-    copied = 0
+    copied, made = 0, {}
     for indicator in source.indicators.prefetch_related("success_choices", "templates"):
         question = target_question(indicator.question)
         labels = {c.label for c in indicator.success_choices.all()}
@@ -140,14 +148,19 @@ def indicators_copy(*, source, target, by):
             population_session=target_session(indicator.population_session),
             population_survey=target_survey(indicator.population_survey),
             reason_question=target_question(indicator.reason_question),
+            twin=None,  # linked below, to the copy of its twin
         )
-        indicator_save(
+        made[indicator.pk] = indicator_save(
             program=target,
             success_choices=choices,
             templates=indicator.templates.all(),
             **data,
         )
         copied += 1
+    for source_indicator in source.indicators.filter(twin__isnull=False):
+        copy = made[source_indicator.pk]
+        copy.twin = made.get(source_indicator.twin_id)
+        copy.save(update_fields=["twin"])
     return copied
 
 
@@ -161,15 +174,79 @@ SETTINGS_FIELDS = (
 )
 
 
-def report_settings_save(*, program, **data):
-    """Create or change the program's letterhead, place and date, conclusions."""
+def _delete_stored_file(name):
+    """Remove a file from storage once the deleting transaction has committed."""
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+@transaction.atomic
+def report_settings_save(*, program, logo=None, logo_clear=False, **data):
+    """Create or change the program's letterhead, place and date, conclusions.
+
+    A new logo is re-encoded (no EXIF) and replaces the old one; `logo_clear`
+    removes it.
+    """
     settings, _created = ReportSettings.objects.get_or_create(program=program)
     for name in SETTINGS_FIELDS:
         if name in data:
             setattr(settings, name, data[name])
-    settings.full_clean()
+    settings.full_clean(exclude=["logo"])
+    old_logo = settings.logo.name
+    if logo:
+        cleaned = image_clean(logo, max_side=LOGO_MAX_SIDE, field="logo")
+        settings.logo.save(cleaned.name, cleaned, save=False)
+    elif logo_clear:
+        settings.logo = ""
     settings.save()
+    if old_logo and old_logo != settings.logo.name:
+        _delete_stored_file(old_logo)
     return settings
+
+
+@transaction.atomic
+def photo_add(*, program, image, caption=""):
+    """Add a documentation photo at the end, resized and without EXIF/GPS."""
+    cleaned = image_clean(image, max_side=PHOTO_MAX_SIDE, field="image")
+    last = program.report_photos.aggregate(last=Max("position"))["last"] or 0
+    photo = ReportPhoto(program=program, position=last + 1, caption=caption.strip())
+    photo.full_clean(exclude=["image"])
+    from PIL import Image
+
+    with Image.open(cleaned) as decoded:
+        photo.width, photo.height = decoded.size
+    cleaned.seek(0)
+    photo.image.save(cleaned.name, cleaned, save=False)
+    photo.save()
+    return photo
+
+
+def photo_caption(*, photo, caption):
+    photo.caption = caption.strip()
+    photo.full_clean(exclude=["image"])
+    photo.save(update_fields=["caption"])
+    return photo
+
+
+@transaction.atomic
+def photo_move(*, photo, offset):
+    """Move a photo one place up (offset -1) or down (+1); positions are renumbered."""
+    photos = list(photo.program.report_photos.select_for_update().order_by("position", "pk"))
+    index = next(i for i, p in enumerate(photos) if p.pk == photo.pk)
+    target = index + offset
+    if 0 <= target < len(photos):
+        photos[index], photos[target] = photos[target], photos[index]
+    for position, each in enumerate(photos, start=1):
+        if each.position != position:
+            each.position = position
+            each.save(update_fields=["position"])
+
+
+@transaction.atomic
+def photo_delete(*, photo):
+    name = photo.image.name
+    photo.delete()
+    _delete_stored_file(name)
 
 
 def _nip(value):

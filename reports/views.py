@@ -1,9 +1,11 @@
+import mimetypes
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -20,11 +22,13 @@ from programs.enums import AuditAction
 from programs.selectors import programs_visible_to
 from programs.services import audit_record
 from reports import jobs, rollup, selectors, services
-from reports.access import get_indicator_for_user, get_signatory_for_user
+from reports.access import get_indicator_for_user, get_photo_for_user, get_signatory_for_user
 from reports.forms import (
     CopyIndicatorsForm,
     IndicatorForm,
     IssueForm,
+    PhotoCaptionForm,
+    PhotoForm,
     ReportQueryForm,
     ReportSettingsForm,
     RollupFilterForm,
@@ -219,7 +223,8 @@ def organization_rollup_job(request, organization_slug):
 def report_settings(request, program_slug):
     program = get_program_for_user(request, program_slug, manage=True)
     current = ReportSettings.objects.filter(program=program).first()
-    form = ReportSettingsForm(posted(request), instance=current)
+    files = request.FILES if request.method == "POST" else None
+    form = ReportSettingsForm(posted(request), files, instance=current)
     if request.method == "POST" and form.is_valid():
         if run_service(
             form,
@@ -232,17 +237,88 @@ def report_settings(request, program_slug):
     return _settings_page(request, program, form, SignatoryForm())
 
 
-def _settings_page(request, program, form, signatory_form):
+def _settings_page(request, program, form, signatory_form, photo_form=None):
     return render(
         request,
         "reports/report_settings.html",
         {
             "program": program,
             "form": form,
+            "settings": form.instance if form.instance.pk else None,
             "signatory_form": signatory_form,
             "signatories": program.report_signatories.all(),
+            "photo_form": photo_form or PhotoForm(),
+            "photos": program.report_photos.all(),
         },
     )
+
+
+def _stored_file_response(file_field):
+    try:
+        content = file_field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(content, content_type=mimetypes.guess_type(file_field.name)[0])
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+def report_logo(request, program_slug):
+    program = get_program_for_user(request, program_slug)
+    current = ReportSettings.objects.filter(program=program).first()
+    if current is None or not current.logo:
+        raise Http404
+    return _stored_file_response(current.logo)
+
+
+@require_GET
+def report_photo(request, program_slug, photo_id):
+    photo = get_photo_for_user(request, program_slug, photo_id, manage=False)
+    return _stored_file_response(photo.image)
+
+
+@require_POST
+def photo_add(request, program_slug):
+    program = get_program_for_user(request, program_slug, manage=True)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid() and run_service(
+        form, services.photo_add, program=program, **form.cleaned_data
+    ):
+        messages.success(request, _("Photo added."))
+        return redirect(reverse("report_settings", args=[program.slug]) + "#photos")
+    current = ReportSettings.objects.filter(program=program).first()
+    return _settings_page(
+        request, program, ReportSettingsForm(instance=current), SignatoryForm(), form
+    )
+
+
+@require_POST
+def photo_edit(request, program_slug, photo_id):
+    photo = get_photo_for_user(request, program_slug, photo_id)
+    form = PhotoCaptionForm(request.POST)
+    if form.is_valid() and run_service(
+        form, services.photo_caption, photo=photo, caption=form.cleaned_data["caption"]
+    ):
+        messages.success(request, _("Caption saved."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(reverse("report_settings", args=[program_slug]) + "#photos")
+
+
+@require_POST
+def photo_move(request, program_slug, photo_id):
+    photo = get_photo_for_user(request, program_slug, photo_id)
+    services.photo_move(photo=photo, offset=-1 if request.POST.get("direction") == "up" else 1)
+    return redirect(reverse("report_settings", args=[program_slug]) + "#photos")
+
+
+@require_POST
+def photo_delete(request, program_slug, photo_id):
+    photo = get_photo_for_user(request, program_slug, photo_id)
+    services.photo_delete(photo=photo)
+    messages.success(request, _("Photo removed."))
+    return redirect(reverse("report_settings", args=[program_slug]) + "#photos")
 
 
 @require_POST

@@ -39,10 +39,26 @@ def _figure(n, total):
     return f"{round(100 * n / total)}% ({n}/{total})" if total else "—"
 
 
+def _picture(document, file_field, width):
+    """A stored picture into the document, centred; a lost file is skipped."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    try:
+        with file_field.open("rb") as file:
+            data = io.BytesIO(file.read())
+    except FileNotFoundError:
+        return False
+    document.add_picture(data, width=width)
+    document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return True
+
+
 def _letterhead(document, settings):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
+    if settings.logo:
+        _picture(document, settings.logo, Cm(2.5))
     name = document.add_paragraph()
     name.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = name.add_run(settings.letterhead_name)
@@ -77,6 +93,7 @@ def _signatures(document, settings, context):
 def program_report_docx_bytes(context):
     """Bytes of a .docx holding the report of `context` (see selectors.program_report)."""
     from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
     program = context["program"]
@@ -88,7 +105,7 @@ def program_report_docx_bytes(context):
     document.styles["Normal"].font.size = Pt(11)
 
     settings = context.get("settings")
-    if settings and settings.letterhead_name:
+    if settings and (settings.letterhead_name or settings.logo):
         _letterhead(document, settings)
     document.add_paragraph(_("Evaluation report")).runs[0].bold = True
     document.add_heading(program.name, level=0)
@@ -168,6 +185,23 @@ def program_report_docx_bytes(context):
                 f"{r.sentence} " + _("Base: %(base)s.") % {"base": r.base},
                 style="List Bullet",
             )
+        if context.get("twins"):
+            document.add_heading(_("Same measure, two sources"), level=2)
+            for pair in context["twins"]:
+                _table(
+                    document,
+                    [_("Indicator"), _("Source"), pgettext("success", "Yes")],
+                    [
+                        [
+                            r.indicator.label,
+                            r.indicator.get_source_display(),
+                            _("no data") if r.empty else _figure(r.numerator, r.denominator),
+                        ]
+                        for r in pair.results
+                    ],
+                    numeric=(2,),
+                )
+                document.add_paragraph(pair.note)
     else:
         document.add_paragraph(_("No indicators are defined for this program yet."))
 
@@ -225,6 +259,13 @@ def program_report_docx_bytes(context):
         )
         % mentoring
     )
+    if context.get("photos"):
+        document.add_heading(_("Documentation"), level=1)
+        for number, photo in enumerate(context["photos"], start=1):
+            if _picture(document, photo.image, Cm(12)):
+                figure = _("Figure %(n)s.") % {"n": number}
+                caption = document.add_paragraph(f"{figure} {photo.caption}".strip())
+                caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if settings and settings.conclusions:
         document.add_heading(_("Conclusions"), level=1)
         for paragraph in settings.conclusions.split("\n\n"):

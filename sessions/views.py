@@ -10,7 +10,11 @@ from pkk_training.forms import query_params, run_service
 from pkk_training.http import offline_page, posted
 from programs import permissions
 from programs.access import get_program_for_user
-from programs.selectors import program_members, program_staff_choices
+from programs.selectors import (
+    organizations_coordinated,
+    program_members,
+    program_staff_choices,
+)
 from sessions import hooks, selectors, services
 from sessions.access import get_session_for_user
 from sessions.forms import TrainingSessionForm
@@ -26,6 +30,7 @@ def home(request):
             "programs": programs,
             "today": selectors.sessions_today(request.user),
             "can_create_program": permissions.can_create_program(request.user),
+            "coordinated": organizations_coordinated(request.user),
         },
     )
 

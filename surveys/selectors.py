@@ -49,38 +49,34 @@ class QuestionResult:
         return sum(value * count for value, count in scored) / people if people else None
 
 
-def survey_results(survey):
+def survey_results(survey, *, before=None):
     """Per question: n of N, counts and percentages, number statistics, the texts.
 
     The percentage of an option is over the respondents who answered the
-    question (n). Six queries whatever the number of responses.
+    question (n). Six queries whatever the number of responses. With `before`
+    (a datetime) only responses submitted before it count.
     """
     questions = list(survey_questions(survey))
-    total = survey.responses.count()
-    answered = dict(
-        Answer.objects.filter(response__survey=survey)
-        .values_list("question_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    picks = dict(
-        Answer.choices.through.objects.filter(answer__response__survey=survey)
-        .values_list("choice_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    responses = survey.responses.all()
+    answers = Answer.objects.filter(response__survey=survey)
+    picked = Answer.choices.through.objects.filter(answer__response__survey=survey)
+    if before is not None:
+        responses = responses.filter(submitted_at__lt=before)
+        answers = answers.filter(response__submitted_at__lt=before)
+        picked = picked.filter(answer__response__submitted_at__lt=before)
+    total = responses.count()
+    answered = dict(answers.values_list("question_id").annotate(n=Count("pk")).order_by())
+    picks = dict(picked.values_list("choice_id").annotate(n=Count("pk")).order_by())
     numbers = {
         row["question_id"]: row
-        for row in Answer.objects.filter(
-            response__survey=survey, question__kind=QuestionKind.NUMBER, number__isnull=False
-        )
+        for row in answers.filter(question__kind=QuestionKind.NUMBER, number__isnull=False)
         .values("question_id")
         .annotate(count=Count("pk"), avg=Avg("number"), min=Min("number"), max=Max("number"))
         .order_by()
     }
     texts = defaultdict(list)
     for question_id, text in (
-        Answer.objects.filter(response__survey=survey, question__kind__in=TEXT_KINDS)
+        answers.filter(question__kind__in=TEXT_KINDS)
         .exclude(text="")
         .order_by("response__submitted_at", "pk")
         .values_list("question_id", "text")
@@ -150,22 +146,20 @@ class PrePost:
         return self.mean_post - self.mean_pre
 
 
-def pre_post(survey):
+def pre_post(survey, *, before=None):
     """Scores before and after for participants who answered both tests.
 
     Questions are paired by their order among the scored questions of each
-    test (a post-test is usually a copy of its pre-test).
+    test (a post-test is usually a copy of its pre-test). With `before` (a
+    datetime) only tests submitted before it count.
     """
     if survey.baseline_id is None:
         return None
-    both = set(
-        Response.objects.filter(survey=survey, participant__isnull=False).values_list(
-            "participant_id", flat=True
-        )
-    ) & set(
-        Response.objects.filter(
-            survey_id=survey.baseline_id, participant__isnull=False
-        ).values_list("participant_id", flat=True)
+    responses = Response.objects.filter(participant__isnull=False)
+    if before is not None:
+        responses = responses.filter(submitted_at__lt=before)
+    both = set(responses.filter(survey=survey).values_list("participant_id", flat=True)) & set(
+        responses.filter(survey_id=survey.baseline_id).values_list("participant_id", flat=True)
     )
     n_pre, before = _scores(survey.baseline, both)
     n_post, after = _scores(survey, both)

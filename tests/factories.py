@@ -68,6 +68,10 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     district = "Kecamatan Kasui"
     regency = "Kabupaten Way Kanan"
     province = "Lampung"
+    province_code = "18"
+    regency_code = "18.08"
+    district_code = "18.08.02"
+    village_code = "18.08.02.2013"
     start_date = dt.date(2023, 7, 23)
     end_date = dt.date(2023, 8, 15)
     status = ProgramStatus.RUNNING

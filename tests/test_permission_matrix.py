@@ -5,10 +5,12 @@ so each page joins the matrix when it is written.
 """
 
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -18,6 +20,7 @@ from certificates.models import Card, Certificate
 from jobs.enums import JobStatus
 from jobs.models import Job
 from participants.models import ParticipantImport, PendingImport
+from reports import services as report_services
 from reports.models import ReportVersion, Signatory
 from surveys.access import personal_token
 from surveys.models import HeldResponse
@@ -53,6 +56,7 @@ class World:
     held: object  # a held public answer of the enrollment's participant to `survey`
     indicator: object
     signatory: object
+    photo: object
     version: object
     pending_import: object  # an upload of the admin's, awaiting confirmation
     participant_import: object  # a finished import of the program (nothing to reverse)
@@ -60,6 +64,19 @@ class World:
     certificate: object  # issued to `enrollment`
     card: object  # `enrollment`'s participant card
     users: dict = field(default_factory=dict)
+
+
+def tiny_jpeg():
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, format="JPEG")
+    return SimpleUploadedFile("foto.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _photo_and_logo(program):
+    report_services.report_settings_save(program=program, logo=tiny_jpeg())
+    return report_services.photo_add(program=program, image=tiny_jpeg(), caption="Pelatihan")
 
 
 def build_world():
@@ -112,6 +129,7 @@ def build_world():
             issued_at=timezone.now(),
         ),
         card=Card.objects.create(enrollment=enrollment, code=card_code_new()),
+        photo=_photo_and_logo(program),
         version=ReportVersion.objects.create(
             program=program,
             number=1,
@@ -203,10 +221,10 @@ def new_program_data(w):
         "organization": w.program.organization_id,
         "name": "Program baru",
         "slug": "program-baru",
-        "village": "Kampung Baru",
-        "district": "Kasui",
-        "regency": "Way Kanan",
-        "province": "Lampung",
+        "province_code": "18",
+        "regency_code": "18.08",
+        "district_code": "18.08.02",
+        "village_code": "18.08.02.2013",
         "start_date": "2024-01-10",
         "status": "planned",
     }
@@ -271,6 +289,9 @@ MATRIX = [
     # The service worker and its offline page: the same for everyone, no data.
     Case("service_worker", get=EVERYONE_200, post=EVERYONE_405),
     Case("offline", get=EVERYONE_200, post=EVERYONE_405),
+    # The program form's location fields: official region names, for anyone signed in.
+    Case("region_fields", get=answers(outsider=200), post=POST_ONLY),
+    Case("region_search", get=answers(outsider=200), post=POST_ONLY),
     Case(
         "program_edit",
         program_kwargs,
@@ -629,6 +650,40 @@ MATRIX = [
         get=MANAGER_PAGE,
         post=answers(facilitator=403, coordinator=302, admin=302),
         data=lambda w: {"letterhead_name": "UIN Raden Intan", "place": "Jaya Tinggi"},
+    ),
+    Case("report_logo", program_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
+    Case(
+        "report_photo",
+        lambda w: {**program_kwargs(w), "photo_id": w.photo.pk},
+        get=MEMBER_PAGE,
+        post=POST_ONLY,
+    ),
+    Case(
+        "photo_add",
+        program_kwargs,
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"image": tiny_jpeg(), "caption": "Praktik"},
+    ),
+    Case(
+        "photo_edit",
+        lambda w: {**program_kwargs(w), "photo_id": w.photo.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"caption": "Sosialisasi"},
+    ),
+    Case(
+        "photo_move",
+        lambda w: {**program_kwargs(w), "photo_id": w.photo.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
+        data=lambda w: {"direction": "up"},
+    ),
+    Case(
+        "photo_delete",
+        lambda w: {**program_kwargs(w), "photo_id": w.photo.pk},
+        get=POST_ONLY,
+        post=answers(facilitator=403, coordinator=302, admin=302),
     ),
     Case(
         "signatory_add",

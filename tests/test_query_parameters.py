@@ -31,6 +31,8 @@ PARAMETERS = {
     "organization_rollup": {"year", "regency", "district", "template", "sort"},
     "organization_rollup_pdf": {"year", "regency", "district", "template", "sort"},
     "organization_rollup_xlsx": {"year", "regency", "district", "template", "sort"},
+    "region_fields": {"province_code", "regency_code", "district_code", "village_code", "pick"},
+    "region_search": {"region_q"},
     "login": {"next"},  # Django's LoginView
 }
 
@@ -126,6 +128,7 @@ def build_world():
         "token": survey.public_token,
         "uidb64": "MQ",
         "number": 1,  # an issued report version that does not exist: a 404
+        "photo_id": 1,  # no such photo: a 404
         "signatory_id": 1,  # a password-reset link that is not valid: its page says so
         "file_format": "csv",
         "user_id": admin.pk,
@@ -196,7 +199,14 @@ def test_junk_in_every_parameter_is_no_server_error(client, world, name, paramet
             {"year": "99999999999"},
             IGNORED % ("year", "Pastikan nilai ini lebih kecil dari atau sama dengan 2999."),
         ),
-        ({"regency": "\x00"}, "“regency” di alamat diabaikan: Karakter null tidak diizinkan."),
+        (
+            {"regency": "\x00"},
+            IGNORED
+            % (
+                "regency",
+                "Karakter null tidak diizinkan. Kabupaten dipilih dengan kodenya, mis. 18.08.",
+            ),
+        ),
         (
             {"sort": "x" * 30},
             IGNORED % ("sort", "Urutkan menurut nama, terdaftar, kehadiran, atau indikator."),

@@ -27,10 +27,13 @@ def test_demo_builds_the_seed_program(db):
     program = Program.objects.get(slug=PROGRAM_SLUG)
     assert (program.organization.name, program.village, program.district, program.regency) == (
         "UIN Raden Intan Lampung — KKN Kelompok 23",
-        "Kampung Jaya Tinggi",
-        "Kecamatan Kasui",
+        "Jaya Tinggi",
+        "Kasui",
         "Kabupaten Way Kanan",
     )
+    codes = (program.province_code, program.regency_code, program.district_code)
+    assert (*codes, program.village_code) == ("18", "18.08", "18.08.02", "18.08.02.2013")
+    assert program.location == "Jaya Tinggi, Kec. Kasui, Kabupaten Way Kanan, Lampung"
     assert counts() == (1, 6, 30, 30)
     training = program.sessions.get(phase="training")
     assert (str(training.date), training.date.strftime("%A"), training.venue) == (

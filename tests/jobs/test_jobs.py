@@ -78,14 +78,21 @@ def test_organization_pdfs_job_zips_a_pdf_per_visible_program_and_the_rollup(
     first = ProgramFactory(name="Alpha", slug="alpha", regency="Way Kanan")
     organization = first.organization
     ProgramFactory(organization=organization, name="Beta", slug="beta", regency="Way Kanan")
-    ProgramFactory(organization=organization, name="Gamma", slug="gamma", regency="Lampung Barat")
+    ProgramFactory(
+        organization=organization,
+        name="Gamma",
+        slug="gamma",
+        regency="Lampung Barat",
+        regency_code="18.04",
+        district_code="18.04.08",
+    )
     coordinator = OrganizationMembershipFactory(organization=organization).user
     client.force_login(coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("organization_rollup_job", args=[organization.slug]),
-            {"regency": "Way Kanan"},
+            {"regency": "18.08"},
         )
 
     job = Job.objects.get()

@@ -9,7 +9,7 @@ from tests.pages import names_of, names_on
 def test_program_report_with_annex(login, sized_program, django_assert_num_queries):
     client = login(sized_program.coordinator)
 
-    with django_assert_num_queries(39):
+    with django_assert_num_queries(40):
         response = client.get(
             reverse("program_report", args=[sized_program.program.slug]), {"annex": "1"}
         )
@@ -30,7 +30,7 @@ def test_organization_rollup(login, sized_program, django_assert_num_queries):
 def test_indicator_list(login, sized_program, django_assert_num_queries):
     client = login(sized_program.coordinator)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("indicator_list", args=[sized_program.program.slug]))
 
     assert len(response.context["indicators"]) == 3

@@ -300,6 +300,8 @@ def test_rollup_filters_and_sorts(db):
         organization=organization,
         name="B",
         regency="Lampung Barat",
+        regency_code="18.04",
+        district_code="18.04.08",
         start_date=dt.date(2024, 1, 1),
         end_date=None,
     )
@@ -311,7 +313,7 @@ def test_rollup_filters_and_sorts(db):
         organization, organization.programs.all(), rollup.RollupFilters(sort="-enrolled")
     )
     way_kanan = rollup.rollup(
-        organization, organization.programs.all(), rollup.RollupFilters(regency="Way Kanan")
+        organization, organization.programs.all(), rollup.RollupFilters(regency="18.08")
     )
     year_2024 = rollup.rollup(
         organization, organization.programs.all(), rollup.RollupFilters(year=2024)

@@ -20,20 +20,10 @@ LONG = "Peserta yang berhasil membuat akun TikTok Affiliate dan mengunggah KTP n
 
 def programs_with(indicators):
     """Three programs in two regencies; in each, the first `present` people attended."""
-    organization = ProgramFactory(
-        name="A", regency="Kabupaten Way Kanan", district="Kecamatan Kasui"
-    ).organization
+    organization = ProgramFactory(name="A", district_code="18.08.02").organization
+    ProgramFactory(organization=organization, name="B", district_code="18.08.04")
     ProgramFactory(
-        organization=organization,
-        name="B",
-        regency="Kabupaten Way Kanan",
-        district="Kecamatan Baradatu",
-    )
-    ProgramFactory(
-        organization=organization,
-        name="C",
-        regency="Kabupaten Lampung Barat",
-        district="Kecamatan Sekincau",
+        organization=organization, name="C", regency_code="18.04", district_code="18.04.08"
     )
     for program, enrolled, present in [("A", 4, 3), ("B", 2, 1), ("C", 5, 0)]:
         program = organization.programs.get(name=program)
@@ -72,11 +62,11 @@ def test_rollup_totals_and_subtotals_add_people_not_percentages(login, admin_use
         for t in [*table.subtotals, table.total]
     ]
     assert summary == [
+        (2, "Sekincau", 1, 5, 0, 5),
         (1, "Kabupaten Lampung Barat", 1, 5, 0, 5),
-        (2, "Kecamatan Sekincau", 1, 5, 0, 5),
+        (2, "Kasui", 1, 4, 3, 4),
+        (2, "Baradatu", 1, 2, 1, 2),
         (1, "Kabupaten Way Kanan", 2, 6, 4, 6),
-        (2, "Kecamatan Baradatu", 1, 2, 1, 2),
-        (2, "Kecamatan Kasui", 1, 4, 3, 4),
         (0, "Semua program", 3, 11, 4, 11),
     ]
 
@@ -97,17 +87,40 @@ def test_rollup_xlsx_holds_numbers_that_sum(login, admin_user):
         LONG.format(1) + ": dihitung",
         LONG.format(1) + ": %",
     ]
-    assert [r[0:1] + r[5:] for r in rows[1:4]] == [
-        ["A", 4, 3, 4, 75, 3, 4, 75],
-        ["B", 2, 1, 2, 50, 1, 2, 50],
-        ["C", 5, 0, 5, 0, 0, 5, 0],
+    # Each district's subtotal under its programs, each regency's under its districts.
+    assert [r[0:4] + r[5:] for r in rows[1:-1]] == [
+        ["C", "Kampung Jaya Tinggi", "Kecamatan Kasui", "Kabupaten Way Kanan", 5, 0, 5, 0, 0, 5, 0],
+        ["Subtotal", None, "Sekincau", None, 5, 0, 5, 0, 0, 5, 0],
+        ["Subtotal", None, None, "Kabupaten Lampung Barat", 5, 0, 5, 0, 0, 5, 0],
+        [
+            "A",
+            "Kampung Jaya Tinggi",
+            "Kecamatan Kasui",
+            "Kabupaten Way Kanan",
+            4,
+            3,
+            4,
+            75,
+            3,
+            4,
+            75,
+        ],
+        ["Subtotal", None, "Kasui", None, 4, 3, 4, 75, 3, 4, 75],
+        [
+            "B",
+            "Kampung Jaya Tinggi",
+            "Kecamatan Kasui",
+            "Kabupaten Way Kanan",
+            2,
+            1,
+            2,
+            50,
+            1,
+            2,
+            50,
+        ],
+        ["Subtotal", None, "Baradatu", None, 2, 1, 2, 50, 1, 2, 50],
+        ["Subtotal", None, None, "Kabupaten Way Kanan", 6, 4, 6, 66.7, 4, 6, 66.7],
     ]
     assert rows[-1][:1] + rows[-1][5:] == ["Semua program", 11, 4, 11, 36.4, 4, 11, 36.4]
-    assert sum(r[9] for r in rows[1:4]) == rows[-1][9]
-    assert [r[:4] for r in rows[4:-1]] == [
-        ["Subtotal", None, None, "Kabupaten Lampung Barat"],
-        ["Subtotal", None, "Kecamatan Sekincau", None],
-        ["Subtotal", None, None, "Kabupaten Way Kanan"],
-        ["Subtotal", None, "Kecamatan Baradatu", None],
-        ["Subtotal", None, "Kecamatan Kasui", None],
-    ]
+    assert sum(r[9] for r in rows[1:-1] if r[0] in "ABC") == rows[-1][9]

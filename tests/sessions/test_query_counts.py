@@ -8,7 +8,7 @@ from tests.pages import names_of, names_on
 def test_home(login, sized_program, django_assert_num_queries):
     client = login(sized_program.facilitator)
 
-    with django_assert_num_queries(5):  # … and today's sessions
+    with django_assert_num_queries(6):  # … today's sessions and coordinated organizations
         response = client.get(reverse("home"))
 
     assert [(p.slug, p.participant_count) for p in response.context["programs"]] == [

@@ -48,6 +48,16 @@ def test_organization_coordinator_sees_every_program_of_the_organization(login, 
     response = login(coordinator).get(reverse("home"))
 
     assert [p.slug for p in response.context["programs"]] == [sibling.slug, program.slug]
+    rollup = reverse("organization_rollup", args=[program.organization.slug])
+    assert list(response.context["coordinated"]) == [program.organization]
+    assert f'href="{rollup}"' in response.content.decode()
+
+
+def test_a_facilitator_gets_no_rollup_link_on_the_home_page(login, facilitator, program):
+    response = login(facilitator).get(reverse("home"))
+
+    assert list(response.context["coordinated"]) == []
+    assert "/rollup/" not in response.content.decode()
 
 
 def test_program_page_lists_one_page_of_participants_and_the_rest_on_the_next(
@@ -96,10 +106,10 @@ def test_program_dates_out_of_order_are_refused_with_a_message(login, coordinato
         {
             "name": "X",
             "slug": program.slug,
-            "village": "V",
-            "district": "D",
-            "regency": "R",
-            "province": "P",
+            "province_code": "18",
+            "regency_code": "18.08",
+            "district_code": "18.08.02",
+            "village_code": "18.08.02.2013",
             "start_date": "2023-08-10",
             "end_date": "2023-08-01",
             "status": "running",
@@ -124,10 +134,10 @@ def test_program_create_takes_an_organization_the_user_coordinates(login, progra
             "organization": other.pk,
             "name": "Nyusup",
             "slug": "nyusup",
-            "village": "V",
-            "district": "D",
-            "regency": "R",
-            "province": "P",
+            "province_code": "18",
+            "regency_code": "18.08",
+            "district_code": "18.08.02",
+            "village_code": "18.08.02.2013",
             "start_date": "2024-01-01",
             "status": "planned",
         },
