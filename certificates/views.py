@@ -147,7 +147,10 @@ def card_scan(request, program_slug, session_id):
             mark_id=form.cleaned_data["mark_id"],
         )
     except ValidationError as error:
-        return JsonResponse({"ok": False, "message": " ".join(error.messages)}, status=409)
+        message = " ".join(error.messages)
+        if "X-Outbox-Id" in request.headers:  # sent later by the outbox: kept there for review
+            return HttpResponse(message, status=409, content_type="text/plain")
+        return JsonResponse({"ok": False, "message": message}, status=409)
     row = session_selectors.roll_row(session, enrollment, attendance)
     return JsonResponse(
         {

@@ -76,7 +76,16 @@
         })
         .catch(function () {
           delete recent[code];
-          say(document.body.dataset.msgOffline, false);
+          var queue = box.querySelector(".card-scan-queue");
+          if (queue && window.indexedDB && queue.requestSubmit) {
+            // No line: the outbox keeps it and sends it when there is one.
+            delete pending[code];
+            queue.querySelector("input[name=code]").value = code;
+            queue.requestSubmit();
+            say(box.dataset.msgQueued, null);
+          } else {
+            say(document.body.dataset.msgOffline, false);
+          }
         });
     }
 

@@ -27,3 +27,30 @@ def test_scan_card_with_the_typed_code_marks_the_participant(page, transactional
     assert list(Attendance.objects.filter(session=session).values_list("status", flat=True)) == [
         "present"
     ]
+
+
+def test_a_card_typed_with_no_signal_waits_in_the_outbox_and_marks_once(page, transactional_db):
+    session = open_new_session(page)
+    card = next(
+        c
+        for c in cards_ensure(program=session.program)
+        if c.enrollment.participant.full_name == "Sri Wahyuni"
+    )
+    page.get_by_text("Pindai kartu", exact=True).click()
+
+    page.context.set_offline(True)
+    page.get_by_label("Atau ketik kode kartu").fill(card_code_display(card.code))
+    page.get_by_role("button", name="Tandai hadir", exact=True).click()
+
+    expect(page.locator(".card-scan-status")).to_contain_text("disimpan di ponsel ini")
+    expect(page.locator("[data-outbox-summary]")).to_contain_text("1 belum terkirim")
+    assert Attendance.objects.filter(session=session).count() == 0
+    page.console_errors.clear()  # the refused request, logged by Chromium
+
+    page.context.set_offline(False)
+
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden(timeout=20_000)
+    assert list(
+        Attendance.objects.filter(session=session).values_list("participant__full_name", "status")
+    ) == [("Sri Wahyuni", "present")]
+    page.console_errors.clear()

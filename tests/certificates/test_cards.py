@@ -69,10 +69,11 @@ def scan(login, facilitator, program):
     session = TrainingSessionFactory(program=program)
     client = login(facilitator)
 
-    def _scan(code, mark_id=None):
+    def _scan(code, mark_id=None, **headers):
         return client.post(
             reverse("card_scan", kwargs={"program_slug": program.slug, "session_id": session.pk}),
             {"code": code, "mark_id": mark_id or uuid.uuid4()},
+            headers=headers,
         )
 
     _scan.session = session
@@ -112,6 +113,20 @@ def test_another_programs_card_marks_nothing_and_says_so(scan, program):
         "ok": False,
         "message": "Kartu ini milik program lain: tidak ada yang ditandai.",
     }
+    assert Attendance.objects.count() == 0
+
+
+def test_a_refused_card_sent_later_by_the_outbox_is_plain_text_for_its_review(scan, program):
+    stranger = EnrollmentFactory(program=ProgramFactory(organization=program.organization))
+    (card,) = services.cards_ensure(program=stranger.program)
+
+    response = scan(card.code, **{"X-Outbox-Id": "0f1e"})
+
+    assert (response.status_code, response["Content-Type"], response.content.decode()) == (
+        409,
+        "text/plain",
+        "Kartu ini milik program lain: tidak ada yang ditandai.",
+    )
     assert Attendance.objects.count() == 0
 
 
