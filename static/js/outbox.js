@@ -440,7 +440,22 @@
     return entries().then(function (all) {
       pending = all;
       var now = Date.now();
-      var due = all.filter(function (e) { return e.state === "waiting" && e.nextTry <= now; });
+      // Oldest first, and taps on one row strictly in order: a later tap is
+      // not sent while an earlier one of the same row still waits its turn
+      // (a round started just before the signal came back must not send a
+      // correction before the tap it corrects).
+      var held = {};
+      var due = all.filter(function (e) {
+        if (e.state !== "waiting") {
+          return false;
+        }
+        var row = e.target || e.id;
+        if (held[row] || e.nextTry > now) {
+          held[row] = true;
+          return false;
+        }
+        return true;
+      });
       function next() {
         var entry = due.shift();
         return entry ? sendOne(entry).then(function (goOn) { return goOn ? next() : null; }) : null;

@@ -46,8 +46,14 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     """A 360×740 phone-sized page in Indonesian; console errors (CSP included) fail the test."""
+    # Without the service worker: a page it starts to control mid-test sends
+    # its requests past page.route(). Field mode's own tests open theirs with it.
     context = browser.new_context(
-        viewport=PHONE, locale="id-ID", base_url=live_server.url, has_touch=True
+        viewport=PHONE,
+        locale="id-ID",
+        base_url=live_server.url,
+        has_touch=True,
+        service_workers="block",
     )
     page = context.new_page()
     errors = page.console_errors = []  # a test that provokes errors empties it

@@ -54,5 +54,6 @@ def test_coordinator_uploads_a_documentation_photo_on_a_phone(page, transactiona
 
     expect(page.locator(".alert-success")).to_contain_text("Foto ditambahkan.")
     expect(page.locator(".report-photo-thumb")).to_have_count(1)
-    assert page.locator(".report-photo-thumb").evaluate("img => img.naturalWidth") == 1280
+    # Waits for the image to arrive: a loaded machine serves it after the page.
+    expect(page.locator(".report-photo-thumb")).to_have_js_property("naturalWidth", 1280)
     assert_fits_phone(page)
