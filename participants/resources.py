@@ -8,6 +8,7 @@ it was missing, and the chosen checklist tracks.
 """
 
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -159,7 +160,7 @@ class ParticipantResource(resources.ModelResource):
                 value = value.lstrip("0").zfill(3)  # RT 1, 01 and 001 are the same RT
             if len(value) > 4:
                 errors[field] = [_("%(value)s is not an RT or RW number.") % {"value": value}]
-            row[field] = value
+            row[field] = sys.intern(value)  # a few RTs, repeated on every row
         for field, batch in self.extra_columns:
             message = batch.check(row.get(field) or "")
             if message:

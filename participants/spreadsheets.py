@@ -14,6 +14,7 @@ import codecs
 import csv
 import io
 import re
+import sys
 import zipfile
 from dataclasses import dataclass, field
 
@@ -486,6 +487,10 @@ _PLACE_DATE = re.compile(r"^[\w .'-]+,\s*\d{1,2}\s+\w+\s+\d{4}$")
 EXAMPLE_NAME = "Contoh: Siti Aminah"
 
 
+# Values a whole village shares: kept once in memory however many rows repeat them.
+_SHARED_VALUES = frozenset({"dusun", "rt", "rw", "rt_rw", "village", "birth_year"})
+
+
 def _clean_rows(table, raw_rows):
     columns = [c for c in table.columns if c.field and c.field != IGNORE]
     header_keys = {header_key(c.header) for c in table.columns if c.header}
@@ -507,6 +512,8 @@ def _clean_rows(table, raw_rows):
                 text = NumberCell(text)
             if column.field in values and values[column.field]:
                 continue  # two columns mapped to one field: the first filled one counts
+            if column.field in _SHARED_VALUES and type(text) is str:
+                text = sys.intern(text)  # "Dusun II" once, not once per row of a 50,000-row list
             values[column.field] = text
         name = values.get("full_name", "")
         keyed = values.get("phone") or values.get("nik")
