@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates.models import CertificateSettings
 from certificates.numbers import number_format_check
+from certificates.services import SETTINGS_FIELDS
 from checklists.models import ChecklistTemplate
 from surveys.models import Survey
 
@@ -11,16 +12,7 @@ from surveys.models import Survey
 class CertificateSettingsForm(forms.ModelForm):
     class Meta:
         model = CertificateSettings
-        fields = [
-            "min_sessions",
-            "checklist",
-            "post_test",
-            "min_score",
-            "number_format",
-            "program_code",
-            "title",
-            "statement",
-        ]
+        fields = list(SETTINGS_FIELDS)  # exactly what the service saves
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)

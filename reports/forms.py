@@ -6,6 +6,7 @@ from checklists.models import ChecklistStep
 from checklists.selectors import templates_for_program
 from pkk_training.forms import MAX_ID, QueryForm
 from reports.models import Indicator, ReportSettings, Signatory
+from reports.services import SETTINGS_FIELDS
 from surveys.models import Choice, Question
 
 
@@ -143,14 +144,7 @@ class ReportSettingsForm(forms.ModelForm):
 
     class Meta:
         model = ReportSettings
-        fields = [
-            "letterhead_name",
-            "letterhead_lines",
-            "place",
-            "report_date",
-            "conclusions",
-            "recommendations",
-        ]
+        fields = list(SETTINGS_FIELDS)  # exactly what the service saves
         widgets = {
             "letterhead_lines": forms.Textarea(attrs={"rows": 3}),
             "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
