@@ -1,4 +1,5 @@
-"""A day's mix against two app servers (started by bench/loadtest/run.py).
+"""A day's mix against two app servers (started by bench/loadtest/run.py),
+and the marks-only run: AttendanceMarker and StepMarker tap without pause.
 
 Facilitators open rolls and mark attendance, coordinators open reports and
 now and then start the organization's PDF job, participants answer the public
@@ -14,7 +15,7 @@ import re
 import uuid
 from html.parser import HTMLParser
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, HttpUser, between, constant, task
 
 HOSTS = os.environ["PKK_LOAD_HOSTS"].split(",")
 PROGRAM = os.environ["PKK_LOAD_PROGRAM"]
@@ -27,7 +28,11 @@ PHONES = os.environ["PKK_LOAD_PHONES"].split(",")
 PASSWORD = os.environ["PKK_LOAD_PASSWORD"]
 ACKS = open(os.environ["PKK_LOAD_ACKS"], "a", buffering=1)  # noqa: SIM115 (one per process)
 STATUSES = ["present", "late", "excused", "absent"]
+# [participant id, track id, step id] of every checklist step on the demo's tracks.
+STEPS = json.loads(os.environ.get("PKK_LOAD_STEPS", "[]"))
+STEP_MARKERS = int(os.environ.get("PKK_LOAD_STEP_MARKERS", "1"))
 _next_host = itertools.cycle(HOSTS)
+_next_stepper = itertools.count()
 _next_user = itertools.count()
 
 
@@ -111,7 +116,7 @@ class Facilitator(Staff):
         }
         with self.post(f"{self.roll_url()}attendance/mark/", data, "attendance mark") as response:
             if 200 <= response.status_code < 300:
-                ACKS.write(mark_id + "\n")
+                ACKS.write(f"a {mark_id}\n")
                 response.success()
             else:
                 response.failure(f"HTTP {response.status_code}")
@@ -183,3 +188,71 @@ class Participant(HttpUser):
                 response.success()
             else:
                 response.failure(f"HTTP {response.status_code}")
+
+
+class Marker(FastHttpUser):
+    """A facilitator tapping as fast as the server answers (the marks-only run)."""
+
+    abstract = True
+    wait_time = constant(0)
+
+    def on_start(self):
+        self.host = next(_next_host)
+        number = next(_next_user)
+        page = self.client.get("/accounts/login/", name="login page")
+        self.client.post(
+            "/accounts/login/",
+            data={
+                "username": f"load-fasilitator-{number % 8}",
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": csrf(page.text),
+            },
+            headers={"Referer": self.host + "/accounts/login/"},
+            name="login",
+        )
+        self.token = next(c.value for c in self.client.cookiejar if c.name == "csrftoken")
+
+    def tap(self, url, data, name, kind):
+        mark_id = str(uuid.uuid4())
+        with self.client.post(
+            url,
+            data={**data, "mark_id": mark_id, "csrfmiddlewaretoken": self.token},
+            headers={"Referer": self.host + url, "HX-Request": "true"},
+            name=name,
+            catch_response=True,
+        ) as response:
+            if 200 <= response.status_code < 300:
+                ACKS.write(f"{kind} {mark_id}\n")
+                response.success()
+            else:
+                response.failure(f"HTTP {response.status_code}")
+
+
+class AttendanceMarker(Marker):
+    @task
+    def mark(self):
+        session = random.choice(list(ROLLS))
+        self.tap(
+            f"/programs/{PROGRAM}/sessions/{session}/attendance/mark/",
+            {"participant": random.choice(ROLLS[session]), "status": random.choice(STATUSES)},
+            "attendance mark",
+            "a",
+        )
+
+
+class StepMarker(Marker):
+    def on_start(self):
+        super().on_start()
+        # Each marker taps only its own steps: two people on one step at once is
+        # a conflict the app reports (and records nothing), not a lost mark.
+        self.steps = STEPS[next(_next_stepper) % STEP_MARKERS :: STEP_MARKERS]
+
+    @task
+    def mark(self):
+        participant, track, step = random.choice(self.steps)
+        self.tap(
+            f"/programs/{PROGRAM}/participants/{participant}/checklists/{track}/steps/{step}/",
+            {"state": random.choice(["done", "not_started"])},
+            "step mark",
+            "s",
+        )

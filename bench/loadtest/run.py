@@ -1,8 +1,10 @@
 """`make loadtest`: two app servers, a worker, Redis and PostgreSQL on this
-machine, a day's mix of requests from locust, then every acknowledged mark
-looked up in the database.
+machine, a day's mix of requests from locust, then a marks-only run (users
+tapping attendance and checklist steps without pause), then every
+acknowledged mark looked up in the database.
 
-Bounded: locust runs LOAD_SECONDS (default 40) with LOAD_USERS (default 16)
+Bounded: locust runs LOAD_SECONDS (default 40) for the mix and
+LOAD_MARK_SECONDS (default 30) for the marks, with LOAD_USERS (default 16)
 users against 127.0.0.1 only, and everything started here is stopped at the
 end. Needs PostgreSQL (LOAD_DATABASE_URL, default a `pkk_load` database on
 127.0.0.1:5432, dropped and made again) and Redis (REDIS_URL, default
@@ -28,6 +30,7 @@ DB_URL = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 PORTS = (8101, 8102)
 SECONDS = int(os.environ.get("LOAD_SECONDS", "40"))
+MARK_SECONDS = int(os.environ.get("LOAD_MARK_SECONDS", "30"))
 USERS = int(os.environ.get("LOAD_USERS", "16"))
 PASSWORD = secrets.token_urlsafe(12)
 # One of each for every process of the run: the servers share sessions and NIKs.
@@ -103,6 +106,43 @@ def percentiles(stats_csv):
     ]
 
 
+def locust(load_env, prefix, classes, seconds=SECONDS):
+    """One headless locust run of the given user classes; prints its table."""
+    subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "locust",
+            "-f",
+            str(Path(__file__).with_name("locustfile.py")),
+            *classes,
+            "--headless",
+            "-u",
+            str(USERS),
+            "-r",
+            str(USERS),
+            "-t",
+            f"{seconds}s",
+            "--host",
+            f"http://127.0.0.1:{PORTS[0]}",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--stop-timeout",
+            "5",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=load_env,
+        timeout=seconds + 120,
+        check=False,
+    )
+    print(f"{'request':<24}{'count':>7}{'fail':>6}{'p50':>7}{'p95':>7}{'p99':>7}{'req/s':>8}")
+    for name, count, failed, p50, p95, p99, rate in percentiles(f"{prefix}_stats.csv"):
+        print(f"{name:<24}{count:>7}{failed:>6}{p50:>7}{p95:>7}{p99:>7}{rate:>8.1f}")
+
+
 def acknowledged_marks(env, acks_file):
     out = subprocess.run(
         [PYTHON, str(WORLD), "check", str(acks_file)],
@@ -167,50 +207,25 @@ def main():
             "PKK_LOAD_ROLLS": str(scratch / "rolls.json"),
             "PKK_LOAD_SURVEY": world["survey"],
             "PKK_LOAD_PHONES": ",".join(world["phones"]),
+            "PKK_LOAD_STEPS": json.dumps(world["steps"]),
+            "PKK_LOAD_STEP_MARKERS": str(USERS // 2),
             "PKK_LOAD_PASSWORD": PASSWORD,
             "PKK_LOAD_ACKS": str(acks),
         }
-        subprocess.run(
-            [
-                PYTHON,
-                "-m",
-                "locust",
-                "-f",
-                str(Path(__file__).with_name("locustfile.py")),
-                "--headless",
-                "-u",
-                str(USERS),
-                "-r",
-                str(USERS),
-                "-t",
-                f"{SECONDS}s",
-                "--host",
-                f"http://127.0.0.1:{PORTS[0]}",
-                "--csv",
-                str(scratch / "load"),
-                "--only-summary",
-                "--stop-timeout",
-                "5",
-                "--loglevel",
-                "WARNING",
-            ],
-            cwd=ROOT,
-            env=load_env,
-            timeout=SECONDS + 120,
-            check=False,
-        )
-        print(
-            f"\n{USERS} users, {SECONDS} s, 2 app servers x 2 workers, PostgreSQL, Redis, a worker"
-        )
-        print(f"{'request':<24}{'count':>7}{'fail':>6}{'p50':>7}{'p95':>7}{'p99':>7}{'req/s':>8}")
-        for name, count, failed, p50, p95, p99, rate in percentiles(scratch / "load_stats.csv"):
-            print(f"{name:<24}{count:>7}{failed:>6}{p50:>7}{p95:>7}{p99:>7}{rate:>8.1f}")
+        setup = "2 app servers x 2 workers, PostgreSQL, Redis, a worker"
+        print(f"\n== a day's mix: {USERS} users, {SECONDS} s, {setup}")
+        locust(load_env, scratch / "mix", ["Facilitator", "Coordinator", "Participant"])
+        print(f"\n== marks only: {USERS} users tapping without pause, {MARK_SECONDS} s, {setup}")
+        print("(half mark attendance, half checklist steps, each on steps of their own)")
+        locust(load_env, scratch / "marks", ["AttendanceMarker", "StepMarker"], MARK_SECONDS)
         marks = acknowledged_marks(env, acks)
-        print(
-            f"\nacknowledged marks: {marks['acknowledged']}; missing in the database: "
-            f"{marks['missing']}; recorded twice: {marks['twice']}"
-        )
-        if marks["missing"] or marks["twice"]:
+        print()
+        for kind, found in marks.items():
+            print(
+                f"acknowledged {kind} marks: {found['acknowledged']}; missing in the "
+                f"database: {found['missing']}; recorded twice: {found['twice']}"
+            )
+        if any(found["missing"] or found["twice"] for found in marks.values()):
             raise SystemExit("an acknowledged mark was lost or doubled")
     finally:
         for process in processes:

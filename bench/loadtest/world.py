@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 def prepare(password, out):
     from django.contrib.auth import get_user_model
 
+    from checklists.models import ChecklistStep, Track
     from demo.services import PROGRAM_SLUG, demo_load
     from participants.models import Enrollment
     from programs.models import Membership, OrganizationMembership, Program
@@ -45,22 +46,43 @@ def prepare(password, out):
         },
         "survey": Survey.objects.filter(program=program).first().public_token,
         "phones": [e.participant.phone for e in enrollments if e.participant.phone],
+        # Every (participant, track, step) a facilitator can tap in the checklists.
+        "steps": [
+            [str(track.enrollment.participant_id), track.pk, step.pk]
+            for track in Track.objects.filter(enrollment__in=enrollments)
+            .select_related("enrollment")
+            .order_by("pk")
+            for step in ChecklistStep.objects.filter(
+                template_id=track.template_id, archived_at__isnull=True
+            ).order_by("position")
+        ],
     }
     Path(out).write_text(json.dumps(world))
 
 
 def check(acks_file):
+    """Each acknowledged mark id (attendance marks as "a <id>", step marks as
+    "s <id>") must be in its table's change history exactly once."""
+    from checklists.models import ProgressEvent
     from sessions.models import AttendanceEvent
 
-    acks = [uuid.UUID(line) for line in Path(acks_file).read_text().split()]
-    found = {}
-    for start in range(0, len(acks), 1000):
-        batch = AttendanceEvent.objects.filter(mark_id__in=acks[start : start + 1000])
-        for mark_id in batch.values_list("mark_id", flat=True):
-            found[mark_id] = found.get(mark_id, 0) + 1
-    missing = sum(1 for mark_id in acks if mark_id not in found)
-    twice = sum(1 for n in found.values() if n > 1)
-    print(json.dumps({"acknowledged": len(acks), "missing": missing, "twice": twice}))
+    acks = {"a": [], "s": []}
+    for line in Path(acks_file).read_text().splitlines():
+        kind, _space, mark_id = line.partition(" ")
+        acks[kind].append(uuid.UUID(mark_id))
+    result = {}
+    for kind, model in (("a", AttendanceEvent), ("s", ProgressEvent)):
+        found = {}
+        for start in range(0, len(acks[kind]), 1000):
+            batch = model.objects.filter(mark_id__in=acks[kind][start : start + 1000])
+            for mark_id in batch.values_list("mark_id", flat=True):
+                found[mark_id] = found.get(mark_id, 0) + 1
+        result[kind] = {
+            "acknowledged": len(acks[kind]),
+            "missing": sum(1 for mark_id in acks[kind] if mark_id not in found),
+            "twice": sum(1 for n in found.values() if n > 1),
+        }
+    print(json.dumps({"attendance": result["a"], "steps": result["s"]}))
 
 
 if __name__ == "__main__":
