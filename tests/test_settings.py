@@ -125,3 +125,24 @@ def test_sqlite_named_by_database_url_keeps_wal_immediate_and_the_timeout(tmp_pa
         "journal_mode": "wal",
     }
     assert path.exists()
+
+
+def test_with_redis_sessions_are_read_from_the_shared_cache_and_kept_in_the_database():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import pkk_training.settings as s; "
+            "print(s.SESSION_ENGINE, s.CACHES['default']['BACKEND'])",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/15"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.split() == [
+        "django.contrib.sessions.backends.cached_db",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
