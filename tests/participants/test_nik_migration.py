@@ -15,7 +15,7 @@ import pytest
 from django.db.migrations.executor import MigrationExecutor
 
 from pkk_training.crypto import decrypt_nik, nik_hash
-from tests.programs.test_upgrade import scratch_database  # noqa: F401  (a fixture)
+from tests.programs.test_upgrade import scratch_connection
 
 BEFORE = [("participants", "0008_import_undo")]
 NIKS = [f"180805{41 + i:02d}0190{i:04d}" for i in range(25)]
@@ -68,17 +68,25 @@ def stored_rows(database):
         return {str(pk).replace("-", ""): (nik, digest) for pk, nik, digest in cursor.fetchall()}
 
 
-def migrate_old_rows(database):
-    people = build_old_rows(database)
-    MigrationExecutor(database).migrate(MigrationExecutor(database).loader.graph.leaf_nodes())
-    return {pk.replace("-", ""): nik for pk, nik in people.items()}
+@pytest.fixture(scope="module")
+def migrated(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The old rows migrated forward, once for the module's read-only checks:
+    (the database, {participant id: clear NIK})."""
+    directory = tmp_path_factory.mktemp("nik-upgrade")
+    with scratch_connection(directory, django_db_blocker) as database:
+        with django_db_blocker.unblock():
+            people = build_old_rows(database)
+            MigrationExecutor(database).migrate(
+                MigrationExecutor(database).loader.graph.leaf_nodes()
+            )
+        yield database, {pk.replace("-", ""): nik for pk, nik in people.items()}
 
 
-def test_every_nik_is_encrypted_and_none_is_lost(scratch_database, django_db_blocker):  # noqa: F811
+def test_every_nik_is_encrypted_and_none_is_lost(migrated, django_db_blocker):
+    database, people = migrated
     with django_db_blocker.unblock():
-        people = migrate_old_rows(scratch_database)
-        rows = stored_rows(scratch_database)
-        with scratch_database.cursor() as cursor:
+        rows = stored_rows(database)
+        with database.cursor() as cursor:
             cursor.execute("SELECT undo FROM participants_participantimport")
             (undo,) = cursor.fetchone()
 
@@ -91,16 +99,12 @@ def test_every_nik_is_encrypted_and_none_is_lost(scratch_database, django_db_blo
     assert CHANGED_NIK not in str(undo) and NIKS[0] not in str(undo)
 
 
-def test_the_sqlite_file_holds_no_clear_nik_after_the_migration(
-    scratch_database,  # noqa: F811
-    django_db_blocker,
-):
-    if scratch_database.vendor != "sqlite":
+def test_the_sqlite_file_holds_no_clear_nik_after_the_migration(migrated):
+    database, _people = migrated
+    if database.vendor != "sqlite":
         pytest.skip("the SQLite file: on PostgreSQL see the pg_dump test")
-    with django_db_blocker.unblock():
-        migrate_old_rows(scratch_database)
-        path = scratch_database.settings_dict["NAME"]
-        scratch_database.close()  # the last connection folds the write-ahead log into the file
+    path = database.settings_dict["NAME"]
+    database.close()  # the last connection folds the write-ahead log into the file
 
     content = b"".join(
         open(name, "rb").read()  # noqa: SIM115
@@ -111,17 +115,13 @@ def test_the_sqlite_file_holds_no_clear_nik_after_the_migration(
     assert [nik for nik in [*NIKS, CHANGED_NIK] if nik.encode() in content] == []
 
 
-def test_a_pg_dump_holds_no_clear_nik_after_the_migration(
-    scratch_database,  # noqa: F811
-    django_db_blocker,
-):
-    if scratch_database.vendor != "postgresql":
+def test_a_pg_dump_holds_no_clear_nik_after_the_migration(migrated):
+    database, _people = migrated
+    if database.vendor != "postgresql":
         pytest.skip("pg_dump needs PostgreSQL")
     if shutil.which("pg_dump") is None:
         pytest.skip("pg_dump is not installed")
-    with django_db_blocker.unblock():
-        migrate_old_rows(scratch_database)
-    settings = scratch_database.settings_dict
+    settings = database.settings_dict
     command = ["pg_dump", "--no-owner", "-h", settings["HOST"] or "127.0.0.1"]
     command += ["-p", str(settings["PORT"] or 5432), "-U", settings["USER"], settings["NAME"]]
 

@@ -9,6 +9,7 @@ report JSON byte for byte).
 
 import datetime as dt
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from django.apps import apps
@@ -35,26 +36,34 @@ MOVED = {
 }
 
 
-@pytest.fixture
-def scratch_database(django_db_setup, django_db_blocker, tmp_path):
+@contextmanager
+def scratch_connection(directory, django_db_blocker):
     """A second, empty database on the same server as the test database."""
     default = connections["default"]
     settings = dict(connections.settings["default"])
     if default.vendor == "sqlite":
-        settings["NAME"] = str(tmp_path / "upgrade.sqlite3")
+        settings["NAME"] = str(directory / "upgrade.sqlite3")
     else:
         name = f"pkk_upgrade_{uuid.uuid4().hex[:8]}"
         with django_db_blocker.unblock(), default._nodb_cursor() as cursor:
             cursor.execute(f'CREATE DATABASE "{name}"')
         settings["NAME"] = name
     connections.settings["upgrade"] = settings
-    yield connections["upgrade"]
-    connections["upgrade"].close()
-    del connections["upgrade"]
-    del connections.settings["upgrade"]
-    if default.vendor != "sqlite":
-        with django_db_blocker.unblock(), default._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE "{settings["NAME"]}"')
+    try:
+        yield connections["upgrade"]
+    finally:
+        connections["upgrade"].close()
+        del connections["upgrade"]
+        del connections.settings["upgrade"]
+        if default.vendor != "sqlite":
+            with django_db_blocker.unblock(), default._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE "{settings["NAME"]}"')
+
+
+@pytest.fixture
+def scratch_database(django_db_setup, django_db_blocker, tmp_path):
+    with scratch_connection(tmp_path, django_db_blocker) as database:
+        yield database
 
 
 def table_columns(connection, table):
