@@ -3,7 +3,9 @@
 
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  var message = form.getAttribute("data-confirm");
+  // In a list-wide form (the roll) the tapped button's row may ask first.
+  var asker = event.submitter && event.submitter.closest("[data-confirm]");
+  var message = (asker && form.contains(asker) ? asker : form).getAttribute("data-confirm");
   if (message && !window.confirm(message)) {
     event.preventDefault();
   }
