@@ -3,8 +3,9 @@
 At 500 participants the grid's template loops (a card and a table row per
 participant, a chip and a cell per step) took most of the page's time; the
 page has a budget of 50 ms. Here what every row shares (step titles, state
-labels and symbols, the participant page's address) is worked out once, and a
-row is a few string joins. sessions/roll_markup.py does the same for the roll.
+labels, the participant page's address) is worked out once, and a row is a few
+string joins. A state's symbol (✓ ✗ – ·) comes from the style sheet, not from
+each of 5,000 cells. sessions/roll_markup.py does the same for the roll.
 """
 
 from html import escape
@@ -14,7 +15,6 @@ from django.utils.translation import gettext
 
 from checklists.enums import StepState
 
-SYMBOLS = {"done": "✓", "blocked": "✗", "not_applicable": "–"}
 _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 
@@ -29,9 +29,11 @@ class GridMarkup:
     def _url(self, participant_id):
         return self.page_url.replace(_PLACEHOLDER, str(participant_id))
 
-    def _title(self, cell):
-        title = self.titles[cell.step.pk]
-        return f"{title}: {escape(cell.reason_label)}" if cell.reason_label else title
+    def _label(self, cell):
+        """What a chip says to a screen reader: step, state and the blocker's reason."""
+        state = self.labels[cell.state] if cell.started else self.not_started
+        reason = f": {escape(cell.reason_label)}" if cell.reason_label else ""
+        return f"{cell.step.position}. {self.titles[cell.step.pk]}: {state}{reason}"
 
     def cards(self, rows):
         """A card per participant, every step a tappable chip (phones)."""
@@ -42,10 +44,7 @@ class GridMarkup:
         chips = "".join(
             [
                 f'<li><a class="grid-chip cell-{c.state}" href="{url}#step-{row.track_id}-'
-                f'{c.step.pk}" title="{self._title(c)}" aria-label="{c.step.position}. '
-                f"{self.titles[c.step.pk]}: "
-                f'{self.labels[c.state] if c.started else self.not_started}">{c.step.position}'
-                f'<span aria-hidden="true">{SYMBOLS.get(c.state, "·")}</span></a></li>'
+                f'{c.step.pk}" aria-label="{self._label(c)}">{c.step.position}</a></li>'
                 for c in row.cells
             ]
         )
@@ -64,8 +63,10 @@ class GridMarkup:
     def table_row(self, row):
         cells = "".join(
             [
-                f'<td class="text-center cell-{c.state}" title="{self._title(c)}">'
-                f"{SYMBOLS.get(c.state, '·')}</td>"
+                f'<td class="cell-{c.state}" title="{self.titles[c.step.pk]}: '
+                f'{escape(c.reason_label)}"></td>'
+                if c.reason_label
+                else f'<td class="cell-{c.state}"></td>'
                 for c in row.cells
             ]
         )
