@@ -11,6 +11,7 @@ sizes a real program reaches, beside the login page timed in the same run.
 """
 
 import gzip
+import re
 import sys
 import time
 import uuid
@@ -160,6 +161,7 @@ def writes(sized, repeat):
             HTTP_X_OUTBOX_ID=mark_id,
         )
         assert response.status_code == 200, (url, response.status_code)
+        return response
 
     def mark():
         post(mark_url, {"participant": next(targets).participant_id, "status": next(statuses)})
@@ -170,11 +172,13 @@ def writes(sized, repeat):
         * (repeat // len(sized.enrollments) + 2)
     )
     states = iter(["done", "not_started"] * repeat)
+    versions = {}  # the version each step row last showed, sent back as the phone does
 
     def step_mark():
         participant_id, track_id = next(tracks)
         url = reverse("progress_mark", args=[program.slug, participant_id, track_id, step.pk])
-        post(url, {"state": next(states)})
+        answer = post(url, {"state": next(states), "version": versions.get(track_id, 0)})
+        versions[track_id] = re.search(r'name="version" value="(\d+)"', answer.text).group(1)
 
     return {
         "one attendance mark": timed(mark, repeat=repeat, quantile=0.95),
