@@ -1,5 +1,5 @@
 """Every list and grid page at 30 and 500 participants: queries, server time
-(median and 95th percentile) and gzip-compressed HTML; then, at the largest
+(median and 95th percentile), HTML gzip-compressed and plain; then, at the largest
 size, one attendance mark and one checklist step mark, each as the phone's
 outbox sends it.
 
@@ -132,12 +132,13 @@ def measure(sized, repeat, words):
         assert response.status_code == 200, (name, response.status_code)
         n_queries = len(queries)
         compressed = len(gzip.compress(response.content, compresslevel=6)) / 1024
+        plain = len(response.content) / 1024
 
         def get(client=client, url=url, data=data, headers=headers):
             client.get(url, data, **headers)
 
         median, p95 = timed(get, repeat=repeat, quantile=0.95)
-        figures[name] = (n_queries, median, p95, compressed)
+        figures[name] = (n_queries, median, p95, compressed, plain)
     return figures
 
 
@@ -199,19 +200,20 @@ def main():
     print(
         f"{'page':<28} {'queries ' + str(small):>11} {'queries ' + str(large):>12} "
         f"{'ms ' + str(small):>8} {'ms ' + str(large):>8} {'p95 ' + str(large):>8} "
-        f"{'x login ' + str(large):>11} {'KiB gz ' + str(small):>10} {'KiB gz ' + str(large):>10}"
+        f"{'x login ' + str(large):>11} {'KiB gz ' + str(small):>10} {'KiB gz ' + str(large):>10} "
+        f"{'KiB ' + str(large):>8}"
     )
     print(
         f"{'login page (baseline)':<28} {'':>11} {'':>12} {login[small]:>8.1f} {login[large]:>8.1f}"
     )
     for name in results[small]:
-        q_small, ms_small, _p95_small, kib_small = results[small][name]
-        q_large, ms_large, p95_large, kib_large = results[large][name]
+        q_small, ms_small, _p95_small, kib_small, _plain_small = results[small][name]
+        q_large, ms_large, p95_large, kib_large, plain_large = results[large][name]
         grows = "  <- grows" if q_large != q_small else ""
         print(
             f"{name:<28} {q_small:>11} {q_large:>12} {ms_small:>8.1f} {ms_large:>8.1f} "
             f"{p95_large:>8.1f} {ms_large / login[large]:>11.1f} {kib_small:>10.1f} "
-            f"{kib_large:>10.1f}{grows}"
+            f"{kib_large:>10.1f} {plain_large:>8.0f}{grows}"
         )
     print(f"at {large} participants, in-process, as the outbox sends them:")
     for name, (median, p95) in writes(sized, repeat=200).items():
