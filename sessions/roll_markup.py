@@ -81,8 +81,7 @@ class RollMarkup:
         )
         error = f'<p class="roll-error" role="alert">{escape(note)}</p>' if note else ""
         return (
-            f'<li class="{classes}" id="p-{pk}" data-name="{escape(line.full_name.lower())}"'
-            f' data-mark-row data-status="{status}"{extra}>\n'
+            f'<li class="{classes}" id="p-{pk}" data-mark-row data-status="{status}"{extra}>\n'
             f'<div class="roll-who"><span class="roll-name">{name}</span>{phone}</div>\n'
             f'<div class="roll-choices">{buttons}</div>\n'
             f'<p class="roll-state">{state}</p>{error}\n</li>\n'

@@ -129,7 +129,8 @@ function applyRollFilter() {
   }
   var needle = input.value.trim().toLowerCase();
   document.querySelectorAll(input.dataset.rollFilter + " .roll-row").forEach(function (row) {
-    row.hidden = needle !== "" && row.dataset.name.indexOf(needle) === -1;
+    var name = row.querySelector(".roll-name");
+    row.hidden = needle !== "" && (!name || name.textContent.toLowerCase().indexOf(needle) === -1);
   });
 }
 

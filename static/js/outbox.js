@@ -260,7 +260,6 @@
       row.setAttribute("data-mark-row", "");
       row.setAttribute("data-eligible", "");
       row.dataset.status = "present";
-      row.dataset.name = (entry.fields.full_name || "").toLowerCase();
       var who = document.createElement("div");
       who.className = "roll-who";
       var name = document.createElement("span");
