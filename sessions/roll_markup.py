@@ -29,6 +29,7 @@ MOVE = "move"  # the suffix of a late joiner's button value
 class RollMarkup:
     def __init__(self, session):
         self.day = date_format(session.date, "j F Y")
+        self.timezone = timezone.get_current_timezone()
         self.labels = {value: escape(str(label)) for value, label in AttendanceStatus.choices}
         self.not_marked = escape(gettext("Not marked"))
         self.enrolled_only = gettext("Enrolled only on %(enrolled)s")
@@ -64,7 +65,7 @@ class RollMarkup:
         if line.eligible:
             classes, extra = "roll-row", " data-eligible"
             if status:
-                state = f"{self.labels[status]} · {timezone.localtime(line.marked_at):%H:%M}"
+                state = f"{self.labels[status]} · {line.marked_at.astimezone(self.timezone):%H:%M}"
                 if line.marked_by:
                     state += f" · {escape(line.marked_by)}"
             else:
