@@ -1,12 +1,20 @@
-"""Every list and grid page at 30 and 500 participants: queries and server time.
+"""Every list and grid page at 30 and 500 participants: queries, server time
+(median and 95th percentile), HTML gzip-compressed and plain; then, at the largest
+size, one attendance mark and one checklist step mark, each as the phone's
+outbox sends it.
 
 Run: `make bench` or `.venv/bin/python bench/pages.py`. Prints figures only.
-The tests hold each page's exact query count at 1 and 3 participants
-(tests/*/test_query_counts.py); this shows the same pages at sizes a real
-program reaches, beside the login page timed in the same run.
+`.venv/bin/python bench/pages.py roll grid` measures only the pages whose name
+contains one of the words. The tests hold each page's exact query count at 1
+and 3 participants (tests/*/test_query_counts.py); this shows the same pages at
+sizes a real program reaches, beside the login page timed in the same run.
 """
 
+import gzip
+import re
+import sys
 import time
+import uuid
 
 from _django import baseline, setup, timed
 
@@ -46,7 +54,7 @@ def pages(sized):
             {},
             {},
         ),
-        ("session page (roll call)", p.facilitator, session.get_absolute_url(), {}, {}),
+        ("session page (roll)", p.facilitator, session.get_absolute_url(), {}, {}),
         (
             "attendance history",
             p.coordinator,
@@ -112,47 +120,110 @@ def pages(sized):
     ]
 
 
-def measure(sized, repeat):
+def measure(sized, repeat, words):
     figures = {}
     for name, user, url, data, headers in pages(sized):
+        if words and not any(word in name for word in words):
+            continue
         client = Client()
         client.force_login(user)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url, data, **headers)
         assert response.status_code == 200, (name, response.status_code)
         n_queries = len(queries)
+        compressed = len(gzip.compress(response.content, compresslevel=6)) / 1024
+        plain = len(response.content) / 1024
 
         def get(client=client, url=url, data=data, headers=headers):
-            client.get(url, data, **headers)
+            # As a browser asks: the time includes GZipMiddleware's compressing.
+            client.get(url, data, HTTP_ACCEPT_ENCODING="gzip", **headers)
 
-        median, _p90 = timed(get, repeat=repeat)
-        figures[name] = (n_queries, median)
+        median, p95 = timed(get, repeat=repeat, quantile=0.95)
+        figures[name] = (n_queries, median, p95, compressed, plain)
     return figures
 
 
+def writes(sized, repeat):
+    """One roll mark and one checklist step mark, as the outbox sends them (ms)."""
+    from checklists.services import current_steps
+
+    client = Client()
+    client.force_login(sized.facilitator)
+    session, program = sized.session, sized.program
+    mark_url = reverse("attendance_mark", args=[program.slug, session.pk])
+    targets = iter(sized.enrollments * (repeat // len(sized.enrollments) + 2))
+    statuses = iter(["absent", "present", "excused", "late"] * repeat)
+
+    def post(url, data):
+        mark_id = str(uuid.uuid4())
+        response = client.post(
+            url,
+            {**data, "mark_id": mark_id},
+            HTTP_HX_REQUEST="true",
+            HTTP_X_OUTBOX_ID=mark_id,
+        )
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    def mark():
+        post(mark_url, {"participant": next(targets).participant_id, "status": next(statuses)})
+
+    step = current_steps(sized.template)[2]
+    tracks = iter(
+        [(e.participant_id, e.tracks.get().pk) for e in sized.enrollments]
+        * (repeat // len(sized.enrollments) + 2)
+    )
+    states = iter(["done", "not_started"] * repeat)
+    versions = {}  # the version each step row last showed, sent back as the phone does
+
+    def step_mark():
+        participant_id, track_id = next(tracks)
+        url = reverse("progress_mark", args=[program.slug, participant_id, track_id, step.pk])
+        answer = post(url, {"state": next(states), "version": versions.get(track_id, 0)})
+        versions[track_id] = re.search(r'name="version" value="(\d+)"', answer.text).group(1)
+
+    return {
+        "one attendance mark": timed(mark, repeat=repeat, quantile=0.95),
+        "one checklist step mark": timed(step_mark, repeat=repeat, quantile=0.95),
+    }
+
+
 def main():
+    words = sys.argv[1:]
     results, login = {}, {}
     for size in SIZES:
         start = time.perf_counter()
         sized = program_of_size(size)
+        with connection.cursor() as cursor:
+            # A live database's planner has statistics (autovacuum); a freshly
+            # filled PostgreSQL one has none and picks slow plans (the grid's
+            # funnel took 16 ms instead of 4).
+            cursor.execute("ANALYZE")
         print(f"built a program of {size} participants in {time.perf_counter() - start:.0f} s")
-        results[size] = measure(sized, repeat=5)
+        results[size] = measure(sized, repeat=20, words=words)
         login[size] = baseline()  # right after the pages, on the same load
     small, large = SIZES
     print(
         f"{'page':<28} {'queries ' + str(small):>11} {'queries ' + str(large):>12} "
-        f"{'ms ' + str(small):>8} {'ms ' + str(large):>8} {'x login ' + str(large):>11}"
+        f"{'ms ' + str(small):>8} {'ms ' + str(large):>8} {'p95 ' + str(large):>8} "
+        f"{'x login ' + str(large):>11} {'KiB gz ' + str(small):>10} {'KiB gz ' + str(large):>10} "
+        f"{'KiB ' + str(large):>8}"
     )
     print(
         f"{'login page (baseline)':<28} {'':>11} {'':>12} {login[small]:>8.1f} {login[large]:>8.1f}"
     )
     for name in results[small]:
-        (q_small, ms_small), (q_large, ms_large) = results[small][name], results[large][name]
+        q_small, ms_small, _p95_small, kib_small, _plain_small = results[small][name]
+        q_large, ms_large, p95_large, kib_large, plain_large = results[large][name]
         grows = "  <- grows" if q_large != q_small else ""
         print(
             f"{name:<28} {q_small:>11} {q_large:>12} {ms_small:>8.1f} {ms_large:>8.1f} "
-            f"{ms_large / login[large]:>11.1f}{grows}"
+            f"{p95_large:>8.1f} {ms_large / login[large]:>11.1f} {kib_small:>10.1f} "
+            f"{kib_large:>10.1f} {plain_large:>8.0f}{grows}"
         )
+    print(f"at {large} participants, in-process, as the outbox sends them:")
+    for name, (median, p95) in writes(sized, repeat=200).items():
+        print(f"{name:<28} {median:>6.1f} ms median {p95:>6.1f} ms p95")
 
 
 if __name__ == "__main__":

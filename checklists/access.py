@@ -1,8 +1,7 @@
 """Fetch checklist templates, tracks and steps and check access."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, Subquery
-from django.http import Http404
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 
 from checklists.models import BlockerReason, ChecklistStep, ChecklistTemplate, Track
@@ -47,31 +46,30 @@ def get_track_step_for_user(request, program_slug, participant_id, track_id, ste
     folded into a single round trip. A step or reason of another template, or
     a track of another program, is a 404.
     """
-    step = ChecklistStep.objects.filter(
-        pk=step_id, template_id=OuterRef("template_id"), archived_at__isnull=True
-    )
-    reason = BlockerReason.objects.filter(
-        pk=reason_id, template_id=OuterRef("template_id"), archived=False
-    )
-    step_fields = {f"step_{name}": Subquery(step.values(name)) for name in STEP_FIELDS}
-    reason_fields = {f"reason_{name}": Subquery(reason.values(name)) for name in REASON_FIELDS}
+    # Joins, not a subquery per field: the same single query, compiled in a
+    # quarter of the time (the compiling was most of a mark's server time).
+    joined = {"template__steps__pk": step_id, "template__steps__archived_at__isnull": True}
+    fields = {f"step_{name}": F(f"template__steps__{name}") for name in STEP_FIELDS}
+    if reason_id is not None:
+        joined |= {
+            "template__blocker_reasons__pk": reason_id,
+            "template__blocker_reasons__archived": False,
+        }
+        fields |= {
+            f"reason_{name}": F(f"template__blocker_reasons__{name}") for name in REASON_FIELDS
+        }
     tracks = (
         Track.objects.filter(
             pk=track_id,
             enrollment__participant_id=participant_id,
             enrollment__program__slug=program_slug,
+            **joined,
         )
         .select_related("enrollment__participant", "enrollment__program__organization", "template")
-        .annotate(
-            user_role=role_expression(request.user, "enrollment__program__"),
-            **step_fields,
-            **(reason_fields if reason_id is not None else {}),
-        )
+        .annotate(user_role=role_expression(request.user, "enrollment__program__"), **fields)
         .filter(user_role__isnull=False)
     )
-    track = get_object_or_404(tracks)
-    if track.step_title is None:
-        raise Http404
+    track = get_object_or_404(tracks)  # a step or reason not of this template: no row
     program = track.enrollment.program
     permissions.remember_program_role(request.user, program, track.user_role)
     step = ChecklistStep(
@@ -81,8 +79,6 @@ def get_track_step_for_user(request, program_slug, participant_id, track_id, ste
     )
     if reason_id is None:
         return track, step, None
-    if track.reason_label is None:
-        raise Http404
     reason = BlockerReason(
         pk=reason_id,
         template_id=track.template_id,

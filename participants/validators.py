@@ -104,8 +104,14 @@ def format_phone(e164):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
+_E164_MOBILE = re.compile(r"^\+62(8[1-35-9]\d{7,10})$")
+
+
 def mask_phone(e164):
-    national = re.sub(r"\D", "", format_phone(e164))
+    mobile = _E164_MOBILE.match(e164 or "")
+    # A mobile number's national digits are 0 and the rest: no parser for
+    # each of a roll's 500 rows.
+    national = "0" + mobile.group(1) if mobile else re.sub(r"\D", "", format_phone(e164))
     if len(national) < 8:
         return national
     return f"{national[:4]}••••{national[-3:]}"

@@ -134,7 +134,7 @@ def _roll_response(request, session, *, summary, undo_batch=None):
         request,
         "sessions/_roll.html",
         {
-            "roll": selectors.roll_call(session),
+            "roll": selectors.roll_lines(session),
             "session": session,
             "program": session.program,
             "summary": summary,

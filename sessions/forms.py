@@ -6,6 +6,7 @@ from participants.forms import ParticipantForm
 from pkk_training.forms import date_widget, time_widget
 from sessions.enums import AttendanceStatus
 from sessions.models import TrainingSession
+from sessions.roll_markup import MOVE
 
 
 class TrainingSessionForm(forms.ModelForm):
@@ -68,6 +69,18 @@ class MarkForm(TapTimeForm):
     mark_id = forms.UUIDField(required=False)
     # Confirmed on the phone: she was enrolled later, move her enrolment to the session's day.
     move_enrollment = forms.BooleanField(required=False)
+
+    def __init__(self, data=None, *args, **kwargs):
+        # The roll's list-wide form, posted without JavaScript, names only the
+        # button tapped: mark=<participant>:<status>[:move] (sessions/roll_markup.py).
+        if data is not None and "mark" in data and "participant" not in data:
+            participant, _, rest = data["mark"].partition(":")
+            status, _, move = rest.partition(":")
+            data = data.copy()
+            data["participant"], data["status"] = participant, status
+            if move == MOVE:
+                data["move_enrollment"] = "1"
+        super().__init__(data, *args, **kwargs)
 
 
 class WalkInForm(ParticipantForm):

@@ -111,12 +111,66 @@ def roll_call(session):
     )
 
 
+@dataclass(slots=True)
+class RollLine:
+    """One row of the roll page: only what the row shows, as plain values."""
+
+    participant_id: object
+    full_name: str
+    phone: str
+    enrolled_on: object
+    eligible: bool  # enrolled on or before the session's day
+    status: str  # "" when not marked
+    marked_at: object = None
+    marked_by: str = ""  # first name, else username
+
+
+def roll_lines(session):
+    """The roll page's rows (RollLine) and counts; two queries, values only.
+
+    The same people, order and counts as roll_call, without building models:
+    at 500 participants the objects cost more than the page's budget.
+    """
+    enrollments = (
+        Enrollment.objects.active()
+        .filter(program_id=session.program_id)
+        .order_by("participant__full_name", "participant_id")
+        .values_list(
+            "participant_id", "participant__full_name", "participant__phone", "enrolled_on"
+        )
+    )
+    marks = {
+        participant_id: (status, marked_at, first_name or username or "")
+        for participant_id, status, marked_at, first_name, username in Attendance.objects.filter(
+            session=session
+        ).values_list(
+            "participant_id", "status", "marked_at", "marked_by__first_name", "marked_by__username"
+        )
+    }
+    day, unmarked = session.date, ("", None, "")
+    rows = [
+        RollLine(pk, name, phone, enrolled_on, enrolled_on <= day, *marks.get(pk, unmarked))
+        for pk, name, phone, enrolled_on in enrollments
+    ]
+    return RollCall(
+        rows=rows,
+        eligible=sum(1 for r in rows if r.eligible),
+        attended=sum(1 for r in rows if r.eligible and r.status in ATTENDED),
+    )
+
+
 def roll_row(session, enrollment, attendance):
-    return RollRow(
-        enrollment=enrollment,
-        participant=enrollment.participant,
-        attendance=attendance,
+    """One RollLine from the models at hand (a mark's answer): no query."""
+    by = attendance.marked_by if attendance else None
+    return RollLine(
+        participant_id=enrollment.participant_id,
+        full_name=enrollment.participant.full_name,
+        phone=enrollment.participant.phone,
+        enrolled_on=enrollment.enrolled_on,
         eligible=enrollment.enrolled_on <= session.date,
+        status=attendance.status if attendance else "",
+        marked_at=attendance.marked_at if attendance else None,
+        marked_by=(by.first_name or by.username) if by else "",
     )
 
 

@@ -86,7 +86,7 @@ def session_detail(request, program_slug, session_id):
         {
             "program": program,
             "session": session,
-            "roll": selectors.roll_call(session),
+            "roll": selectors.roll_lines(session),
             "disagreements": selectors.attendance_disagreements(session),
             "facilitators": session.facilitators.order_by("first_name", "username"),
             "can_manage": permissions.can_manage_program(request.user, program),

@@ -1,16 +1,17 @@
 from django import template
+from django.utils.safestring import mark_safe
 
-from participants.validators import mask_phone as _mask_phone
-from sessions.enums import AttendanceStatus
+from sessions.roll_markup import RollMarkup
 
 register = template.Library()
 
 
 @register.simple_tag
-def attendance_statuses():
-    return AttendanceStatus.choices
+def roll_rows(roll, session):
+    """Every row of the roll (sessions/roll_markup.py says why not a template)."""
+    return mark_safe(RollMarkup(session).rows(roll.rows))  # noqa: S308 (every value escaped there)
 
 
-@register.filter
-def mask_phone(e164):
-    return _mask_phone(e164)
+@register.simple_tag
+def roll_row(row, session, note=""):
+    return mark_safe(RollMarkup(session).row(row, note or ""))  # noqa: S308 (every value escaped there)

@@ -3,7 +3,9 @@
 
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  var message = form.getAttribute("data-confirm");
+  // In a list-wide form (the roll) the tapped button's row may ask first.
+  var asker = event.submitter && event.submitter.closest("[data-confirm]");
+  var message = (asker && form.contains(asker) ? asker : form).getAttribute("data-confirm");
   if (message && !window.confirm(message)) {
     event.preventDefault();
   }
@@ -127,7 +129,8 @@ function applyRollFilter() {
   }
   var needle = input.value.trim().toLowerCase();
   document.querySelectorAll(input.dataset.rollFilter + " .roll-row").forEach(function (row) {
-    row.hidden = needle !== "" && row.dataset.name.indexOf(needle) === -1;
+    var name = row.querySelector(".roll-name");
+    row.hidden = needle !== "" && (!name || name.textContent.toLowerCase().indexOf(needle) === -1);
   });
 }
 

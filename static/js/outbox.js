@@ -115,7 +115,17 @@
       }
     });
     var submitter = event.submitter;
-    if (submitter && submitter.name) {
+    var target = form.dataset.outboxTarget;
+    if (submitter && submitter.name === "mark") {
+      // The roll's one form: the button names the row and the status
+      // ("<participant>:<status>", ":move" for a late joiner, confirmed).
+      var mark = submitter.value.split(":");
+      pairs.push(["participant", mark[0]], ["status", mark[1] || ""]);
+      if (mark[2] === "move") {
+        pairs.push(["move_enrollment", "1"]);
+      }
+      target = "#" + submitter.closest("[data-mark-row]").id;
+    } else if (submitter && submitter.name) {
       pairs.push([submitter.name, submitter.value]);
     }
     var fields = {};
@@ -127,7 +137,7 @@
       user: USER,
       url: form.action,
       kind: form.dataset.outbox,
-      target: form.dataset.outboxTarget || (form.dataset.outboxRoll ? "#w-" + id : ""),
+      target: target || (form.dataset.outboxRoll ? "#w-" + id : ""),
       roll: form.dataset.outboxRoll || "",
       fields: fields,
       pairs: pairs,  // in order, with repeats (a question with several answers)
@@ -160,6 +170,16 @@
     return entry.target ? document.querySelector(entry.target) : null;
   }
 
+  // The form a row's taps go through: the roll's list-wide form around it,
+  // or a form of its own (a checklist step).
+  function formOf(row) {
+    return row.closest("form") || row.querySelector("form");
+  }
+
+  function statusOf(button) {
+    return button.name === "mark" ? button.value.split(":")[1] : button.value;
+  }
+
   function setSync(row, state, message) {
     var form = row.querySelector("form") || row;
     var line = row.querySelector("[data-sync]");
@@ -180,8 +200,8 @@
       row.setAttribute("data-eligible", "");
     }
     var label = "";
-    row.querySelectorAll("button[name=status]").forEach(function (button) {
-      var on = status && button.value === status;
+    row.querySelectorAll("button[name=mark], button[name=status]").forEach(function (button) {
+      var on = status && statusOf(button) === status;
       button.setAttribute("aria-pressed", on ? "true" : "false");
       label = on ? button.textContent : label;
     });
@@ -195,7 +215,7 @@
   function show(entry) {
     if (entry.kind === "mark") {
       var row = rowOf(entry);
-      if (row && row.querySelector("form").action === entry.url) {
+      if (row && formOf(row) && formOf(row).action === entry.url) {
         if (entry.state === "waiting") {
           showMark(row, entry.fields.status || "", entry);
         }
@@ -203,7 +223,7 @@
       }
     } else if (entry.kind === "step") {
       var step = rowOf(entry);
-      if (step && step.querySelector("form").action === entry.url) {
+      if (step && formOf(step) && formOf(step).action === entry.url) {
         if (entry.state === "waiting") {
           showStep(step, entry.fields);
         }
@@ -240,7 +260,6 @@
       row.setAttribute("data-mark-row", "");
       row.setAttribute("data-eligible", "");
       row.dataset.status = "present";
-      row.dataset.name = (entry.fields.full_name || "").toLowerCase();
       var who = document.createElement("div");
       who.className = "roll-who";
       var name = document.createElement("span");

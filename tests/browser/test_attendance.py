@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from demo.services import PROGRAM_SLUG, demo_load
 from programs.models import Program
 from sessions.models import Attendance
-from tests.browser.conftest import assert_fits_phone, log_in
+from tests.browser.conftest import PHONE, assert_fits_phone, log_in
 from tests.factories import TrainingSessionFactory
 
 
@@ -97,3 +97,28 @@ def test_filter_as_you_type(page, transactional_db):
     expect(page.locator(".roll-row:visible .roll-name")).to_have_text(
         ["Erna Wati", "Purwati", "Rahmawati"]
     )
+
+
+def test_without_javascript_a_tap_is_posted_by_the_roll_form(
+    browser, live_server, transactional_db
+):
+    logins = demo_load().passwords
+    program = Program.objects.get(slug=PROGRAM_SLUG)
+    session = TrainingSessionFactory(program=program, date=dt.date(2023, 8, 20))
+    context = browser.new_context(
+        viewport=PHONE, locale="id-ID", base_url=live_server.url, java_script_enabled=False
+    )
+    page = context.new_page()
+    log_in(page, "fasilitator", logins["fasilitator"])
+    page.goto(session.get_absolute_url())
+
+    tap(page, "Sri Wahyuni", "Terlambat")
+
+    expect(row(page, "Sri Wahyuni").locator(".roll-state")).to_contain_text("Terlambat")
+    expect(
+        row(page, "Sri Wahyuni").get_by_role("button", name="Terlambat", exact=True)
+    ).to_have_attribute("aria-pressed", "true")
+    assert list(
+        Attendance.objects.filter(session=session).values_list("participant__full_name", "status")
+    ) == [("Sri Wahyuni", "late")]
+    context.close()

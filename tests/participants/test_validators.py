@@ -55,6 +55,15 @@ def test_masks_and_formats():
     assert mask_phone("+6281234567890") == "0812••••890"
 
 
+@pytest.mark.parametrize(
+    "e164", ["+6281234567", "+62812345678901", "+6285712345678", "+62899123456", "+62217654321"]
+)
+def test_mask_phone_of_a_mobile_number_is_what_the_parser_makes_of_it(e164):
+    national = "".join(c for c in format_phone(e164) if c.isdigit())
+
+    assert mask_phone(e164) == f"{national[:4]}••••{national[-3:]}"
+
+
 def _by_phonenumbers(raw):
     """What libphonenumber alone makes of a number: E.164, or None when invalid."""
     import phonenumbers

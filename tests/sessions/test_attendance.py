@@ -278,9 +278,48 @@ def test_htmx_mark_returns_the_saved_row(login, facilitator, session, enrollment
 
     html = response.content.decode()
     assert response.templates[0].name == "sessions/_roll_row.html"
-    assert 'value="excused" class="roll-btn roll-excused" aria-pressed="true"' in html
+    assert (
+        f'value="{enrollment.participant_id}:excused" class="roll-btn roll-excused" '
+        'aria-pressed="true"' in html
+    )
     assert state(session) == [(enrollment.participant.full_name, "excused")]
     assert len(response.content) < 4096
+
+
+def test_without_javascript_the_roll_is_one_form_and_the_button_names_the_row(
+    login, facilitator, session, program, enrollment
+):
+    late = EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 9, 1))
+    client = login(facilitator)
+
+    page = client.get(session.get_absolute_url()).content.decode()
+    marked = client.post(mark_url(session), {"mark": f"{enrollment.participant_id}:late"})
+    moved = client.post(mark_url(session), {"mark": f"{late.participant_id}:present:move"})
+
+    start = page.index('<div id="roll">')
+    roll = page[start : page.index("</ul>", start)]
+    assert (roll.count("<form"), roll.count("csrfmiddlewaretoken")) == (1, 1)
+    assert f'<button name="mark" value="{enrollment.participant_id}:late"' in roll
+    assert f'<button name="mark" value="{late.participant_id}:present:move"' in roll
+    assert (marked.status_code, marked.url) == (
+        302,
+        f"{session.get_absolute_url()}#p-{enrollment.participant_id}",
+    )
+    assert moved.status_code == 302
+    late.refresh_from_db()
+    assert late.enrolled_on == session.date
+    assert state(session) == sorted(
+        [(enrollment.participant.full_name, "late"), (late.participant.full_name, "present")]
+    )
+
+
+def test_a_mark_naming_no_participant_is_refused(login, facilitator, session):
+    response = login(facilitator).post(
+        mark_url(session), {"mark": "nobody:present"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert (response.status_code, response.content.decode()) == (400, "Tanda tidak valid.")
+    assert AttendanceEvent.objects.count() == 0
 
 
 def test_mark_for_a_participant_of_another_program_is_404_and_writes_nothing(

@@ -195,7 +195,8 @@ def test_the_same_tap_resent_after_a_lost_answer_is_saved_once(
 
     assert response.status_code == 200
     assert (
-        'value="late" class="roll-btn roll-late" aria-pressed="true"' in response.content.decode()
+        f'value="{enrollment.participant_id}:late" class="roll-btn roll-late" aria-pressed="true"'
+        in response.content.decode()
     )
     assert (Attendance.objects.count(), AttendanceEvent.objects.count()) == (1, 1)
 
@@ -231,7 +232,10 @@ def test_an_older_tap_over_http_shows_the_newer_mark_and_says_why(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'value="present" class="roll-btn roll-present" aria-pressed="true"' in html
+    assert (
+        f'value="{enrollment.participant_id}:present" class="roll-btn roll-present" '
+        'aria-pressed="true"' in html
+    )
     assert (
         "Ketukan yang lebih baru sudah menetapkan ini; ketukan Anda disimpan di riwayat perubahan."
         in html

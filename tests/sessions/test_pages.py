@@ -22,7 +22,7 @@ def test_session_page_shows_the_roll_with_each_mark(login, facilitator, program)
     response = login(facilitator).get(session.get_absolute_url())
 
     roll = response.context["roll"]
-    assert [(r.participant.full_name, r.status, r.eligible) for r in roll.rows] == [
+    assert [(r.full_name, r.status, r.eligible) for r in roll.rows] == [
         ("Ani", "late", True),
         ("Budi", "", True),
         ("Cici", "", False),
