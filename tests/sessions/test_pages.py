@@ -124,3 +124,22 @@ def test_program_attendance_counts_per_session_and_per_participant(login, facili
         (s.title, s.n_present, s.n_late, s.n_absent, s.n_unmarked, s.n_attended)
         for s in response.context["sessions"]
     ] == [("Pertama", 1, 0, 1, 0, 1), ("Kedua", 0, 1, 0, 1, 1)]
+
+
+def test_the_roll_written_in_python_escapes_what_people_typed(login, facilitator, program):
+    # sessions/roll_markup.py writes the rows without the template's autoescape.
+    session = TrainingSessionFactory(program=program)
+    attack = '"><img src=x onerror=alert(1)>'
+    on_time = EnrollmentFactory(program=program, participant__full_name=f"Ani{attack}")
+    EnrollmentFactory(
+        program=program, participant__full_name=f"Cici{attack}", enrolled_on=dt.date(2099, 1, 1)
+    )
+    facilitator.first_name = f"Fasil{attack}"
+    facilitator.save()
+    services.attendance_mark(session=session, enrollment=on_time, status="present", by=facilitator)
+
+    html = login(facilitator).get(session.get_absolute_url()).content.decode()
+
+    assert "<img" not in html
+    # Two names, the late joiner's question, who marked, and the header's account name.
+    assert html.count("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;") == 5
