@@ -1,3 +1,4 @@
+import functools
 import re
 
 import phonenumbers
@@ -82,14 +83,24 @@ def normalize_nik(raw):
             code="nik_length",
             params={"value": value},
         )
-    try:
-        return stdnum_nik.validate(digits)
-    except StdnumError:
+    if not _nik_parts_valid(digits[:4], digits[6:12]):
         raise ValidationError(
             _("%(value)s is not a valid NIK (check the region code and the birth date)."),
             code="nik_invalid",
             params={"value": value},
-        ) from None
+        )
+    return digits
+
+
+@functools.lru_cache(maxsize=8192)
+def _nik_parts_valid(region, birth_date):
+    """python-stdnum's check of a NIK, which reads only its region (digits 1-4) and
+    birth date (7-12): made once per region and date, not once per NIK of a list."""
+    try:
+        stdnum_nik.validate(f"{region}00{birth_date}0001")
+    except StdnumError:
+        return False
+    return True
 
 
 def mask_nik(nik):
