@@ -34,6 +34,7 @@ from participants.models import Enrollment, Participant
 from participants.validators import normalize_nik, normalize_phone, person_name_key
 from participants.workbooks import NumberCell
 from pkk_training.crypto import encrypt_nik, nik_hashes
+from programs import permissions
 
 IMPORTED_FIELDS = ("full_name", "phone", "nik", "birth_year", "dusun", "rt", "rw", "address")
 FIELD_LENGTHS = {"full_name": 200, "dusun": 120, "address": 255}
@@ -73,9 +74,10 @@ class Person:
         "stored",
     )
 
-    def __init__(self, pk, organization, full_name, phone, dusun, rt, rw, *, new):
+    def __init__(self, pk, organization, full_name, phone, dusun, rt, rw, *, new, name_key=None):
         self.pk, self.organization, self.new = pk, organization, new
-        self.full_name, self.name_key = full_name, person_name_key(full_name)
+        self.full_name = full_name
+        self.name_key = person_name_key(full_name) if name_key is None else name_key
         self.phone, self.dusun, self.rt, self.rw = phone, dusun, rt, rw
         self.nik, self.nik_hash, self.birth_year, self.address = "", None, None, ""
         self.consent_method, self.stored = "", None
@@ -193,6 +195,7 @@ class ImportRun:
     def __init__(self, *, program, by, consent_method, decisions=None, write=True, progress=None):
         self.program, self.organization = program, program.organization
         self.progress, self.read = progress, 0
+        self.trusted = by is None or permissions.is_admin(by)
         self.by, self.consent_method, self.write = by, consent_method, write
         self.decisions = {str(k): v for k, v in (decisions or {}).items()}
         self.now, self.today = timezone.now(), timezone.localdate()
@@ -356,9 +359,12 @@ class ImportRun:
             or next((p for p in holders if p.name_key == name), None)
             or (holders[0] if holders else None)
         )
-        # Whose NIK it is is said to admins only (see import_nik_match_error).
-        nik_error = row["nik"] and import_nik_match_error(
-            by=self.by, by_phone=by_phone, by_nik=by_nik
+        # Whose NIK it is is said to admins only (see import_nik_match_error); the
+        # system and admins are never limited, so for them a new NIK asks nothing.
+        nik_error = (
+            row["nik"]
+            and (by_nik is not None or not self.trusted)
+            and import_nik_match_error(by=self.by, by_phone=by_phone, by_nik=by_nik)
         )
         if nik_error:
             self._invalid(number, nik_error.message_dict)
@@ -403,7 +409,7 @@ class ImportRun:
                 row["nik"], row["hashes"] = "", []
             for lookalike in self.by_name.get(name, []):
                 self.near_duplicates.append((number, row["full_name"], lookalike))
-            person = self._new_person(row)
+            person = self._new_person(row, name)
             self._created.append(person)
             self.undo["created"].append(str(person.pk))
             self._outcome(number, "new")
@@ -420,10 +426,11 @@ class ImportRun:
         self._keep(person, row)
 
     def _outcome(self, number, what, changes=()):
-        self.outcomes[number] = (what, list(changes))
+        if not self.write:  # the preview's rows say what happens; a real run counts
+            self.outcomes[number] = (what, list(changes))
         self.counts[what] += 1
 
-    def _new_person(self, row):
+    def _new_person(self, row, name_key):
         person = Person(
             uuid.uuid4(),
             self.organization,
@@ -433,8 +440,8 @@ class ImportRun:
             row["rt"],
             row["rw"],
             new=True,
+            name_key=name_key,
         )
-        person.name_key = person_name_key(row["full_name"])
         person.nik, person.birth_year = row["nik"], row["birth_year"]
         person.address = row["address"]
         person.nik_hash = row["hashes"][0] if row["hashes"] else None
@@ -522,36 +529,35 @@ class ImportRun:
 
     def _participant_rows(self, people):
         native_uuid = connection.features.has_native_uuid_field
-        constants = {
+        shared = {
             "organization_id": self.organization.pk,
-            "village": "",
             "consent_method": self.consent_method,
             "consent_at": self.now,
             "consent_recorded_by_id": self.by.pk if self.by else None,
-            "erased_at": None,
             "created_at": self.now,
             "updated_at": self.now,
         }
-        for person in people:
-            yield (
-                {
-                    "id": person.pk if native_uuid else person.pk.hex,
-                    "full_name": person.full_name,
-                    "phone": person.phone,
-                    "nik": encrypt_nik(person.nik),
-                    "nik_hash": person.nik_hash,
-                    "birth_year": person.birth_year,
-                    "dusun": person.dusun,
-                    "rt": person.rt,
-                    "rw": person.rw,
-                    "address": person.address,
-                },
-                constants,
+        own = ("id", "full_name", "phone", "nik", "nik_hash", "birth_year", "dusun", "rt", "rw")
+        rows = (
+            (
+                p.pk if native_uuid else p.pk.hex,
+                p.full_name,
+                p.phone,
+                encrypt_nik(p.nik),
+                p.nik_hash,
+                p.birth_year,
+                p.dusun,
+                p.rt,
+                p.rw,
+                p.address,
             )
+            for p in people
+        )
+        return (*own, "address"), shared, rows
 
     def _enrollment_rows(self, people):
         native_uuid = connection.features.has_native_uuid_field
-        constants = {
+        shared = {
             "program_id": self.program.pk,
             "status": EnrollmentStatus.ACTIVE.value,
             "source": EnrollmentSource.IMPORT.value,
@@ -560,45 +566,43 @@ class ImportRun:
             "created_at": self.now,
             "updated_at": self.now,
         }
-        for person in people:
-            yield {"participant_id": person.pk if native_uuid else person.pk.hex}, constants
+        rows = ((p.pk if native_uuid else p.pk.hex,) for p in people)
+        return ("participant_id",), shared, rows
 
 
-def _insert(model, rows):
-    """Write prepared rows ((per-row values, shared values) by attname) as fast as the
-    database takes them: COPY on PostgreSQL, one executemany INSERT elsewhere."""
-    rows = iter(rows)
+def _insert(model, prepared):
+    """Write rows as fast as the database takes them: COPY on PostgreSQL, one
+    executemany INSERT elsewhere. `prepared` is (the attnames each row gives, the
+    values shared by every row, the rows as tuples); shared values and other
+    columns' defaults are prepared once per column, not once per row."""
+    own, shared, rows = prepared
+    fields = {
+        f.attname: f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and f.get_internal_type().endswith("AutoField"))
+    }
+    rest = [name for name in fields if name not in own]
+    constant = tuple(
+        fields[name].get_db_prep_save(
+            shared[name] if name in shared else fields[name].get_default(), connection
+        )
+        for name in rest
+    )
+    names = [*own, *rest]
+    columns = ", ".join(connection.ops.quote_name(fields[n].column) for n in names)
+    table = connection.ops.quote_name(model._meta.db_table)
+    rows = (row + constant for row in rows)
     first = next(rows, None)
     if first is None:
         return
-    fields = [
-        f
-        for f in model._meta.concrete_fields
-        if not (f.primary_key and f.get_internal_type().endswith("AutoField"))
-    ]
-    own, shared = first
-    # Shared values and defaults prepared once for the column, per-row values as they are.
-    prepared = {}
-    for field in fields:
-        if field.attname in own:
-            continue
-        value = shared[field.attname] if field.attname in shared else field.get_default()
-        prepared[field.attname] = field.get_db_prep_save(value, connection)
-    names = [f.attname for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-
-    def tuples():
-        for values, _shared in itertools.chain([first], rows):
-            yield tuple(values[n] if n in values else prepared[n] for n in names)
-
+    rows = itertools.chain([first], rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in tuples():
+                for row in rows:
                     copy.write_row(row)
         else:
-            marks = ", ".join(["%s"] * len(fields))
+            marks = ", ".join(["%s"] * len(names))
             # Names from the model, quoted; the values go as parameters.
             sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, tuples())
+            cursor.executemany(sql, rows)

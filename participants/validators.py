@@ -16,7 +16,10 @@ EMPTY_MARKS = {"-", "--", "—", "–", "_", "."}
 
 def clean_text(value):
     """Text as typed, without invisible characters and with single spaces."""
-    text = _INVISIBLE_RE.sub("", str(value if value is not None else ""))
+    text = str(value if value is not None else "")
+    if text.isascii() and text.isprintable() and "  " not in text and text == text.strip():
+        return "" if text in EMPTY_MARKS else text  # nearly every cell: nothing to strip
+    text = _INVISIBLE_RE.sub("", text)
     text = " ".join(text.split())
     return "" if text in EMPTY_MARKS else text
 
@@ -92,12 +95,25 @@ def normalize_nik(raw):
     return digits
 
 
-@functools.lru_cache(maxsize=8192)
 def _nik_parts_valid(region, birth_date):
     """python-stdnum's check of a NIK, which reads only its region (digits 1-4) and
-    birth date (7-12): made once per region and date, not once per NIK of a list."""
+    birth date (7-12), each made once per distinct value rather than once per NIK."""
+    return _nik_birth_date_valid(birth_date) and _nik_region_valid(region)
+
+
+@functools.lru_cache(maxsize=65536)
+def _nik_birth_date_valid(birth_date):
     try:
-        stdnum_nik.validate(f"{region}00{birth_date}0001")
+        stdnum_nik.get_birth_date(f"000000{birth_date}0000")
+    except StdnumError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _nik_region_valid(region):
+    try:
+        stdnum_nik.validate(f"{region}00010190" + "0001")  # 1 January 1990 always is a date
     except StdnumError:
         return False
     return True
