@@ -72,6 +72,7 @@ class Person:
         "consent_method",
         "new",
         "stored",
+        "row",
     )
 
     def __init__(self, pk, organization, full_name, phone, dusun, rt, rw, *, new, name_key=None):
@@ -81,6 +82,7 @@ class Person:
         self.phone, self.dusun, self.rt, self.rw = phone, dusun, rt, rw
         self.nik, self.nik_hash, self.birth_year, self.address = "", None, None, ""
         self.consent_method, self.stored = "", None
+        self.row = None  # her first row in this file
 
     def __str__(self):
         return self.full_name
@@ -205,8 +207,8 @@ class ImportRun:
         self.conflicts = []
         self.outcomes = {}  # row → (what, [(field, old, new)])
         self.counts = defaultdict(int)
-        self.first_row = {}  # participant pk → first row number in the file
-        self.undo = {"created": [], "enrolled": [], "changed": {}}
+        self.created, self.enrolled = [], []  # new people; others enrolled by the import
+        self.changed = {}  # participant id → [[field, before, after]], NIKs encrypted
         self.touched = 0
         self.extra_columns = [
             (column.field, column.start(program, by)) for column in hooks.import_columns
@@ -392,14 +394,14 @@ class ImportRun:
                         reason=reason,
                         incoming={f: row.get(f) for f in IMPORTED_FIELDS},
                         existing=person,
-                        existing_row=self.first_row.get(person.pk),
+                        existing_row=person.row,
                     )
                 )
                 self._outcome(number, "conflict")
                 return
-        if person is not None and person.pk in self.first_row:
+        if person is not None and person.row is not None:
             # The same person again: merged into the first row, whose values stand.
-            self.duplicates[number] = self.first_row[person.pk]
+            self.duplicates[number] = person.row
             self._outcome(number, "repeated")
             return
         if person is None:
@@ -411,7 +413,7 @@ class ImportRun:
                 self.near_duplicates.append((number, row["full_name"], lookalike))
             person = self._new_person(row, name)
             self._created.append(person)
-            self.undo["created"].append(str(person.pk))
+            self.created.append(str(person.pk))
             self._outcome(number, "new")
         else:
             changes = self._merge(person, row)
@@ -419,11 +421,18 @@ class ImportRun:
                 changes.append(("consent_method", "", self.consent_method))
             if changes:
                 self._changed.append(person)
-                self.undo["changed"][str(person.pk)] = [
+                self.changed[str(person.pk)] = [
                     [f, undo_value(f, old), undo_value(f, new)] for f, old, new in changes
                 ]
             self._outcome(number, "update" if changes else "unchanged", changes)
         self._keep(person, row)
+
+    @property
+    def undo(self):
+        """What undoing this import reverses (ParticipantImport.undo)."""
+        # New people are enrolled too, and listed once in memory while the import runs.
+        enrolled = self.created + self.enrolled
+        return {"created": self.created, "enrolled": enrolled, "changed": self.changed}
 
     def _outcome(self, number, what, changes=()):
         if not self.write:  # the preview's rows say what happens; a real run counts
@@ -466,7 +475,7 @@ class ImportRun:
 
     def _keep(self, person, row):
         """Remember her for the rows below (a repeat, a shared phone) and for the writes."""
-        self.first_row[person.pk] = row["_row"]
+        person.row = row["_row"]
         self.touched += 1
         for field, batch in self.extra_columns:
             batch.collect(person.pk, row[field])
@@ -476,16 +485,17 @@ class ImportRun:
             self.by_nik[person.nik_hash] = person
         if not person.phone and not person.nik:
             self.by_place.setdefault(_place_key(person), person)
-        self.people[person.pk] = person
-        if person.pk not in self.enrolled_before:
-            self.undo["enrolled"].append(str(person.pk))
-            if not person.new:
-                self._enrol.append(person.pk)
+        if not person.new and person.pk not in self.enrolled_before:
+            self.enrolled.append(str(person.pk))
+            self._enrol.append(person.pk)
 
     # -- writes ---------------------------------------------------------------
 
     def _save(self):
         _insert(Participant, self._participant_rows(self._created))
+        for person in self._created:
+            # Written: only what finds her again stays in memory (flat for 100,000 rows).
+            person.nik = person.address = person.birth_year = None
         if self._changed:
             self._update(self._changed)
         _insert(Enrollment, self._enrollment_rows(self._created))
