@@ -494,6 +494,7 @@ def participants_import(
     decisions=None,
     max_bytes=None,
     progress=None,
+    on_written=None,
 ):
     """Import a village spreadsheet into the program; see participants/importing.py.
 
@@ -506,7 +507,9 @@ def participants_import(
     `sheet` and `mapping` ({header key: field}) override what is detected.
     `max_bytes` raises the upload limit (the command's --max-size); the rows
     of a real import are then read as they are written, not all at once.
-    `progress(rows read)` is called after each batch.
+    `progress(rows read)` is called after each batch; `on_written(record)` inside
+    the import's transaction, so that what it records commits with the import or
+    not at all (a job's "done already", a pending upload's deletion).
     """
     from participants.importing import ImportRun
     from participants.spreadsheets import NameColumnMissing, read_table
@@ -563,6 +566,8 @@ def participants_import(
                 undo=run.undo,
             )
             import_audit(by=by, program=program, file_name=file_name, people=run.touched)
+            if on_written is not None:
+                on_written(record)
     except _NothingWritten:
         written, record = False, None
     if not dry_run:
