@@ -76,8 +76,11 @@ def job_progress(job):
                     f"UPDATE {table} SET done = %s, total = %s WHERE id = %s",  # noqa: S608
                     [done, total, job.pk],
                 )
-        else:
-            Job.objects.filter(pk=job.pk).update(done=done, total=total)
+                if cursor.rowcount:
+                    return
+            # The job itself is not committed yet (a test's transaction): no other
+            # connection sees it, so none waits on this one's lock either.
+        Job.objects.filter(pk=job.pk).update(done=done, total=total)
 
     return progress
 
