@@ -33,6 +33,7 @@ _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 # "62812…" included, goes through phonenumbers.
 _MOBILE = re.compile(r"^(?:\+62|0)?(8[1-35-9]\d{7,10})$")
 _SEPARATORS = re.compile(r"[\s.()\-]")
+MOBILE_PATTERN = _MOBILE  # for readers that try it first on a cell as typed
 
 
 def normalize_phone(raw):

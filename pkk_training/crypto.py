@@ -104,3 +104,22 @@ def nik_hashes(nik):
     if not nik:
         return []
     return [nik_hash(nik, key) for key in current_keys()]
+
+
+def nik_encrypter():
+    """`encrypt(nik)` as encrypt_nik, with the keys read once: for a list of thousands."""
+    fernet = _fernet(current_keys())
+    return lambda nik: fernet.encrypt(nik.encode()).decode() if nik else ""
+
+
+def nik_hasher():
+    """`hashes(nik)` as nik_hashes, with the keys read once: for a list of thousands."""
+    secrets = [_hash_key(key) for key in current_keys()]
+
+    def hashes(nik):
+        if not nik:
+            return []
+        data = nik.encode()
+        return [hmac.digest(secret, data, "sha256").hex() for secret in secrets]
+
+    return hashes

@@ -16,7 +16,15 @@ from django.urls import reverse
 from participants.models import Participant, ParticipantImport
 from participants.services import participant_create, participants_import
 from pkk_training.checks import nik_key_configured
-from pkk_training.crypto import NikKeyError, check_key, nik_hash
+from pkk_training.crypto import (
+    NikKeyError,
+    check_key,
+    decrypt_nik,
+    nik_encrypter,
+    nik_hash,
+    nik_hasher,
+    nik_hashes,
+)
 from tests.factories import ParticipantFactory
 
 NIK = "1808054101900042"
@@ -253,3 +261,13 @@ def test_rotation_without_the_old_key_changes_nothing(db):
         call_command("rotate_nik_key")
 
     assert stored(person) == before
+
+
+def test_the_bulk_encrypter_and_hasher_agree_with_the_one_nik_functions(db):
+    old = Fernet.generate_key().decode()
+    with override_settings(PKK_NIK_OLD_KEYS=(old,)):
+        encrypt, hashes = nik_encrypter(), nik_hasher()
+
+        assert (decrypt_nik(encrypt(NIK)), encrypt("")) == (NIK, "")
+        assert (hashes(NIK), hashes("")) == (nik_hashes(NIK), [])
+        assert len(hashes(NIK)) == 2
