@@ -40,7 +40,7 @@ from participants.validators import (
     person_name_key,
 )
 from participants.workbooks import NumberCell
-from pkk_training.crypto import nik_encrypter, nik_hasher
+from pkk_training.crypto import encrypt_niks, nik_hasher
 from programs import permissions
 
 IMPORTED_FIELDS = ("full_name", "phone", "nik", "birth_year", "dusun", "rt", "rw", "address")
@@ -208,7 +208,7 @@ class ImportRun:
         self.program, self.organization = program, program.organization
         self.progress, self.read = progress, 0
         self.trusted = by is None or permissions.is_admin(by)
-        self.nik_hashes, self.encrypt_nik = nik_hasher(), nik_encrypter()
+        self.nik_hashes = nik_hasher()
         self.by, self.consent_method, self.write = by, consent_method, write
         self.decisions = {str(k): v for k, v in (decisions or {}).items()}
         self.now, self.today = timezone.now(), timezone.localdate()
@@ -556,7 +556,8 @@ class ImportRun:
 
     def _participant_rows(self, people):
         native_uuid = connection.features.has_native_uuid_field
-        encrypt_nik = self.encrypt_nik
+        people = list(people)
+        tokens = encrypt_niks([p.nik for p in people])
         shared = {
             "organization_id": self.organization.pk,
             "consent_method": self.consent_method,
@@ -571,7 +572,7 @@ class ImportRun:
                 p.pk if native_uuid else p.pk.hex,
                 p.full_name,
                 p.phone,
-                encrypt_nik(p.nik),
+                token,
                 p.nik_hash,
                 p.birth_year,
                 p.dusun,
@@ -579,7 +580,7 @@ class ImportRun:
                 p.rw,
                 p.address,
             )
-            for p in people
+            for p, token in zip(people, tokens, strict=True)
         )
         return (*own, "address"), shared, rows
 
