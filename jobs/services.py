@@ -50,6 +50,8 @@ def job_run(*, job_id):
             status=JobStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
         return
+    finally:
+        _close_side_connection()
     job.refresh_from_db()
     if job.result:
         job.result.delete(save=False)
@@ -90,6 +92,13 @@ def _side_connection():
     if side is None:
         side = _side.connection = connections.create_connection(DEFAULT_DB_ALIAS)
     return side
+
+
+def _close_side_connection():
+    side = getattr(_side, "connection", None)
+    if side is not None:
+        side.close()
+        _side.connection = None
 
 
 _side = threading.local()
