@@ -496,7 +496,7 @@ def participants_import(
     progress=None,
     on_written=None,
 ):
-    """Import a village spreadsheet into the program; see participants/importing.py.
+    """Import a village spreadsheet into the program; see participants/importing/.
 
     With any invalid row nothing is written, unless `valid_only`: then the
     valid rows are, and the report lists the skipped ones. `dry_run` writes

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from jobs import services as job_services
 from jobs.enums import JobStatus
 from jobs.models import Job
-from participants import importing
 from participants import jobs as import_jobs
+from participants.importing import run as importing
 from participants.models import Enrollment, Participant, ParticipantImport, PendingImport
 from participants.spreadsheets import SCAN_LIMIT, Limits, read_table
 from tests.participants.test_import import people, run
@@ -84,7 +84,7 @@ def test_many_batches_are_one_import_and_one_undo(program, monkeypatch):
 def test_a_crash_mid_import_leaves_nothing_half_written(program, monkeypatch):
     monkeypatch.setattr(importing, "BATCH_SIZE", 5)
     writes = []
-    insert = importing._insert
+    insert = importing.insert_rows
 
     def failing_insert(model, prepared):
         writes.append(model)
@@ -92,7 +92,7 @@ def test_a_crash_mid_import_leaves_nothing_half_written(program, monkeypatch):
             raise OSError("disk full")
         insert(model, prepared)
 
-    monkeypatch.setattr(importing, "_insert", failing_insert)
+    monkeypatch.setattr(importing, "insert_rows", failing_insert)
 
     with pytest.raises(OSError):
         run(program, numbered_csv(12), "desa.csv")

@@ -1,204 +1,33 @@
-"""The participant import's write path: rows in batches, at near the database's speed.
-
-What the file says is settled row by row, in file order, with the same rules
-as before (phone, then NIK, then name and place; a household phone shared; a
-conflict never written without a person's decision). What costs time is done
-once per column value or once per batch instead of once per row:
-
-- cells a village repeats (birth year, RT, RW, dusun, the "Jalur" column) are
-  checked once per distinct value;
-- the organization's people are read once as plain values (no NIK decrypted,
-  no model instance); those a batch's rows may touch are loaded in one query
-  per batch;
-- new people are written as prepared rows: one executemany INSERT per batch
-  (COPY on PostgreSQL), enrolments likewise.
-
-Everything runs in one transaction: an invalid row (unless `valid_only`), a
-conflict left undecided or a crash rolls all of it back.
-"""
+"""One file's rows settled in order and written in batches (see the package's docstring)."""
 
 import gc
 import itertools
-import re
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participants import hooks
-from participants.enums import EnrollmentSource, EnrollmentStatus
+from participants.enums import EnrollmentSource
+from participants.importing.cells import (
+    PerValue,
+    birth_year,
+    normalize_nik_cell,
+    normalize_phone_cell,
+    rt_rw,
+    too_long,
+)
+from participants.importing.people import IMPORTED_FIELDS, Conflict, Person, key_text, place_key
+from participants.importing.writes import enrollment_rows, insert_rows, participant_rows
 from participants.models import Enrollment, Participant
 from participants.services import import_nik_match_error, undo_value
-from participants.validators import (
-    MOBILE_PATTERN,
-    normalize_nik,
-    normalize_phone,
-    person_name_key,
-)
-from participants.workbooks import NumberCell
-from pkk_training.crypto import encrypt_niks, nik_hasher
+from participants.validators import person_name_key
+from pkk_training.crypto import nik_hasher
 from programs import permissions
 
-IMPORTED_FIELDS = ("full_name", "phone", "nik", "birth_year", "dusun", "rt", "rw", "address")
-FIELD_LENGTHS = {"full_name": 200, "dusun": 120, "address": 255}
 BATCH_SIZE = 2000
-
-
-@dataclass
-class Conflict:
-    row: int
-    reason: str
-    incoming: dict  # the row's cleaned values
-    existing: object  # the person it collides with (maybe another row's, new)
-    existing_row: int | None  # that person's row in this file, if any
-
-
-class Person:
-    """One participant as the import knows her: a plain record, not a model instance.
-
-    People already on file start with the few values the matching needs
-    (`stored` None); `load` fills in the rest for those a row touches."""
-
-    __slots__ = (
-        "pk",
-        "organization",
-        "full_name",
-        "name_key",
-        "phone",
-        "nik",
-        "nik_hash",
-        "birth_year",
-        "dusun",
-        "rt",
-        "rw",
-        "address",
-        "consent_method",
-        "new",
-        "stored",
-        "row",
-    )
-
-    def __init__(self, pk, organization, full_name, phone, dusun, rt, rw, *, new, name_key=None):
-        self.pk, self.organization, self.new = pk, organization, new
-        self.full_name = full_name
-        self.name_key = person_name_key(full_name) if name_key is None else name_key
-        self.phone, self.dusun, self.rt, self.rw = phone, dusun, rt, rw
-        self.nik, self.nik_hash, self.birth_year, self.address = "", None, None, ""
-        self.consent_method, self.stored = "", None
-        self.row = None  # her first row in this file
-
-    def __str__(self):
-        return self.full_name
-
-    @property
-    def rt_rw(self):
-        if self.rt or self.rw:
-            return f"{self.rt or '-'}/{self.rw or '-'}"
-        return ""
-
-    def load(self, participant):
-        for field in IMPORTED_FIELDS:
-            setattr(self, field, getattr(participant, field))
-        self.name_key = person_name_key(self.full_name)
-        self.nik_hash, self.consent_method = participant.nik_hash, participant.consent_method
-        self.stored = tuple(getattr(self, f) for f in IMPORTED_FIELDS)
-
-
-# -- cells --------------------------------------------------------------------
-
-_PHONE_CHARS = re.compile(r"^\+?[\d\s().-]+$")
-
-
-def normalize_phone_cell(value, raw=None):
-    if not value:
-        return ""
-    mobile = MOBILE_PATTERN.match(value)
-    if mobile:  # "0812…" as typed, without separators: nothing below could object
-        return "+62" + mobile.group(1)
-    digits = re.sub(r"\D", "", value)
-    if not _PHONE_CHARS.match(value) or re.search(r"\(\D", value):
-        raise ValidationError(
-            _(
-                "%(value)s is not one phone number: write only the number, and any remark "
-                "in another column."
-            )
-            % {"value": value},
-            code="phone_remark",
-        )
-    groups = [g for g in re.split(r"[\s().-]+", value) if g]
-    if len(digits) > 15 or (
-        len(groups) > 1 and all(len(re.sub(r"\D", "", g)) >= 9 for g in groups)
-    ):
-        raise ValidationError(
-            _("%(value)s holds more than one phone number; keep one per participant.")
-            % {"value": value},
-            code="phone_many",
-        )
-    return normalize_phone(value)
-
-
-def normalize_nik_cell(value, raw=None):
-    if isinstance(raw, NumberCell) and str(value).strip():
-        # Excel keeps 15 significant digits: a 16-digit NIK stored as a number
-        # has already lost its last digit, whatever it looks like now.
-        raise ValidationError(
-            _(
-                "The NIK %(value)s was stored as a number, which Excel rounds; format the NIK "
-                "column as text and type it again."
-            )
-            % {"value": value},
-            code="nik_rounded",
-        )
-    return normalize_nik(value)
-
-
-def _birth_year(value):
-    year = str(value or "").strip()
-    if not year:
-        return None, None
-    if not year.isdigit() or not 1900 <= int(year) <= timezone.localdate().year:
-        return None, _("%(value)s is not a birth year.") % {"value": year}
-    return int(year), None
-
-
-def _rt_rw(value):
-    value = str(value or "")
-    if value.isdigit():
-        value = value.lstrip("0").zfill(3)  # RT 1, 01 and 001 are the same RT
-    if len(value) > 4:
-        return value, _("%(value)s is not an RT or RW number.") % {"value": value}
-    return value, None
-
-
-def _too_long(limit):
-    return _("Longer than %(n)s characters; shorten it.") % {"n": limit}
-
-
-class _PerValue(dict):
-    """A column's check, made once per distinct value (a village repeats a few)."""
-
-    def __init__(self, check):
-        super().__init__()
-        self.check = check
-
-    def __missing__(self, value):
-        result = self[value] = self.check(value)
-        return result
-
-
-def _key_text(value):
-    return " ".join(str(value or "").lower().split())
-
-
-def _place_key(person):
-    return (person.name_key, _key_text(person.dusun), person.rt)
-
-
-# -- the run ------------------------------------------------------------------
 
 
 class ImportRun:
@@ -225,13 +54,13 @@ class ImportRun:
             (column.field, column.start(program, by)) for column in hooks.import_columns
         ]
         self._checks = {
-            "birth_year": _PerValue(_birth_year),
-            "rt": _PerValue(_rt_rw),
-            "rw": _PerValue(_rt_rw),
-            "dusun": _PerValue(lambda v: _too_long(120) if len(v) > 120 else None),
+            "birth_year": PerValue(birth_year),
+            "rt": PerValue(rt_rw),
+            "rw": PerValue(rt_rw),
+            "dusun": PerValue(lambda v: too_long(120) if len(v) > 120 else None),
         }
         for field, batch in self.extra_columns:
-            self._checks[field] = _PerValue(batch.check)
+            self._checks[field] = PerValue(batch.check)
         self._index()
 
     def _index(self):
@@ -258,7 +87,7 @@ class ImportRun:
                 self.by_nik[digest] = person
             self.by_name[person.name_key].append(person)
             if pk in self.enrolled_before:
-                self.by_place.setdefault(_place_key(person), person)
+                self.by_place.setdefault(place_key(person), person)
 
     # -- rows -----------------------------------------------------------------
 
@@ -303,7 +132,7 @@ class ImportRun:
         if not name:
             errors["full_name"] = [_("The name is empty.")]
         elif len(name) > 200:
-            errors["full_name"] = [_too_long(200)]
+            errors["full_name"] = [too_long(200)]
         row = {"_row": number, "full_name": name}
         dusun = get("dusun") or ""
         if dusun and (message := self._checks["dusun"][dusun]):
@@ -311,7 +140,7 @@ class ImportRun:
         row["dusun"] = dusun
         address = get("address") or ""
         if len(address) > 255:
-            errors["address"] = [_too_long(255)]
+            errors["address"] = [too_long(255)]
         row["address"] = address
         for field, normalize in (("phone", normalize_phone_cell), ("nik", normalize_nik_cell)):
             raw = get(field, "")
@@ -350,7 +179,7 @@ class ImportRun:
                     wanted.add(self.by_nik[digest])
             if not row["phone"] and not row["nik"]:
                 person = self.by_place.get(
-                    (person_name_key(row["full_name"]), _key_text(row["dusun"]), row["rt"])
+                    (person_name_key(row["full_name"]), key_text(row["dusun"]), row["rt"])
                 )
                 if person is not None:
                     wanted.add(person)
@@ -398,7 +227,7 @@ class ImportRun:
             if by_phone.name_key != name:
                 reason = _("Same phone number, another name (a shared household phone?).")
         elif not row["phone"] and not row["nik"]:
-            person = self.by_place.get((name, _key_text(row["dusun"]), row["rt"]))
+            person = self.by_place.get((name, key_text(row["dusun"]), row["rt"]))
         if reason:
             if decision == "same":
                 reason = ""
@@ -501,7 +330,7 @@ class ImportRun:
         if person.nik_hash:
             self.by_nik[person.nik_hash] = person
         if not person.phone and not person.nik:
-            self.by_place.setdefault(_place_key(person), person)
+            self.by_place.setdefault(place_key(person), person)
         if not person.new and person.pk not in self.enrolled_before:
             self.enrolled.append(str(person.pk))
             self._enrol.append(person.pk)
@@ -509,13 +338,13 @@ class ImportRun:
     # -- writes ---------------------------------------------------------------
 
     def _save(self):
-        _insert(Participant, self._participant_rows(self._created))
+        insert_rows(Participant, participant_rows(self._created, self))
         for person in self._created:
             # Written: only what finds her again stays in memory (flat for 100,000 rows).
             person.nik = person.address = person.birth_year = None
         if self._changed:
             self._update(self._changed)
-        _insert(Enrollment, self._enrollment_rows(self._created))
+        insert_rows(Enrollment, enrollment_rows(self._created, self))
         # Enrolled meanwhile by someone else: kept as it is.
         Enrollment.objects.bulk_create(
             [
@@ -553,85 +382,3 @@ class ImportRun:
         Participant.objects.bulk_update(
             consented, ["consent_method", "consent_at", "consent_recorded_by"], batch_size=500
         )
-
-    def _participant_rows(self, people):
-        native_uuid = connection.features.has_native_uuid_field
-        people = list(people)
-        tokens = encrypt_niks([p.nik for p in people])
-        shared = {
-            "organization_id": self.organization.pk,
-            "consent_method": self.consent_method,
-            "consent_at": self.now,
-            "consent_recorded_by_id": self.by.pk if self.by else None,
-            "created_at": self.now,
-            "updated_at": self.now,
-        }
-        own = ("id", "full_name", "phone", "nik", "nik_hash", "birth_year", "dusun", "rt", "rw")
-        rows = (
-            (
-                p.pk if native_uuid else p.pk.hex,
-                p.full_name,
-                p.phone,
-                token,
-                p.nik_hash,
-                p.birth_year,
-                p.dusun,
-                p.rt,
-                p.rw,
-                p.address,
-            )
-            for p, token in zip(people, tokens, strict=True)
-        )
-        return (*own, "address"), shared, rows
-
-    def _enrollment_rows(self, people):
-        native_uuid = connection.features.has_native_uuid_field
-        shared = {
-            "program_id": self.program.pk,
-            "status": EnrollmentStatus.ACTIVE.value,
-            "source": EnrollmentSource.IMPORT.value,
-            "enrolled_on": self.today,
-            "created_by_id": self.by.pk if self.by else None,
-            "created_at": self.now,
-            "updated_at": self.now,
-        }
-        rows = ((p.pk if native_uuid else p.pk.hex,) for p in people)
-        return ("participant_id",), shared, rows
-
-
-def _insert(model, prepared):
-    """Write rows as fast as the database takes them: COPY on PostgreSQL, one
-    executemany INSERT elsewhere. `prepared` is (the attnames each row gives, the
-    values shared by every row, the rows as tuples); shared values and other
-    columns' defaults are prepared once per column, not once per row."""
-    own, shared, rows = prepared
-    fields = {
-        f.attname: f
-        for f in model._meta.concrete_fields
-        if not (f.primary_key and f.get_internal_type().endswith("AutoField"))
-    }
-    rest = [name for name in fields if name not in own]
-    constant = tuple(
-        fields[name].get_db_prep_save(
-            shared[name] if name in shared else fields[name].get_default(), connection
-        )
-        for name in rest
-    )
-    names = [*own, *rest]
-    columns = ", ".join(connection.ops.quote_name(fields[n].column) for n in names)
-    table = connection.ops.quote_name(model._meta.db_table)
-    rows = (row + constant for row in rows)
-    first = next(rows, None)
-    if first is None:
-        return
-    rows = itertools.chain([first], rows)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(names))
-            # Names from the model, quoted; the values go as parameters.
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, rows)
