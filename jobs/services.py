@@ -1,7 +1,8 @@
 import logging
+import threading
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from jobs import registry
@@ -39,8 +40,7 @@ def job_run(*, job_id):
         return
     job = Job.objects.get(pk=job_id)
 
-    def progress(done, total):
-        Job.objects.filter(pk=job.pk).update(done=done, total=total)
+    progress = job_progress(job)
 
     try:
         file_name, content = registry.runners[job.kind](job, progress)
@@ -50,6 +50,8 @@ def job_run(*, job_id):
             status=JobStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
         return
+    finally:
+        _close_side_connection()
     job.refresh_from_db()
     if job.result:
         job.result.delete(save=False)
@@ -59,6 +61,47 @@ def job_run(*, job_id):
     job.finished_at = timezone.now()
     job.done = job.total = max(job.total, job.done)
     job.save(update_fields=["result", "result_name", "status", "finished_at", "done", "total"])
+
+
+def job_progress(job):
+    """`progress(done, total)` for a runner. Written on a connection of its own on
+    PostgreSQL, so that the job page sees it while the runner's own transaction
+    (an import, all or nothing) is still open; SQLite allows one writer at a time,
+    so there a runner inside a transaction shows its progress when it commits."""
+
+    def progress(done, total):
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            side = _side_connection()
+            table = side.ops.quote_name(Job._meta.db_table)
+            with side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET done = %s, total = %s WHERE id = %s",  # noqa: S608
+                    [done, total, job.pk],
+                )
+                if cursor.rowcount:
+                    return
+            # The job itself is not committed yet (a test's transaction): no other
+            # connection sees it, so none waits on this one's lock either.
+        Job.objects.filter(pk=job.pk).update(done=done, total=total)
+
+    return progress
+
+
+def _side_connection():
+    side = getattr(_side, "connection", None)
+    if side is None:
+        side = _side.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+    return side
+
+
+def _close_side_connection():
+    side = getattr(_side, "connection", None)
+    if side is not None:
+        side.close()
+        _side.connection = None
+
+
+_side = threading.local()
 
 
 def job_retry(*, job):

@@ -11,3 +11,8 @@ class ParticipantsConfig(AppConfig):
         from programs import hooks
 
         hooks.offline_pages.append(offline.offline_pages)
+
+        from jobs import registry
+        from participants import jobs
+
+        registry.register(jobs.IMPORT, jobs.participants_import_job)

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from participants import jobs as import_jobs
 from participants import services
 from participants.forms import ImportForm
 from participants.models import ParticipantImport, PendingImport
@@ -53,6 +55,7 @@ def participant_import(request, program_slug):
                 consent_method=form.cleaned_data["consent_method"],
                 consent_note=form.cleaned_data["consent_note"],
                 invalid_rows=report.invalid,
+                rows=len(report.table.rows) if report.table else 0,
             )
             return _render_preview(request, program, pending, report)
     return render(request, "participants/import_form.html", {"program": program, "form": form})
@@ -167,8 +170,21 @@ def participant_import_confirm(request, program_slug, pending_id):
             pending.save(update_fields=["sheet", "mapping"])
             report = _run(request, program, pending, dry_run=True)
         pending.invalid_rows = report.invalid
-        pending.save(update_fields=["sheet", "mapping", "decisions", "invalid_rows"])
+        pending.rows = len(report.table.rows) if report.table else 0
+        pending.save(update_fields=["sheet", "mapping", "decisions", "invalid_rows", "rows"])
         return _render_preview(request, program, pending, report)
+    if pending.rows > import_jobs.JOB_ROWS:
+        pending.save(update_fields=["sheet", "mapping", "decisions"])
+        job = import_jobs.participants_import_start(
+            pending=pending,
+            by=request.user,
+            valid_only=action == "valid_only",
+            language=get_language(),
+        )
+        messages.info(
+            request, _("The import runs in the background; this page shows how far it is.")
+        )
+        return redirect(job)
     try:
         report = _run(request, program, pending, valid_only=action == "valid_only")
     except ValidationError as error:

@@ -282,6 +282,7 @@ class PendingImport(models.Model):
     consent_note = models.CharField(max_length=255, blank=True)
     # The preview's invalid rows [(row, column, reason)], offered for download.
     invalid_rows = models.JSONField(default=list, blank=True)
+    rows = models.PositiveIntegerField(default=0)  # read by the preview: a large file is a job
     # What the user chose in the preview: the sheet, {header key: field}, and
     # {row number: "same" | "different"} for each conflict.
     sheet = models.CharField(max_length=255, blank=True)

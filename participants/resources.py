@@ -7,10 +7,8 @@ written in bulk. After the rows: enrollment in the program, consent where
 it was missing, and the chosen checklist tracks.
 """
 
-import re
 import sys
 from collections import defaultdict
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -19,6 +17,9 @@ from import_export import fields, resources
 
 from participants import hooks
 from participants.enums import EnrollmentSource
+from participants.importing import IMPORTED_FIELDS, Conflict
+from participants.importing import normalize_nik_cell as _normalize_nik_cell
+from participants.importing import normalize_phone_cell as _normalize_phone_cell
 from participants.models import Enrollment, Participant
 from participants.services import import_nik_match_error, undo_value
 from participants.spreadsheets import (
@@ -28,10 +29,8 @@ from participants.spreadsheets import (
     clean_text,
     normalize_dataset,
 )
-from participants.validators import normalize_nik, normalize_phone, person_name_key
+from participants.validators import person_name_key
 from pkk_training.crypto import nik_hash, nik_hashes
-
-IMPORTED_FIELDS = ("full_name", "phone", "nik", "birth_year", "dusun", "rt", "rw", "address")
 
 
 class ParticipantResource(resources.ModelResource):
@@ -370,15 +369,6 @@ class ParticipantResource(resources.ModelResource):
             batch.save()
 
 
-@dataclass
-class Conflict:
-    row: int
-    reason: str
-    incoming: dict  # the row's cleaned values
-    existing: object  # the Participant it collides with (maybe another row's, new)
-    existing_row: int | None  # that person's row in this file, if any
-
-
 def _name_key(name):
     return " ".join(str(name or "").lower().split())
 
@@ -389,46 +379,3 @@ def _key_text(value):
 
 def _place_key(participant):
     return (person_name_key(participant.full_name), _key_text(participant.dusun), participant.rt)
-
-
-_PHONE_CHARS = re.compile(r"^\+?[\d\s().-]+$")
-
-
-def _normalize_phone_cell(value, raw=None):
-    if not value:
-        return ""
-    digits = re.sub(r"\D", "", value)
-    if not _PHONE_CHARS.match(value) or re.search(r"\(\D", value):
-        raise ValidationError(
-            _(
-                "%(value)s is not one phone number: write only the number, and any remark "
-                "in another column."
-            )
-            % {"value": value},
-            code="phone_remark",
-        )
-    groups = [g for g in re.split(r"[\s().-]+", value) if g]
-    if len(digits) > 15 or (
-        len(groups) > 1 and all(len(re.sub(r"\D", "", g)) >= 9 for g in groups)
-    ):
-        raise ValidationError(
-            _("%(value)s holds more than one phone number; keep one per participant.")
-            % {"value": value},
-            code="phone_many",
-        )
-    return normalize_phone(value)
-
-
-def _normalize_nik_cell(value, raw=None):
-    if isinstance(raw, NumberCell) and str(value).strip():
-        # Excel keeps 15 significant digits: a 16-digit NIK stored as a number
-        # has already lost its last digit, whatever it looks like now.
-        raise ValidationError(
-            _(
-                "The NIK %(value)s was stored as a number, which Excel rounds; format the NIK "
-                "column as text and type it again."
-            )
-            % {"value": value},
-            code="nik_rounded",
-        )
-    return normalize_nik(value)

@@ -492,8 +492,11 @@ def participants_import(
     sheet=None,
     mapping=None,
     decisions=None,
+    max_bytes=None,
+    progress=None,
+    on_written=None,
 ):
-    """Import a village spreadsheet into the program; see participants/resources.py.
+    """Import a village spreadsheet into the program; see participants/importing/.
 
     With any invalid row nothing is written, unless `valid_only`: then the
     valid rows are, and the report lists the skipped ones. `dry_run` writes
@@ -502,9 +505,14 @@ def participants_import(
     with another name, a NIK with another name) is a conflict: it is never
     written, and stops the import unless `valid_only`.
     `sheet` and `mapping` ({header key: field}) override what is detected.
+    `max_bytes` raises the upload limit (the command's --max-size); the rows
+    of a real import are then read as they are written, not all at once.
+    `progress(rows read)` is called after each batch; `on_written(record)` inside
+    the import's transaction, so that what it records commits with the import or
+    not at all (a job's "done already", a pending upload's deletion).
     """
-    from participants.resources import ParticipantResource
-    from participants.spreadsheets import ROW_COLUMN, NameColumnMissing, read_table, to_dataset
+    from participants.importing import ImportRun
+    from participants.spreadsheets import NameColumnMissing, read_table
 
     if consent_method not in ConsentMethod.values:
         raise ValidationError({"consent_method": _("Say how consent was collected.")})
@@ -515,68 +523,76 @@ def participants_import(
     )
     chosen = {key: field for key, field in (mapping or {}).items() if field is not None}
     try:
-        table = read_table(content, file_name, sheet=sheet or None, mapping=remembered | chosen)
+        table = read_table(
+            content,
+            file_name,
+            sheet=sheet or None,
+            mapping=remembered | chosen,
+            max_bytes=max_bytes,
+            stream=not dry_run,  # only the preview shows the rows
+        )
     except NameColumnMissing as missing:
         if not (dry_run and missing.table):
             raise
         # The preview opens on the column choices, so a person can say which column holds the names.
         return ImportReport(table=missing.table, needs_name_column=True)
-    dataset = to_dataset(table)
+    run = ImportRun(
+        program=program,
+        by=by,
+        consent_method=consent_method,
+        decisions=decisions,
+        write=not dry_run,
+        progress=progress,
+    )
+    try:
+        with transaction.atomic():
+            run.run(table.rows)
+            written = not dry_run and (valid_only or not (run.invalid or run.conflicts))
+            if not written:
+                raise _NothingWritten
+            _remember_columns(program.organization_id, chosen)
+            record = ParticipantImport.objects.create(
+                program=program,
+                file_name=file_name[:255],
+                imported_by=by,
+                consent_method=consent_method,
+                consent_note=consent_note[:255],
+                valid_only=valid_only,
+                new=run.counts["new"],
+                updated=run.counts["update"],
+                unchanged=run.counts["unchanged"],
+                duplicates=len(run.duplicates),
+                skipped=len({row for row, _f, _m in run.invalid}) + len(run.conflicts),
+                undo=run.undo,
+            )
+            import_audit(by=by, program=program, file_name=file_name, people=run.touched)
+            if on_written is not None:
+                on_written(record)
+    except _NothingWritten:
+        written, record = False, None
     if not dry_run:
-        table.rows = []  # only the preview shows them; a 50,000-row file holds them twice
-    resource = ParticipantResource(
-        program=program, by=by, consent_method=consent_method, decisions=decisions
-    )
-    result = resource.import_data(
-        dataset,
-        dry_run=dry_run,
-        raise_errors=False,
-        use_transactions=True,
-        rollback_on_validation_errors=not valid_only,
-    )
-    if result.has_errors():
-        first = (
-            result.row_errors()[0][1][0].error
-            if result.row_errors()
-            else result.base_errors[0].error
-        )
-        raise first
-    report = ImportReport(
-        new=result.totals["new"],
-        updated=result.totals["update"],
-        duplicates=sorted(resource.duplicates.items()),
-        near_duplicates=resource.near_duplicates,
-        conflicts=resource.conflicts,
-        outcomes=resource.outcomes,
+        table.rows = []
+    return ImportReport(
+        new=run.counts["new"],
+        updated=run.counts["update"],
+        unchanged=run.counts["unchanged"],
+        duplicates=sorted(run.duplicates.items()),
+        invalid=sorted(
+            ((row, str(column_label(field)), message) for row, field, message in run.invalid),
+            key=lambda item: item[0],
+        ),
+        near_duplicates=run.near_duplicates,
+        conflicts=run.conflicts,
+        outcomes=run.outcomes,
         skipped=table.skipped,
         table=table,
+        written=written,
+        record=record,
     )
-    report.unchanged = result.totals["skip"] - len(report.duplicates) - len(report.conflicts)
-    for invalid in result.invalid_rows:
-        number = dataset[invalid.number - 1][dataset.headers.index(ROW_COLUMN)]
-        for column, messages in invalid.error_dict.items():
-            for message in messages:
-                report.invalid.append((number, str(column_label(column)), message))
-    report.invalid.sort(key=lambda item: item[0])
-    report.written = not dry_run and (valid_only or not (report.invalid or report.conflicts))
-    if report.written:
-        _remember_columns(program.organization_id, chosen)
-        report.record = ParticipantImport.objects.create(
-            program=program,
-            file_name=file_name[:255],
-            imported_by=by,
-            consent_method=consent_method,
-            consent_note=consent_note[:255],
-            valid_only=valid_only,
-            new=report.new,
-            updated=report.updated,
-            unchanged=report.unchanged,
-            duplicates=len(report.duplicates),
-            skipped=len(report.invalid_rows) + len(report.conflicts),
-            undo=getattr(resource, "undo", {}),
-        )
-        import_audit(by=by, program=program, file_name=file_name, people=len(resource.touched))
-    return report
+
+
+class _NothingWritten(Exception):
+    """Rolls back an import that must not be written (invalid rows, conflicts, a dry run)."""
 
 
 def import_audit(*, by, program, file_name, people, undone=False):

@@ -13,6 +13,7 @@ One reader for the in-app page, the Django admin and the command:
 import codecs
 import csv
 import io
+import itertools
 import re
 import sys
 import zipfile
@@ -35,6 +36,8 @@ MAX_XLSX_ENTRIES = 500
 MAX_ROWS = 50_000
 MAX_CELL_CHARACTERS = 2_000
 HEADER_SCAN_ROWS = workbooks.SCAN_ROWS
+# Rows read first: the header's search, and the 50 rows below it that size the columns.
+SCAN_LIMIT = HEADER_SCAN_ROWS + 52
 
 ROW_COLUMN = "_row"  # the spreadsheet's own row number, kept for messages
 IGNORE = "-"  # a column deliberately left out
@@ -114,9 +117,13 @@ FIELD_LABELS = {
 FIELD_LENGTHS = {"full_name": 200, "dusun": 120, "address": 255}
 
 
+_REMARK = re.compile(r"\([^)]*\)")
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() and "_"
+
+
 def header_key(header):
-    text = re.sub(r"\([^)]*\)", " ", str(header or ""))  # "NIK (16 digit)" → "NIK"
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+    text = _REMARK.sub(" ", str(header or ""))  # "NIK (16 digit)" → "NIK"
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 IMPORT_FIELDS_BASE = (
@@ -160,6 +167,32 @@ def field_label(field):
     return FIELD_LABELS.get(field) or extra.get(field, field)
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The caps of one read: the web's, or scaled up with a larger `max_bytes` (the
+    command's --max-size), so that a 20 MB file may hold four times the rows."""
+
+    max_bytes: int = MAX_UPLOAD_BYTES
+    rows: int = MAX_ROWS
+    unpacked: int = MAX_XLSX_UNPACKED_BYTES
+    caps: workbooks.Caps = workbooks.CAPS
+
+    @classmethod
+    def for_size(cls, max_bytes=None):
+        if not max_bytes or max_bytes <= MAX_UPLOAD_BYTES:
+            return cls()
+        factor = max_bytes / MAX_UPLOAD_BYTES
+        return cls(
+            max_bytes=max_bytes,
+            rows=int(MAX_ROWS * factor),
+            unpacked=int(MAX_XLSX_UNPACKED_BYTES * factor),
+            caps=workbooks.CAPS.scaled(factor),
+        )
+
+
+WEB_LIMITS = Limits()
+
+
 @dataclass
 class Column:
     index: int  # 0-based position in the sheet
@@ -180,33 +213,30 @@ class Table:
 # -- checks before anything is parsed ------------------------------------------
 
 
-def check_upload(content, file_name):
+def check_upload(content, file_name, limits=WEB_LIMITS):
     """Refuse a file before any parser opens it: too large, or a zip bomb."""
-    check_size(len(content))
+    check_size(len(content), limits)
     if (file_name or "").lower().endswith((".xlsx", ".ods")):
-        _check_archive(content)
+        _check_archive(content, limits)
 
 
-def check_size(size):
+def check_size(size, limits=WEB_LIMITS):
     """Also called on an upload's declared size, before it is read into memory."""
-    if size > MAX_UPLOAD_BYTES:
+    if size > limits.max_bytes:
         raise ValidationError(
             _("The file is larger than %(mb)s MB; split it into smaller files.")
-            % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+            % {"mb": limits.max_bytes // (1024 * 1024)},
             code="too_large",
         )
 
 
-def _check_archive(content):
+def _check_archive(content, limits=WEB_LIMITS):
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ValidationError(_("This spreadsheet file cannot be read."), code="corrupt") from None
-    if (
-        len(entries) > MAX_XLSX_ENTRIES
-        or sum(e.file_size for e in entries) > MAX_XLSX_UNPACKED_BYTES
-    ):
+    if len(entries) > MAX_XLSX_ENTRIES or sum(e.file_size for e in entries) > limits.unpacked:
         raise ValidationError(
             _("This spreadsheet unpacks to an implausible size; it was not opened."),
             code="zip_bomb",
@@ -216,16 +246,26 @@ def _check_archive(content):
 # -- reading ------------------------------------------------------------------
 
 
-def read_sheets(content, file_name, *, sheet=None, limit=None):
-    check_upload(content, file_name)
+def read_sheets(content, file_name, *, sheet=None, limit=None, limits=WEB_LIMITS):
+    check_upload(content, file_name, limits)
     name = (file_name or "").lower()
     if name.endswith(".xlsx"):
-        return workbooks.read_xlsx(content, sheet=sheet, limit=limit)
+        return workbooks.read_xlsx(content, sheet=sheet, limit=limit, caps=limits.caps)
     if name.endswith(".ods"):
-        return workbooks.read_ods(content, sheet=sheet, limit=limit)
+        return workbooks.read_ods(content, sheet=sheet, limit=limit, caps=limits.caps)
     if name.endswith((".csv", ".txt")):
-        return iter([_csv_sheet(content, limit)])
+        return iter([_csv_sheet(content, limit, limits)])
     raise ValidationError(_("Upload an .xlsx, .ods or .csv file."), code="format")
+
+
+def _sheet_rows(content, file_name, sheet, limits):
+    """Every row of one sheet; xlsx and csv as they are parsed, not held whole."""
+    name = (file_name or "").lower()
+    if name.endswith(".xlsx"):
+        return workbooks.xlsx_rows(content, sheet=sheet, caps=limits.caps)
+    if name.endswith((".csv", ".txt")):
+        return _csv_rows(content, None, limits)
+    return next(read_sheets(content, file_name, sheet=sheet, limits=limits)).rows
 
 
 def decode_text(content):
@@ -258,7 +298,22 @@ def _decode(content, encoding):
         ) from None
 
 
-def _csv_sheet(content, limit):
+def _csv_sheet(content, limit, limits=WEB_LIMITS):
+    return workbooks.Sheet(name="CSV", rows=list(_csv_rows(content, limit, limits)))
+
+
+def _lines(text):
+    """The lines of `text`, each with its "\n" (a quoted cell may hold one): a
+    StringIO would copy the whole file again, four bytes a character."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        end = size if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+def _csv_rows(content, limit, limits):
     text = decode_text(content).replace("\x00", "")
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # old Mac line endings too
     # Over the first lines, not the first alone: a title row above the
@@ -266,16 +321,18 @@ def _csv_sheet(content, limit):
     head = text[:20000].split("\n")[:20]
     counts = {d: sum(line.count(d) for line in head) for d in (";", ",", "\t")}
     delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
-    rows = []
+    kept = 0
     csv.field_size_limit(MAX_UPLOAD_BYTES)  # the file's size caps a field; length is checked later
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
+    del text
     try:
         for number, row in enumerate(reader, start=1):
-            if len(row) > workbooks.MAX_COLUMNS or number > workbooks.MAX_ROW_NUMBER:
-                raise workbooks.too_large()
+            if len(row) > workbooks.MAX_COLUMNS or number > limits.caps.row_number:
+                raise workbooks.too_large(limits.caps)
             if any(cell.strip() for cell in row):
-                rows.append((number, row))
-            if limit and len(rows) >= limit:
+                kept += 1
+                yield number, row
+            if limit and kept >= limit:
                 break
     except csv.Error:
         raise ValidationError(
@@ -285,7 +342,6 @@ def _csv_sheet(content, limit):
             ),
             code="csv",
         ) from None
-    return workbooks.Sheet(name="CSV", rows=rows)
 
 
 # -- the header ---------------------------------------------------------------
@@ -403,15 +459,19 @@ def _unmapped_table(sheet, sheet_names):
     )
 
 
-def read_table(content, file_name, *, sheet=None, mapping=None):
+def read_table(content, file_name, *, sheet=None, mapping=None, max_bytes=None, stream=False):
     """The list in a file: its sheet, header, mapped columns and cleaned rows.
 
     `mapping` ({header key: field}) overrides the aliases, e.g. the choices
     the user made in the preview or those remembered for the organization.
+    `max_bytes` raises the web's size limit (and the row caps with it). With
+    `stream`, `rows` is an iterator that reads the file as it goes (a csv or
+    xlsx of 100,000 rows is never held whole); else a list.
     A ValidationError explains what is wrong with the file.
     """
     mapping = mapping or {}
-    scanned = list(read_sheets(content, file_name, sheet=sheet, limit=HEADER_SCAN_ROWS + 2))
+    limits = Limits.for_size(max_bytes)
+    scanned = list(read_sheets(content, file_name, sheet=sheet, limit=SCAN_LIMIT, limits=limits))
     if not scanned:
         if sheet is not None:
             raise ValidationError(
@@ -430,30 +490,28 @@ def read_table(content, file_name, *, sheet=None, mapping=None):
             raise ValidationError(_("The file is empty."), code="empty")
         first = next(s for s in scanned if s.rows)
         raise _no_name_column(_unmapped_table(first, sheet_names))
-    chosen = best[0]
-    full = next(read_sheets(content, file_name, sheet=chosen.name)) if chosen.rows else chosen
-    full.merges = chosen.merges
-    _fill_merges(full)
-    index, _score = _find_header_with(full, mapping)
-    header_rows, columns = _columns(full, index)
+    chosen, index, _score = best
+    header_rows, columns = _columns(chosen, index)
     for column in columns:
         key = header_key(column.header)
         if key in mapping:
             column.field = mapping[key]
-    if "full_name" not in [c.field for c in columns]:
-        raise _no_name_column(
-            Table(
-                sheet=full.name,
-                sheet_names=sheet_names,
-                header_rows=header_rows,
-                columns=columns,
-                rows=[],
-            )
-        )
     table = Table(
-        sheet=full.name, sheet_names=sheet_names, header_rows=header_rows, columns=columns, rows=[]
+        sheet=chosen.name,
+        sheet_names=sheet_names,
+        header_rows=header_rows,
+        columns=columns,
+        rows=[],
     )
-    _clean_rows(table, full.rows[index + len(header_rows) :])
+    if "full_name" not in [c.field for c in columns]:
+        raise _no_name_column(table)
+    raw_rows = chosen.rows[index + len(header_rows) :]
+    if len(chosen.rows) >= SCAN_LIMIT:  # more below what was scanned
+        last = chosen.rows[-1][0]
+        rest = _sheet_rows(content, file_name, chosen.name, limits)
+        raw_rows = itertools.chain(raw_rows, (r for r in rest if r[0] > last))
+    rows = _clean_rows(table, raw_rows, limits)
+    table.rows = rows if stream else list(rows)
     return table
 
 
@@ -491,14 +549,18 @@ EXAMPLE_NAME = "Contoh: Siti Aminah"
 _SHARED_VALUES = frozenset({"dusun", "rt", "rw", "rt_rw", "village", "birth_year"})
 
 
-def _clean_rows(table, raw_rows):
+def _clean_rows(table, raw_rows, limits=WEB_LIMITS):
+    """(row number, {field: text}) for each row that holds a person; the others
+    go to `table.skipped` with the reason."""
     columns = [c for c in table.columns if c.field and c.field != IGNORE]
     header_keys = {header_key(c.header) for c in table.columns if c.header}
     in_signature = False
+    kept = 0
     for number, cells in raw_rows:
-        if len(table.rows) >= MAX_ROWS:
+        if kept >= limits.rows:
             raise ValidationError(
-                _("More than %(n)s rows; split the file.") % {"n": MAX_ROWS}, code="too_many_rows"
+                _("More than %(n)s rows; split the file.") % {"n": limits.rows},
+                code="too_many_rows",
             )
         texts = [clean_text(c) for c in cells]
         if not any(texts):
@@ -546,7 +608,8 @@ def _clean_rows(table, raw_rows):
             values.setdefault("rw", "")
             values["rt"] = values["rt"] or rt.strip()
             values["rw"] = values["rw"] or rw.strip()
-        table.rows.append((number, values))
+        kept += 1
+        yield number, values
 
 
 def to_dataset(table):
@@ -580,7 +643,7 @@ def normalize_dataset(dataset):
         raise _no_name_column()
     header_rows, columns = _columns(sheet, index)
     table = Table(sheet="", sheet_names=[""], header_rows=header_rows, columns=columns, rows=[])
-    _clean_rows(table, sheet.rows[index + len(header_rows) :])
+    table.rows = list(_clean_rows(table, sheet.rows[index + len(header_rows) :]))
     normalized = to_dataset(table)
     dataset.wipe()
     dataset.headers = normalized.headers

@@ -1,3 +1,4 @@
+import functools
 import re
 
 import phonenumbers
@@ -15,7 +16,10 @@ EMPTY_MARKS = {"-", "--", "—", "–", "_", "."}
 
 def clean_text(value):
     """Text as typed, without invisible characters and with single spaces."""
-    text = _INVISIBLE_RE.sub("", str(value if value is not None else ""))
+    text = str(value if value is not None else "")
+    if text.isascii() and text.isprintable() and "  " not in text and text == text.strip():
+        return "" if text in EMPTY_MARKS else text  # nearly every cell: nothing to strip
+    text = _INVISIBLE_RE.sub("", text)
     text = " ".join(text.split())
     return "" if text in EMPTY_MARKS else text
 
@@ -29,6 +33,7 @@ _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 # "62812…" included, goes through phonenumbers.
 _MOBILE = re.compile(r"^(?:\+62|0)?(8[1-35-9]\d{7,10})$")
 _SEPARATORS = re.compile(r"[\s.()\-]")
+MOBILE_PATTERN = _MOBILE  # for readers that try it first on a cell as typed
 
 
 def normalize_phone(raw):
@@ -82,14 +87,37 @@ def normalize_nik(raw):
             code="nik_length",
             params={"value": value},
         )
-    try:
-        return stdnum_nik.validate(digits)
-    except StdnumError:
+    if not _nik_parts_valid(digits[:4], digits[6:12]):
         raise ValidationError(
             _("%(value)s is not a valid NIK (check the region code and the birth date)."),
             code="nik_invalid",
             params={"value": value},
-        ) from None
+        )
+    return digits
+
+
+def _nik_parts_valid(region, birth_date):
+    """python-stdnum's check of a NIK, which reads only its region (digits 1-4) and
+    birth date (7-12), each made once per distinct value rather than once per NIK."""
+    return _nik_birth_date_valid(birth_date) and _nik_region_valid(region)
+
+
+@functools.lru_cache(maxsize=65536)
+def _nik_birth_date_valid(birth_date):
+    try:
+        stdnum_nik.get_birth_date(f"000000{birth_date}0000")
+    except StdnumError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _nik_region_valid(region):
+    try:
+        stdnum_nik.validate(f"{region}00010190" + "0001")  # 1 January 1990 always is a date
+    except StdnumError:
+        return False
+    return True
 
 
 def mask_nik(nik):

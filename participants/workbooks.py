@@ -52,6 +52,20 @@ class NumberCell(str):
     """The text of a cell that the spreadsheet stored as a number (NIKs get rounded)."""
 
 
+@dataclass(frozen=True)
+class Caps:
+    """How far a reader goes: the web's limits, or larger ones the command allows."""
+
+    row_number: int = MAX_ROW_NUMBER
+    cells: int = MAX_CELLS
+
+    def scaled(self, factor):
+        return Caps(row_number=int(self.row_number * factor), cells=int(self.cells * factor))
+
+
+CAPS = Caps()
+
+
 @dataclass
 class Sheet:
     name: str
@@ -59,13 +73,13 @@ class Sheet:
     merges: list = field(default_factory=list)  # [(first row, first col, last row, last col)]
 
 
-def too_large():
+def too_large(caps=CAPS):
     return ValidationError(
         _(
             "The sheet is larger than this import accepts (at most %(rows)s rows and "
             "%(columns)s columns); split it into smaller files."
         )
-        % {"rows": MAX_ROW_NUMBER - 10_000, "columns": MAX_COLUMNS},
+        % {"rows": caps.row_number - 10_000, "columns": MAX_COLUMNS},
         code="too_large_sheet",
     )
 
@@ -88,9 +102,9 @@ def _parse_ref(ref):
     return int(match.group(2)), _column_number(match.group(1))
 
 
-def _check_position(row, column):
-    if row > MAX_ROW_NUMBER or column > MAX_COLUMNS:
-        raise too_large()
+def _check_position(row, column, caps=CAPS):
+    if row > caps.row_number or column > MAX_COLUMNS:
+        raise too_large(caps)
 
 
 # -- xlsx ---------------------------------------------------------------------
@@ -155,7 +169,10 @@ def _shared_strings(archive):
     return strings
 
 
-def read_xlsx(content, *, sheet=None, limit=None):
+_BROKEN = (zipfile.BadZipFile, SyntaxError, KeyError, ValueError, EOFError, OSError)
+
+
+def read_xlsx(content, *, sheet=None, limit=None, caps=CAPS):
     """The chosen sheet (by name, else each in turn) as Sheets; `limit` rows each."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
@@ -164,8 +181,29 @@ def read_xlsx(content, *, sheet=None, limit=None):
         for name, path in sheets:
             if sheet is not None and name != sheet:
                 continue
-            yield _xlsx_sheet(archive, name, path, strings, limit)
-    except (zipfile.BadZipFile, SyntaxError, KeyError, ValueError, EOFError, OSError):
+            yield _xlsx_sheet(archive, name, path, strings, limit, caps)
+    except _BROKEN:
+        raise corrupt() from None
+
+
+def xlsx_rows(content, *, sheet, caps=CAPS):
+    """The rows of one sheet as they are parsed, one chunk of XML at a time:
+    a 100,000-row sheet is never held whole."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        path = dict(_xlsx_sheets(archive))[sheet]
+        reader = _SheetReader(_shared_strings(archive), None, caps)
+        parser = _parser(reader.start, reader.end, reader.text)
+        with archive.open(path) as stream:
+            while chunk := stream.read(_CHUNK):
+                parser.Parse(chunk, False)
+                rows, reader.rows = reader.rows, []
+                yield from rows
+            parser.Parse(b"", True)
+            yield from reader.rows
+    except pyexpat.ExpatError:
+        raise corrupt() from None
+    except _BROKEN:
         raise corrupt() from None
 
 
@@ -175,8 +213,8 @@ class _SheetReader:
     Plain expat rather than ElementTree: no element object per cell, which
     made a 10,000-row sheet take twice as long to read."""
 
-    def __init__(self, strings, limit):
-        self.strings, self.limit = strings, limit
+    def __init__(self, strings, limit, caps=CAPS):
+        self.strings, self.limit, self.caps = strings, limit, caps
         self.rows, self.merges, self.cells = [], [], 0
         self.row_number, self.next_column = 0, 1
         self.values = {}
@@ -190,7 +228,7 @@ class _SheetReader:
             position = _parse_ref(attrs.get("r"))
             column = position[1] if position else self.next_column
             self.next_column = column + 1
-            _check_position(self.row_number, column)
+            _check_position(self.row_number, column, self.caps)
             self.cell, self.parts = (column, attrs.get("t", "n")), []
         elif name == _VALUE or (name == _TEXT_RUN and self.cell and not self.phonetic):
             self.collecting = True
@@ -203,7 +241,7 @@ class _SheetReader:
             # Refused by its declared size before a single row is read.
             position = _parse_ref((attrs.get("ref") or "").split(":")[-1])
             if position:
-                _check_position(*position)
+                _check_position(*position, self.caps)
         elif name == _MERGE:
             parts = [_parse_ref(p) for p in (attrs.get("ref") or "").split(":")]
             if len(parts) == 2 and all(parts):
@@ -232,14 +270,14 @@ class _SheetReader:
             self._end_row()
 
     def _end_row(self):
-        if self.row_number > MAX_ROW_NUMBER:
-            raise too_large()
+        if self.row_number > self.caps.row_number:
+            raise too_large(self.caps)
         values = self.values
         if not values:
             return
         self.cells += len(values)
-        if self.cells > MAX_CELLS:
-            raise too_large()
+        if self.cells > self.caps.cells:
+            raise too_large(self.caps)
         row = [""] * max(values)
         for column, text in values.items():
             row[column - 1] = text
@@ -248,22 +286,15 @@ class _SheetReader:
             self.done = True
 
 
-def _xlsx_sheet(archive, name, path, strings, limit):
-    reader = _SheetReader(strings, limit)
+def _xlsx_sheet(archive, name, path, strings, limit, caps=CAPS):
+    reader = _SheetReader(strings, limit, caps)
     _parse(archive, path, reader.start, reader.end, reader.text, stop=lambda: reader.done)
     return Sheet(name=name, rows=reader.rows, merges=reader.merges)
 
 
 def _parse(archive, path, start, end, text, stop=lambda: False):
     """Feed one part of the archive to expat, in chunks, until `stop()`."""
-    parser = pyexpat.ParserCreate(namespace_separator="}")
-    parser.StartElementHandler, parser.EndElementHandler = start, end
-    parser.CharacterDataHandler = text
-    parser.buffer_text = True
-    parser.StartDoctypeDeclHandler = _refuse_declarations
-    parser.EntityDeclHandler = _refuse_declarations
-    parser.UnparsedEntityDeclHandler = _refuse_declarations
-    parser.ExternalEntityRefHandler = _refuse_declarations
+    parser = _parser(start, end, text)
     try:
         with archive.open(path) as stream:
             while not stop():
@@ -273,6 +304,18 @@ def _parse(archive, path, start, end, text, stop=lambda: False):
                     break
     except pyexpat.ExpatError:
         raise corrupt() from None
+
+
+def _parser(start, end, text):
+    parser = pyexpat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = text
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _refuse_declarations
+    parser.EntityDeclHandler = _refuse_declarations
+    parser.UnparsedEntityDeclHandler = _refuse_declarations
+    parser.ExternalEntityRefHandler = _refuse_declarations
+    return parser
 
 
 def _xlsx_text(kind, text, strings):
@@ -296,11 +339,11 @@ def _xlsx_text(kind, text, strings):
 # -- ods ----------------------------------------------------------------------
 
 
-def read_ods(content, *, sheet=None, limit=None):
+def read_ods(content, *, sheet=None, limit=None, caps=CAPS):
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         with archive.open("content.xml") as stream:
-            yield from _ods_sheets(stream, sheet, limit)
+            yield from _ods_sheets(stream, sheet, limit, caps)
     except (zipfile.BadZipFile, SyntaxError, KeyError, ValueError, EOFError, OSError):
         raise corrupt() from None
 
@@ -316,7 +359,7 @@ def _repeat(element, attribute):
         raise corrupt() from None
 
 
-def _ods_sheets(stream, wanted, limit):
+def _ods_sheets(stream, wanted, limit, caps=CAPS):
     current = None
     row_number = cells = 0
     skipping = False
@@ -359,18 +402,18 @@ def _ods_sheets(stream, wanted, limit):
                             (
                                 row_number + 1,
                                 column + 1,
-                                row_number + min(spanned_rows, MAX_ROW_NUMBER),
+                                row_number + min(spanned_rows, caps.row_number),
                                 column + min(spanned_columns, MAX_COLUMNS),
                             )
                         )
                 column += span  # empty trailing cells are counted, never allocated
             element.clear()
             if values:
-                if row_number + repeat > MAX_ROW_NUMBER:
-                    raise too_large()
+                if row_number + repeat > caps.row_number:
+                    raise too_large(caps)
                 cells += len(values) * repeat
-                if cells > MAX_CELLS:
-                    raise too_large()
+                if cells > caps.cells:
+                    raise too_large(caps)
                 row = [""] * max(values)
                 for index, text in values.items():
                     row[index - 1] = text

@@ -15,8 +15,17 @@ from django.urls import reverse
 
 from participants.models import Participant, ParticipantImport
 from participants.services import participant_create, participants_import
+from pkk_training import crypto
 from pkk_training.checks import nik_key_configured
-from pkk_training.crypto import NikKeyError, check_key, nik_hash
+from pkk_training.crypto import (
+    NikKeyError,
+    check_key,
+    decrypt_nik,
+    encrypt_niks,
+    nik_hash,
+    nik_hasher,
+    nik_hashes,
+)
 from tests.factories import ParticipantFactory
 
 NIK = "1808054101900042"
@@ -253,3 +262,32 @@ def test_rotation_without_the_old_key_changes_nothing(db):
         call_command("rotate_nik_key")
 
     assert stored(person) == before
+
+
+def test_the_bulk_hasher_agrees_with_nik_hashes(db):
+    with override_settings(PKK_NIK_OLD_KEYS=(Fernet.generate_key().decode(),)):
+        hashes = nik_hasher()
+
+        assert (hashes(NIK), hashes(""), len(hashes(NIK))) == (nik_hashes(NIK), [], 2)
+
+
+def test_bulk_encryption_makes_fernets_own_tokens(db, monkeypatch):
+    niks = [NIK, "", "3171234567890123", "bukan-nik", NIK]
+    ivs = bytes(range(48))  # the three 16-digit NIKs' IVs, in order
+    monkeypatch.setattr(crypto.os, "urandom", lambda size: ivs[:size])
+    monkeypatch.setattr(crypto.time, "time", lambda: 1_800_000_000.5)
+
+    tokens = encrypt_niks(niks)
+
+    fernet = Fernet(settings.PKK_NIK_KEY)
+    expected = [
+        fernet._encrypt_from_parts(NIK.encode(), 1_800_000_000, ivs[0:16]).decode(),
+        "",
+        fernet._encrypt_from_parts(b"3171234567890123", 1_800_000_000, ivs[16:32]).decode(),
+        None,  # not a NIK's length: Fernet itself, with an IV of its own
+        fernet._encrypt_from_parts(NIK.encode(), 1_800_000_000, ivs[32:48]).decode(),
+    ]
+    assert [t if e is not None else None for t, e in zip(tokens, expected, strict=True)] == (
+        expected
+    )
+    assert [decrypt_nik(t) for t in tokens] == niks

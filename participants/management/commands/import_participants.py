@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from participants.enums import ConsentMethod
 from participants.services import participants_import
-from participants.spreadsheets import IGNORE, IMPORT_FIELDS, header_key
+from participants.spreadsheets import IGNORE, IMPORT_FIELDS, MAX_UPLOAD_BYTES, header_key
 from programs.models import Program
 
 
@@ -30,6 +30,14 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="username recorded as the importer")
         parser.add_argument("--sheet", help="the sheet to read (default: the one holding the list)")
         parser.add_argument(
+            "--max-size",
+            type=int,
+            default=MAX_UPLOAD_BYTES // (1024 * 1024),
+            metavar="MB",
+            help="accept files up to this size, with row limits raised in proportion "
+            "(default: the web page's %(default)s MB); the rows are read as they are written",
+        )
+        parser.add_argument(
             "--map",
             action="append",
             default=[],
@@ -50,8 +58,11 @@ class Command(BaseCommand):
         user=None,
         sheet=None,
         map=(),  # noqa: A002 (the option's name)
+        max_size=MAX_UPLOAD_BYTES // (1024 * 1024),
         **options,
     ):
+        if max_size < 1:
+            raise CommandError("--max-size is a number of megabytes, at least 1.")
         mapping = {}
         for item in map:
             header, _eq, field = item.partition("=")
@@ -70,6 +81,10 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No file {file!r}.")
+        if path.stat().st_size > max_size * 1024 * 1024:
+            raise CommandError(
+                f"{path.name} is larger than {max_size} MB: raise --max-size to import it."
+            )
         try:
             report = participants_import(
                 program=target,
@@ -82,6 +97,7 @@ class Command(BaseCommand):
                 valid_only=valid_only,
                 sheet=sheet,
                 mapping=mapping,
+                max_bytes=max_size * 1024 * 1024,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None

@@ -1,0 +1,384 @@
+"""One file's rows settled in order and written in batches (see the package's docstring)."""
+
+import gc
+import itertools
+import uuid
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participants import hooks
+from participants.enums import EnrollmentSource
+from participants.importing.cells import (
+    PerValue,
+    birth_year,
+    normalize_nik_cell,
+    normalize_phone_cell,
+    rt_rw,
+    too_long,
+)
+from participants.importing.people import IMPORTED_FIELDS, Conflict, Person, key_text, place_key
+from participants.importing.writes import enrollment_rows, insert_rows, participant_rows
+from participants.models import Enrollment, Participant
+from participants.services import import_nik_match_error, undo_value
+from participants.validators import person_name_key
+from pkk_training.crypto import nik_hasher
+from programs import permissions
+
+BATCH_SIZE = 2000
+
+
+class ImportRun:
+    """One file's rows against one program; `write` False for the preview."""
+
+    def __init__(self, *, program, by, consent_method, decisions=None, write=True, progress=None):
+        self.program, self.organization = program, program.organization
+        self.progress, self.read = progress, 0
+        self.trusted = by is None or permissions.is_admin(by)
+        self.nik_hashes = nik_hasher()
+        self.by, self.consent_method, self.write = by, consent_method, write
+        self.decisions = {str(k): v for k, v in (decisions or {}).items()}
+        self.now, self.today = timezone.now(), timezone.localdate()
+        self.invalid = []  # (row, field, message)
+        self.duplicates = {}  # row → the row it repeats
+        self.near_duplicates = []  # (row, name, existing person)
+        self.conflicts = []
+        self.outcomes = {}  # row → (what, [(field, old, new)])
+        self.counts = defaultdict(int)
+        self.created, self.enrolled = [], []  # new people; others enrolled by the import
+        self.changed = {}  # participant id → [[field, before, after]], NIKs encrypted
+        self.touched = 0
+        self.extra_columns = [
+            (column.field, column.start(program, by)) for column in hooks.import_columns
+        ]
+        self._checks = {
+            "birth_year": PerValue(birth_year),
+            "rt": PerValue(rt_rw),
+            "rw": PerValue(rt_rw),
+            "dusun": PerValue(lambda v: too_long(120) if len(v) > 120 else None),
+        }
+        for field, batch in self.extra_columns:
+            self._checks[field] = PerValue(batch.check)
+        self._index()
+
+    def _index(self):
+        """The organization's people as plain values: what finds them, nothing decrypted."""
+        self.by_phone, self.by_nik = defaultdict(list), {}
+        self.by_name, self.by_place, self.people = defaultdict(list), {}, {}
+        self.enrolled_before = set(
+            Enrollment.objects.filter(program=self.program)
+            .order_by()
+            .values_list("participant_id", flat=True)
+        )
+        known = (
+            Participant.objects.filter(organization=self.organization)
+            .order_by()
+            .values_list("pk", "full_name", "phone", "nik_hash", "dusun", "rt", "rw")
+        )
+        for pk, full_name, phone, digest, dusun, rt, rw in known:
+            person = Person(pk, self.organization, full_name, phone, dusun, rt, rw, new=False)
+            person.nik_hash = digest
+            self.people[pk] = person
+            if phone:
+                self.by_phone[phone].append(person)
+            if digest:
+                self.by_nik[digest] = person
+            self.by_name[person.name_key].append(person)
+            if pk in self.enrolled_before:
+                self.by_place.setdefault(place_key(person), person)
+
+    # -- rows -----------------------------------------------------------------
+
+    def run(self, rows):
+        """Feed every (row number, {field: text}) of the file, in order."""
+        rows = iter(rows)
+        # Hundreds of thousands of small objects that never form a cycle: the
+        # collector's passes over them cost more than the rest of the import.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            while batch := list(itertools.islice(rows, BATCH_SIZE)):
+                self._batch(batch)
+                self.read += len(batch)
+                if self.progress:
+                    self.progress(self.read)
+        finally:
+            if collecting:
+                gc.enable()
+        if self.write:
+            for _field, batch in self.extra_columns:
+                batch.save()
+
+    def _batch(self, batch):
+        cleaned = []
+        for number, values in batch:
+            row = self._clean(number, values)
+            if row is not None:
+                cleaned.append(row)
+        self._load(cleaned)
+        self._created, self._changed, self._enrol = [], [], []
+        for row in cleaned:
+            self._settle(row)
+        if self.write:
+            self._save()
+
+    def _clean(self, number, values):
+        """The row's values checked and normalised, or None with its errors recorded."""
+        errors = {}
+        get = values.get
+        name = get("full_name") or ""
+        if not name:
+            errors["full_name"] = [_("The name is empty.")]
+        elif len(name) > 200:
+            errors["full_name"] = [too_long(200)]
+        row = {"_row": number, "full_name": name}
+        dusun = get("dusun") or ""
+        if dusun and (message := self._checks["dusun"][dusun]):
+            errors["dusun"] = [message]
+        row["dusun"] = dusun
+        address = get("address") or ""
+        if len(address) > 255:
+            errors["address"] = [too_long(255)]
+        row["address"] = address
+        for field, normalize in (("phone", normalize_phone_cell), ("nik", normalize_nik_cell)):
+            raw = get(field, "")
+            try:
+                row[field] = normalize(str(raw), raw) if raw else ""
+            except ValidationError as error:
+                errors[field] = error.messages
+                row[field] = ""
+        for field in ("birth_year", "rt", "rw"):
+            row[field], message = self._checks[field][get(field) or ""]
+            if message:
+                errors[field] = [message]
+        for field, _batch in self.extra_columns:
+            value = row[field] = get(field) or ""
+            if value and (message := self._checks[field][value]):
+                errors[field] = [message]
+        if errors:
+            self._invalid(number, errors)
+            return None
+        row["hashes"] = self.nik_hashes(row["nik"])
+        return row
+
+    def _invalid(self, number, errors):
+        for field, messages in errors.items():
+            for message in messages:
+                self.invalid.append((number, field, message))
+
+    def _load(self, rows):
+        """Everyone already on file that this batch's rows may touch, in one query."""
+        wanted = set()
+        for row in rows:
+            for person in self.by_phone.get(row["phone"], ()) if row["phone"] else ():
+                wanted.add(person)
+            for digest in row["hashes"]:
+                if digest in self.by_nik:
+                    wanted.add(self.by_nik[digest])
+            if not row["phone"] and not row["nik"]:
+                person = self.by_place.get(
+                    (person_name_key(row["full_name"]), key_text(row["dusun"]), row["rt"])
+                )
+                if person is not None:
+                    wanted.add(person)
+        pks = [p.pk for p in wanted if not p.new and p.stored is None]
+        if pks:
+            for participant in Participant.objects.filter(pk__in=pks):
+                self.people[participant.pk].load(participant)
+
+    def _find_nik(self, row):
+        # By keyed hash, as in the database; an old key's hash until rotate_nik_key ran.
+        for digest in row["hashes"]:
+            if digest in self.by_nik:
+                return self.by_nik[digest]
+        return None
+
+    def _settle(self, row):
+        number = row["_row"]
+        decision = self.decisions.get(str(number))
+        by_nik = self._find_nik(row)
+        name = person_name_key(row["full_name"])
+        # A household shares one phone: the holder with this name is the one meant.
+        holders = self.by_phone.get(row["phone"], []) if row["phone"] else []
+        by_phone = (
+            next((p for p in holders if p is by_nik), None)
+            or next((p for p in holders if p.name_key == name), None)
+            or (holders[0] if holders else None)
+        )
+        # Whose NIK it is is said to admins only (see import_nik_match_error); the
+        # system and admins are never limited, so for them a new NIK asks nothing.
+        nik_error = (
+            row["nik"]
+            and (by_nik is not None or not self.trusted)
+            and import_nik_match_error(by=self.by, by_phone=by_phone, by_nik=by_nik)
+        )
+        if nik_error:
+            self._invalid(number, nik_error.message_dict)
+            return
+        person, reason = None, ""
+        if by_nik is not None:
+            person = by_nik
+            if by_nik.name_key != name:
+                reason = _("Same NIK, another name.")
+        elif by_phone is not None:
+            person = by_phone
+            if by_phone.name_key != name:
+                reason = _("Same phone number, another name (a shared household phone?).")
+        elif not row["phone"] and not row["nik"]:
+            person = self.by_place.get((name, key_text(row["dusun"]), row["rt"]))
+        if reason:
+            if decision == "same":
+                reason = ""
+            elif decision == "different":
+                person = None
+            else:
+                self.conflicts.append(
+                    Conflict(
+                        row=number,
+                        reason=reason,
+                        incoming={f: row.get(f) for f in IMPORTED_FIELDS},
+                        existing=person,
+                        existing_row=person.row,
+                    )
+                )
+                self._outcome(number, "conflict")
+                return
+        if person is not None and person.row is not None:
+            # The same person again: merged into the first row, whose values stand.
+            self.duplicates[number] = person.row
+            self._outcome(number, "repeated")
+            return
+        if person is None:
+            if decision == "different" and by_nik is not None:
+                # A person of their own. A NIK identifies one person, so it stays
+                # with whoever holds it; a phone may be the household's, so she keeps it.
+                row["nik"], row["hashes"] = "", []
+            for lookalike in self.by_name.get(name, []):
+                self.near_duplicates.append((number, row["full_name"], lookalike))
+            person = self._new_person(row, name)
+            self._created.append(person)
+            self.created.append(str(person.pk))
+            self._outcome(number, "new")
+        else:
+            changes = self._merge(person, row)
+            if not person.consent_method:
+                changes.append(("consent_method", "", self.consent_method))
+            if changes:
+                self._changed.append(person)
+                self.changed[str(person.pk)] = [
+                    [f, undo_value(f, old), undo_value(f, new)] for f, old, new in changes
+                ]
+            self._outcome(number, "update" if changes else "unchanged", changes)
+        self._keep(person, row)
+
+    @property
+    def undo(self):
+        """What undoing this import reverses (ParticipantImport.undo)."""
+        # New people are enrolled too, and listed once in memory while the import runs.
+        enrolled = self.created + self.enrolled
+        return {"created": self.created, "enrolled": enrolled, "changed": self.changed}
+
+    def _outcome(self, number, what, changes=()):
+        if not self.write:  # the preview's rows say what happens; a real run counts
+            self.outcomes[number] = (what, list(changes))
+        self.counts[what] += 1
+
+    def _new_person(self, row, name_key):
+        person = Person(
+            uuid.uuid4(),
+            self.organization,
+            row["full_name"],
+            row["phone"],
+            row["dusun"],
+            row["rt"],
+            row["rw"],
+            new=True,
+            name_key=name_key,
+        )
+        person.nik, person.birth_year = row["nik"], row["birth_year"]
+        person.address = row["address"]
+        person.nik_hash = row["hashes"][0] if row["hashes"] else None
+        person.consent_method = self.consent_method
+        return person
+
+    def _merge(self, person, row):
+        """Write the row's values onto someone already on file; the changes made."""
+        changes = []
+        for field, old in zip(IMPORTED_FIELDS, person.stored, strict=True):
+            value = row[field]
+            if value in ("", None):
+                continue  # a blank cell never erases what is already known
+            if field == "full_name" and person.name_key == person_name_key(value):
+                continue  # "IBU SUMIATI" is the Sumiati we know: her name stays as written
+            if value != old:
+                setattr(person, field, value)
+                changes.append((field, old, value))
+        if person.nik != person.stored[2]:
+            person.nik_hash = row["hashes"][0] if row["hashes"] else None
+        return changes
+
+    def _keep(self, person, row):
+        """Remember her for the rows below (a repeat, a shared phone) and for the writes."""
+        person.row = row["_row"]
+        self.touched += 1
+        for field, batch in self.extra_columns:
+            batch.collect(person.pk, row[field])
+        if person.phone and person not in self.by_phone[person.phone]:
+            self.by_phone[person.phone].append(person)
+        if person.nik_hash:
+            self.by_nik[person.nik_hash] = person
+        if not person.phone and not person.nik:
+            self.by_place.setdefault(place_key(person), person)
+        if not person.new and person.pk not in self.enrolled_before:
+            self.enrolled.append(str(person.pk))
+            self._enrol.append(person.pk)
+
+    # -- writes ---------------------------------------------------------------
+
+    def _save(self):
+        insert_rows(Participant, participant_rows(self._created, self))
+        for person in self._created:
+            # Written: only what finds her again stays in memory (flat for 100,000 rows).
+            person.nik = person.address = person.birth_year = None
+        if self._changed:
+            self._update(self._changed)
+        insert_rows(Enrollment, enrollment_rows(self._created, self))
+        # Enrolled meanwhile by someone else: kept as it is.
+        Enrollment.objects.bulk_create(
+            [
+                Enrollment(
+                    program=self.program,
+                    participant_id=pk,
+                    source=EnrollmentSource.IMPORT,
+                    enrolled_on=self.today,
+                    created_by=self.by,
+                )
+                for pk in self._enrol
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+
+    def _update(self, people):
+        fields = [*IMPORTED_FIELDS, "updated_at"]
+        instances, consented = [], []
+        for person in people:
+            participant = Participant(
+                pk=person.pk,
+                organization=self.organization,
+                **{f: getattr(person, f) for f in IMPORTED_FIELDS},
+                updated_at=self.now,
+            )
+            instances.append(participant)
+            if not person.consent_method:
+                person.consent_method = self.consent_method
+                participant.consent_method = self.consent_method
+                participant.consent_at = self.now
+                participant.consent_recorded_by = self.by
+                consented.append(participant)
+        Participant.objects.bulk_update(instances, fields, batch_size=500)
+        Participant.objects.bulk_update(
+            consented, ["consent_method", "consent_at", "consent_recorded_by"], batch_size=500
+        )
