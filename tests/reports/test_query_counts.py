@@ -9,7 +9,7 @@ from tests.pages import names_of, names_on
 def test_program_report_with_annex(login, sized_program, django_assert_num_queries):
     client = login(sized_program.coordinator)
 
-    with django_assert_num_queries(40):
+    with django_assert_num_queries(30):
         response = client.get(
             reverse("program_report", args=[sized_program.program.slug]), {"annex": "1"}
         )
