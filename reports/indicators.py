@@ -10,7 +10,6 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -38,62 +37,115 @@ def _latest(events):
     return latest
 
 
-def _blocked_as_of(template_ids, program, failed_ids, before):
-    """[(reason label, people)] from each step's last change before `before`."""
-    last = _latest(
-        ((participant, step), (state, label))
-        for participant, step, state, label in ProgressEvent.objects.filter(
-            track__template_id__in=template_ids,
-            track__enrollment__program=program,
-            track__enrollment__participant_id__in=failed_ids,
-            at__lt=before,
+def _reason_templates(indicator):
+    if indicator.step_id:
+        return {indicator.step.template_id}
+    return {t.pk for t in indicator.templates.all()}
+
+
+def _most_first(people):
+    """[(label, people)] from {label: participant ids}, most first; the dict's
+    order (the database's order of the labels) breaks ties."""
+    return sorted(((label, len(ids)) for label, ids in people.items()), key=lambda r: -r[1])
+
+
+class _Failed:
+    """One indicator's people counted but not successful, and why."""
+
+    def __init__(self, result, program_id, participant_ids):
+        self.result = result
+        self.indicator = result.indicator
+        self.program_id = program_id
+        self.participant_ids = participant_ids
+
+
+def _failure_reasons(failed, before=None):
+    """Sets each result's reasons: [(reason label, people)] among those counted
+    but not successful, most first. One query per kind of reason source,
+    whatever the number of indicators."""
+    checklist = [f for f in failed if f.indicator.reason_source == ReasonSource.CHECKLIST]
+    survey = [
+        f
+        for f in failed
+        if f.indicator.reason_source == ReasonSource.SURVEY_QUESTION
+        and f.indicator.reason_question_id
+    ]
+    if checklist:
+        _checklist_reasons(checklist, before)
+    if survey:
+        _survey_reasons(survey, before)
+
+
+def _everyone(failed):
+    return {
+        "programs": {f.program_id for f in failed},
+        "participants": set().union(*(f.participant_ids for f in failed)),
+    }
+
+
+def _checklist_reasons(failed, before):
+    templates = {f: _reason_templates(f.indicator) for f in failed}
+    everyone = _everyone(failed)
+    where = {
+        "track__template_id__in": set().union(*templates.values()),
+        "track__enrollment__program_id__in": everyone["programs"],
+        "track__enrollment__participant_id__in": everyone["participants"],
+    }
+    fields = ("track__enrollment__program_id", "track__template_id")
+    participant = "track__enrollment__participant_id"
+    if before is None:
+        rows = list(
+            StepProgress.objects.filter(state=StepState.BLOCKED, **where)
+            .values_list(*fields, participant, "reason__label")
+            .distinct()
+            .order_by("reason__label")
         )
-        .order_by("at", "pk")
-        .values_list("track__enrollment__participant_id", "step_id", "state", "reason__label")
-    )
-    people = defaultdict(set)
-    for (participant, _step), (state, label) in last.items():
-        if state == StepState.BLOCKED and label:
-            people[label].add(participant)
-    return sorted(((label, len(p)) for label, p in people.items()), key=lambda r: (-r[1], r[0]))
-
-
-def _failure_reasons(indicator, program, failed_ids, before=None):
-    """[(reason label, people)] among those counted but not successful, most first."""
-    failed_ids = list(failed_ids)  # one program's people at most
-    if indicator.reason_source == ReasonSource.CHECKLIST:
-        if indicator.step_id:
-            template_ids = [indicator.step.template_id]
-        else:
-            template_ids = [t.pk for t in indicator.templates.all()]
-        if before is not None:
-            return _blocked_as_of(template_ids, program, failed_ids, before)
-        rows = (
-            StepProgress.objects.filter(
-                state=StepState.BLOCKED,
-                track__template_id__in=template_ids,
-                track__enrollment__program=program,
-                track__enrollment__participant_id__in=failed_ids,
+    else:
+        # Each step's last change before `before`: blocked then, with a reason.
+        last = _latest(
+            ((program, template, person, step), (state, label))
+            for program, template, person, step, state, label in ProgressEvent.objects.filter(
+                at__lt=before, **where
             )
-            .values("reason__label")
-            .annotate(n=Count("track__enrollment__participant_id", distinct=True))
-            .order_by("-n", "reason__label")
+            .order_by("at", "pk")
+            .values_list(*fields, participant, "step_id", "state", "reason__label")
         )
-        return [(row["reason__label"], row["n"]) for row in rows]
-    if indicator.reason_source == ReasonSource.SURVEY_QUESTION and indicator.reason_question_id:
-        picks = Answer.choices.through.objects.filter(
-            answer__question_id=indicator.reason_question_id,
-            answer__response__participant_id__in=failed_ids,
+        rows = sorted(
+            (
+                (*key[:3], label)
+                for key, (state, label) in last.items()
+                if state == StepState.BLOCKED and label
+            ),
+            key=lambda row: row[3],
         )
-        if before is not None:
-            picks = picks.filter(answer__response__submitted_at__lt=before)
-        rows = (
-            picks.values("choice__label")
-            .annotate(n=Count("answer__response__participant_id", distinct=True))
-            .order_by("-n", "choice__label")
+    for f in failed:
+        people = {}
+        for program, template, person, label in rows:
+            if program == f.program_id and template in templates[f] and person in f.participant_ids:
+                people.setdefault(label, set()).add(person)
+        f.result.reasons = _most_first(people)
+
+
+def _survey_reasons(failed, before):
+    picks = Answer.choices.through.objects.filter(
+        answer__question_id__in={f.indicator.reason_question_id for f in failed},
+        answer__response__participant_id__in=_everyone(failed)["participants"],
+    )
+    if before is not None:
+        picks = picks.filter(answer__response__submitted_at__lt=before)
+    rows = list(
+        picks.values_list(
+            "answer__question_id", "answer__response__participant_id", "choice__label"
         )
-        return [(row["choice__label"], row["n"]) for row in rows]
-    return []
+        .distinct()
+        .order_by("choice__label")
+    )
+    for f in failed:
+        people = {}
+        for question, person, label in rows:
+            if question == f.indicator.reason_question_id and person in f.participant_ids:
+                people.setdefault(label, set()).add(person)
+        f.result.reasons = _most_first(people)
 
 
 @dataclass
@@ -369,12 +421,13 @@ def evaluate_programs(pairs, *, with_reasons=True, as_of=None):
     """{program id: [IndicatorResult]} for [(program, [indicator, …]), …].
 
     With `as_of` (a date) only what was recorded up to the end of that day
-    counts. A fixed number of queries for any number of programs and
-    participants, plus one per failure breakdown when `with_reasons`.
+    counts. A fixed number of queries for any number of programs, indicators
+    and participants: one per kind of source or population, and with
+    `with_reasons` one per kind of failure breakdown.
     """
     before = cutoff(as_of)
     facts = _Facts(pairs, before)
-    results = {}
+    results, failed = {}, []
     for program, indicators in pairs:
         results[program.pk] = []
         for indicator in indicators:
@@ -387,6 +440,7 @@ def evaluate_programs(pairs, *, with_reasons=True, as_of=None):
                 enrolled=len(facts.enrolled.get(program.pk, ())),
             )
             if result.rest and with_reasons:
-                result.reasons = _failure_reasons(indicator, program, counted - succeeded, before)
+                failed.append(_Failed(result, program.pk, counted - succeeded))
             results[program.pk].append(result)
+    _failure_reasons(failed, before)
     return results
