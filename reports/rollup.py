@@ -299,12 +299,11 @@ def _coded(codes):
 
 def filter_choices(programs):
     """The years, regencies and districts (code, name) the programs have."""
+    rows = list(programs.values_list("start_date", "regency_code", "district_code"))
     return {
-        "years": sorted(
-            {d.year for d in programs.values_list("start_date", flat=True)}, reverse=True
-        ),
-        "regencies": _coded(programs.values_list("regency_code", flat=True)),
-        "districts": _coded(programs.values_list("district_code", flat=True)),
+        "years": sorted({start.year for start, _r, _d in rows}, reverse=True),
+        "regencies": _coded(regency for _s, regency, _d in rows),
+        "districts": _coded(district for _s, _r, district in rows),
         "templates": ChecklistTemplate.objects.filter(Q(tracks__enrollment__program__in=programs))
         .distinct()
         .order_by("name"),

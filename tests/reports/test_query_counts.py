@@ -148,7 +148,7 @@ def test_organization_rollup(login, sized_program, django_assert_num_queries):
     organization = sized_program.program.organization
     client = login(OrganizationMembershipFactory(organization=organization).user)
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(15):
         response = client.get(reverse("organization_rollup", args=[organization.slug]))
 
     assert [r.enrolled for r in response.context["table"].rows] == [len(sized_program.enrollments)]
