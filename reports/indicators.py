@@ -59,21 +59,16 @@ class _Failed:
         self.participant_ids = participant_ids
 
 
-def _failure_reasons(failed, before=None):
+def _failure_reasons(failed, facts, before=None):
     """Sets each result's reasons: [(reason label, people)] among those counted
-    but not successful, most first. One query per kind of reason source,
-    whatever the number of indicators."""
+    but not successful, most first. One query for the checklists' reasons,
+    whatever the number of indicators; the answers come with the facts."""
     checklist = [f for f in failed if f.indicator.reason_source == ReasonSource.CHECKLIST]
-    survey = [
-        f
-        for f in failed
-        if f.indicator.reason_source == ReasonSource.SURVEY_QUESTION
-        and f.indicator.reason_question_id
-    ]
     if checklist:
         _checklist_reasons(checklist, before)
-    if survey:
-        _survey_reasons(survey, before)
+    for f in failed:
+        if f.indicator.reason_source == ReasonSource.SURVEY_QUESTION:
+            f.result.reasons = _answered_reasons(f, facts.picks)
 
 
 def _everyone(failed):
@@ -126,26 +121,14 @@ def _checklist_reasons(failed, before):
         f.result.reasons = _most_first(people)
 
 
-def _survey_reasons(failed, before):
-    picks = Answer.choices.through.objects.filter(
-        answer__question_id__in={f.indicator.reason_question_id for f in failed},
-        answer__response__participant_id__in=_everyone(failed)["participants"],
-    )
-    if before is not None:
-        picks = picks.filter(answer__response__submitted_at__lt=before)
-    rows = list(
-        picks.values_list(
-            "answer__question_id", "answer__response__participant_id", "choice__label"
-        )
-        .distinct()
-        .order_by("choice__label")
-    )
-    for f in failed:
-        people = {}
-        for question, person, label in rows:
-            if question == f.indicator.reason_question_id and person in f.participant_ids:
-                people.setdefault(label, set()).add(person)
-        f.result.reasons = _most_first(people)
+def _answered_reasons(failed, picks):
+    """From the picks [(question, choice, participant, label)] in label order."""
+    people = {}
+    question = failed.indicator.reason_question_id
+    for question_id, _choice, person, label in picks:
+        if question_id == question and question is not None and person in failed.participant_ids:
+            people.setdefault(label, set()).add(person)
+    return _most_first(people)
 
 
 @dataclass
@@ -246,7 +229,7 @@ class _Facts:
     programs or participants; the sets are intersected here.
     """
 
-    def __init__(self, pairs, before=None):
+    def __init__(self, pairs, before=None, *, with_reasons=False):
         programs = [p.pk for p, _i in pairs]
         indicators = [i for _p, group in pairs for i in group]
 
@@ -281,19 +264,26 @@ class _Facts:
         self.answered = (
             grouped(responses.values_list("survey_id", "participant_id")) if surveys else {}
         )
-        questions = ids("question_id")
+        # The answers behind "why not" come with the success answers: one query.
+        questions = ids("question_id") | (ids("reason_question_id") if with_reasons else set())
         picks = Answer.choices.through.objects.filter(answer__question_id__in=questions)
         if before is not None:
             picks = picks.filter(answer__response__submitted_at__lt=before)
-        self.picked = (
-            grouped(
-                ((question_id, choice_id), participant)
-                for question_id, choice_id, participant in picks.values_list(
-                    "answer__question_id", "choice_id", "answer__response__participant_id"
-                )
+        self.picks = (
+            list(
+                picks.values_list(
+                    "answer__question_id",
+                    "choice_id",
+                    "answer__response__participant_id",
+                    "choice__label",
+                ).order_by("choice__label")
             )
             if questions
-            else {}
+            else []
+        )
+        self.picked = grouped(
+            ((question_id, choice_id), participant)
+            for question_id, choice_id, participant, _label in self.picks
         )
         tracks = Track.objects.filter(enrollment__program_id__in=programs)
         tracks = (
@@ -426,7 +416,7 @@ def evaluate_programs(pairs, *, with_reasons=True, as_of=None):
     `with_reasons` one per kind of failure breakdown.
     """
     before = cutoff(as_of)
-    facts = _Facts(pairs, before)
+    facts = _Facts(pairs, before, with_reasons=with_reasons)
     results, failed = {}, []
     for program, indicators in pairs:
         results[program.pk] = []
@@ -442,5 +432,5 @@ def evaluate_programs(pairs, *, with_reasons=True, as_of=None):
             if result.rest and with_reasons:
                 failed.append(_Failed(result, program.pk, counted - succeeded))
             results[program.pk].append(result)
-    _failure_reasons(failed, before)
+    _failure_reasons(failed, facts, before)
     return results
