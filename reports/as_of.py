@@ -4,6 +4,8 @@ times), so that a report "as of" a day counts nothing recorded after it."""
 
 from collections import Counter, defaultdict
 
+from django.db.models import Exists, OuterRef
+
 from checklists.enums import StepState
 from checklists.models import ProgressEvent
 from checklists.selectors import build_funnels, current_steps
@@ -24,26 +26,22 @@ def sessions_as_of(program, as_of, before):
     sessions = sessions_with_attendance(program.sessions.filter(date__lte=as_of))
     if not sessions:
         return sessions
-    eligible = defaultdict(set)
-    for participant, enrolled_on in (
-        Enrollment.objects.active()
-        .filter(program=program)
-        .values_list("participant_id", "enrolled_on")
-    ):
-        for session in sessions:
-            if enrolled_on <= session.date:
-                eligible[session.pk].add(participant)
+    eligible = Enrollment.objects.active().filter(
+        program=program,
+        participant=OuterRef("participant"),
+        enrolled_on__lte=OuterRef("session__date"),
+    )
     last = _latest(
         ((session, participant), status)
         for session, participant, status in AttendanceEvent.objects.filter(
-            session__in=[s.pk for s in sessions], at__lt=before
+            Exists(eligible), session__in=[s.pk for s in sessions], at__lt=before
         )
         .order_by("at", "pk")
         .values_list("session_id", "participant_id", "status")
     )
     counts = defaultdict(Counter)
-    for (session, participant), status in last.items():
-        if status and participant in eligible[session]:
+    for (session, _participant), status in last.items():
+        if status:
             counts[session][status] += 1
     for session in sessions:
         for status in AttendanceStatus.values:
