@@ -5,11 +5,14 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from reports import selectors
 from reports.enums import Population, SuccessSource
+from reports.word import program_report_docx_bytes
 from tests.factories import (
     SURVEY_OF_EVERY_KIND,
     ChecklistTemplateFactory,
@@ -22,6 +25,8 @@ from tests.pages import names_of, names_on
 
 # The program report page: the session, the user, the program, then the report.
 REPORT_QUERIES = {"plain": 27, "annex": 29, "as_of": 28}
+# The same report read for the PDF and the DOCX (no session, user or issued versions).
+DOCUMENT_QUERIES = {"plain": 23, "annex": 25, "as_of": 24}
 
 
 def _report_params(kind):
@@ -53,6 +58,21 @@ def test_program_report(kind, login, sized_program, django_assert_num_queries):
         )
 
     assert response.context["enrolled"] == len(sized_program.enrollments)
+
+
+@pytest.mark.parametrize("kind", ["plain", "annex", "as_of"])
+def test_program_report_pdf_and_docx(kind, sized_program, django_assert_num_queries):
+    params = _report_params(kind)
+    as_of = timezone.localdate() if "as_of" in params else None
+
+    with django_assert_num_queries(DOCUMENT_QUERIES[kind]):
+        context = selectors.program_report(
+            sized_program.program, annex="annex" in params, as_of=as_of
+        )
+        html = render_to_string("reports/program_report_pdf.html", context)
+        docx = program_report_docx_bytes(context)
+
+    assert (sized_program.program.name in html, docx[:2]) == (True, b"PK")
 
 
 def _answered_survey(sized):
