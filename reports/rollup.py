@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from checklists.models import ChecklistTemplate, Track
 from participants.models import Enrollment
 from programs import regions
-from reports.indicators import evaluate_programs
+from reports.indicators import evaluate_programs, with_links
 from sessions.models import TrainingSession
 from sessions.selectors import sessions_with_attendance
 
@@ -247,9 +247,10 @@ def rollup(organization, programs, filters):
                 0,
             )
         )
-        .prefetch_related("indicators__templates", "indicators__success_choices")
+        .prefetch_related("indicators")
         .order_by("name")
     )
+    with_links(indicator for program in programs for indicator in program.indicators.all())
     labels, rows = [], []
     sessions_of = defaultdict(list)
     for session in sessions_with_attendance(TrainingSession.objects.filter(program__in=programs)):

@@ -15,7 +15,7 @@ from checklists.selectors import funnels, program_template_summaries
 from participants.models import Enrollment
 from programs.models import Program
 from reports.as_of import funnels_as_of, sessions_as_of
-from reports.indicators import cutoff, evaluate_many
+from reports.indicators import cutoff, evaluate_many, with_links
 from sessions.enums import SessionPhase
 from sessions.models import TrainingSession
 from sessions.selectors import (
@@ -29,8 +29,8 @@ from surveys.selectors import surveys_report, with_counted_responses
 def program_indicators(program, *, as_of=None):
     indicators = program.indicators.select_related(
         "step", "population_session", "population_survey"
-    ).prefetch_related("templates", "success_choices")
-    return evaluate_many(indicators, program, as_of=as_of)
+    )
+    return evaluate_many(with_links(indicators), program, as_of=as_of)
 
 
 @dataclass
