@@ -244,29 +244,85 @@ class _Facts:
                 out[key].add(participant)
             return out
 
+        # The sets read from current rows (not from the history) travel together:
+        # one UNION ALL query of (key, key, participant) rows, each tagged with its set.
+        current = {}
         enrolled = Enrollment.objects.active().filter(program_id__in=programs)
         if before is not None:
             enrolled = enrolled.filter(enrolled_on__lt=timezone.localtime(before).date())
-        self.enrolled = grouped(enrolled.values_list("program_id", "participant_id"))
-        sessions = ids("population_session_id") | ids("session_id")
-        self.attended = (
-            grouped(
-                (session, participant)
-                for (session, participant), _program in self._attendance(
-                    {"session_id__in": sessions}, before
-                )
-            )
-            if sessions
-            else {}
-        )
+        current["enrolled"] = (enrolled, ("program_id", "pk", "participant_id"))
         surveys = ids("population_survey_id")
-        responses = Response.objects.filter(survey_id__in=surveys, participant__isnull=False)
-        if before is not None:
-            responses = responses.filter(submitted_at__lt=before)
-        self.answered = (
-            grouped(responses.values_list("survey_id", "participant_id")) if surveys else {}
+        if surveys:
+            responses = Response.objects.filter(survey_id__in=surveys, participant__isnull=False)
+            if before is not None:
+                responses = responses.filter(submitted_at__lt=before)
+            current["answered"] = (responses, ("survey_id", "pk", "participant_id"))
+        if any(i.source == SuccessSource.CHECKLIST_COMPLETE for i in indicators):
+            tracks = Track.objects.filter(enrollment__program_id__in=programs)
+            tracks = (
+                tracks.filter(completed_at__lt=before)
+                if before is not None
+                else tracks.filter(completed_at__isnull=False)
+            )
+            current["completed"] = (
+                tracks,
+                ("enrollment__program_id", "template_id", "enrollment__participant_id"),
+            )
+        sessions = ids("population_session_id") | ids("session_id")
+        in_program = any(i.source == SuccessSource.ATTENDED_MIN for i in indicators)
+        steps = ids("step_id")
+        if before is None:
+            attended = Attendance.objects.filter(status__in=ATTENDED)
+            fields = ("session_id", "session__program_id", "participant_id")
+            if sessions:
+                current["attended"] = (attended.filter(session_id__in=sessions), fields)
+            if in_program:
+                current["attended_in_program"] = (
+                    attended.filter(session__program_id__in=programs),
+                    fields,
+                )
+            if steps:
+                current["steps_done"] = (
+                    StepProgress.objects.filter(
+                        step_id__in=steps,
+                        state=StepState.DONE,
+                        track__enrollment__program_id__in=programs,
+                    ),
+                    (
+                        "track__enrollment__program_id",
+                        "step_id",
+                        "track__enrollment__participant_id",
+                    ),
+                )
+        rows = _tagged_union(current)
+        self.enrolled = grouped((program, person) for program, _p, person in rows["enrolled"])
+        self.answered = grouped((survey, person) for survey, _s, person in rows["answered"])
+        self.completed = grouped(
+            ((program, template), person) for program, template, person in rows["completed"]
         )
-        # The answers behind "why not" come with the success answers: one query.
+        if before is None:
+            attended = [((s, person), program) for s, program, person in rows["attended"]]
+            in_program_rows = [
+                ((s, person), program) for s, program, person in rows["attended_in_program"]
+            ]
+            steps_done = (((program, step), person) for program, step, person in rows["steps_done"])
+        else:
+            attended = self._attendance({"session_id__in": sessions}, before) if sessions else []
+            in_program_rows = (
+                self._attendance({"session__program_id__in": programs}, before)
+                if in_program
+                else []
+            )
+            steps_done = self._steps_done(steps, programs, before) if steps else []
+        self.attended = grouped(
+            (session, participant) for (session, participant), _program in attended
+        )
+        self.steps_done = grouped(steps_done)
+        self.sessions_attended = defaultdict(Counter)
+        for (_session, participant), program_id in in_program_rows:
+            self.sessions_attended[program_id][participant] += 1
+        # The answers behind "why not" come with the success answers: one query,
+        # in label order (ties between reasons break in the database's order).
         questions = ids("question_id") | (ids("reason_question_id") if with_reasons else set())
         picks = Answer.choices.through.objects.filter(answer__question_id__in=questions)
         if before is not None:
@@ -287,30 +343,6 @@ class _Facts:
             ((question_id, choice_id), participant)
             for question_id, choice_id, participant, _label in self.picks
         )
-        tracks = Track.objects.filter(enrollment__program_id__in=programs)
-        tracks = (
-            tracks.filter(completed_at__lt=before)
-            if before is not None
-            else tracks.filter(completed_at__isnull=False)
-        )
-        self.completed = (
-            grouped(
-                ((program_id, template_id), participant)
-                for program_id, template_id, participant in tracks.values_list(
-                    "enrollment__program_id", "template_id", "enrollment__participant_id"
-                )
-            )
-            if any(i.source == SuccessSource.CHECKLIST_COMPLETE for i in indicators)
-            else {}
-        )
-        steps = ids("step_id")
-        self.steps_done = grouped(self._steps_done(steps, programs, before)) if steps else {}
-        self.sessions_attended = defaultdict(Counter)
-        if any(i.source == SuccessSource.ATTENDED_MIN for i in indicators):
-            for (_session, participant), program_id in self._attendance(
-                {"session__program_id__in": programs}, before
-            ):
-                self.sessions_attended[program_id][participant] += 1
 
     @staticmethod
     def _attendance(where, before):
@@ -413,6 +445,19 @@ def with_links(indicators):
         indicator.template_ids = links[indicator.pk]["template"]
         indicator.success_choice_ids = links[indicator.pk]["choice"]
     return indicators
+
+
+def _tagged_union(parts):
+    """{name: [row]} from {name: (queryset, fields)}, all in one UNION ALL query."""
+    rows = defaultdict(list)
+    tagged = [
+        queryset.order_by().values_list(*fields, Value(name))
+        for name, (queryset, fields) in parts.items()
+    ]
+    first, *rest = tagged
+    for *row, name in first.union(*rest, all=True) if rest else first:
+        rows[name].append(tuple(row))
+    return rows
 
 
 def _template_ids(indicator):
