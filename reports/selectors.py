@@ -145,7 +145,7 @@ def checklist_reports(program, *, before=None, started=None):
         for t in templates
     }
     days = defaultdict(list)
-    if started:
+    if started and any(total["completed"] for total in totals.values()):
         completed = Track.objects.filter(
             enrollment__program=program, template__in=templates, completed_at__isnull=False
         )

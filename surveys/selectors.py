@@ -94,7 +94,8 @@ def surveys_report(surveys, *, before=None):
 
     Three queries whatever the number of surveys, questions or responses (the
     questions with their answer counts and number statistics, their choices
-    with their picks, the texts), and two more when a survey has a baseline.
+    with their picks, the texts when some were written), and two more when a
+    survey has a baseline.
     """
     surveys = list(surveys)
     baselines = {s.baseline_id for s in surveys if s.baseline_id is not None}
@@ -102,12 +103,16 @@ def surveys_report(surveys, *, before=None):
     for question in _questions_counted({s.pk for s in surveys} | baselines, before):
         questions[question.survey_id].append(question)
     texts = defaultdict(list)
+    answered_in_words = [
+        q.pk for qs in questions.values() for q in qs if q.kind in TEXT_KINDS and q.n_answered
+    ]
     for question_id, text in (
-        _counted(Answer.objects.filter(response__survey__in=surveys), before, prefix="response__")
-        .filter(question__kind__in=TEXT_KINDS)
+        _counted(Answer.objects.filter(question_id__in=answered_in_words), before, "response__")
         .exclude(text="")
         .order_by("response__submitted_at", "pk")
         .values_list("question_id", "text")
+        if answered_in_words
+        else ()
     ):
         texts[question_id].append(text)
     scores = _PrePostScores(surveys, questions, before) if baselines else None

@@ -24,9 +24,9 @@ from tests.factories import (
 from tests.pages import names_of, names_on
 
 # The program report page: the session, the user, the program, then the report.
-REPORT_QUERIES = {"plain": 23, "annex": 25, "as_of": 25}
+REPORT_QUERIES = {"plain": 22, "annex": 24, "as_of": 24}
 # The same report read for the PDF and the DOCX (no session, user or issued versions).
-DOCUMENT_QUERIES = {"plain": 19, "annex": 21, "as_of": 21}
+DOCUMENT_QUERIES = {"plain": 18, "annex": 20, "as_of": 20}
 
 
 def _report_params(kind):
