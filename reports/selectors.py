@@ -169,13 +169,11 @@ def _count(queryset, group):
     )
 
 
-def program_figures(program, *, as_of=None):
-    """The program again, with its report settings and the report's single
-    numbers (as of the end of `as_of`): one query.
-
-    `n_enrolled`, `training_date` (the first training session's day, if any)
-    and the mentoring contacts, people followed up and problems resolved.
-    """
+def with_report_figures(programs, *, as_of=None):
+    """Programs with their report settings and the report's single numbers (as
+    of the end of `as_of`), read with them: `n_enrolled`, `training_date` (the
+    first training session's day, if any) and the mentoring contacts, people
+    followed up and problems resolved."""
     enrolled = Enrollment.objects.active().filter(program=OuterRef("pk"))
     contacts = MentoringContact.objects.filter(enrollment__program=OuterRef("pk"))
     if as_of is not None:
@@ -183,20 +181,16 @@ def program_figures(program, *, as_of=None):
         contacts = contacts.filter(date__lte=as_of)
     training = TrainingSession.objects.filter(program=OuterRef("pk"), phase=SessionPhase.TRAINING)
     people = contacts.order_by().values("enrollment__program")
-    return (
-        Program.objects.select_related("report_settings")
-        .annotate(
-            n_enrolled=_count(enrolled, "program"),
-            training_date=Subquery(
-                training.order_by().values("program").annotate(d=Min("date")).values("d")
-            ),
-            mentoring_contacts=_count(contacts, "enrollment__program"),
-            mentoring_people=Coalesce(
-                Subquery(people.annotate(n=Count("enrollment", distinct=True)).values("n")), 0
-            ),
-            mentoring_resolved=_count(contacts.filter(resolved=True), "enrollment__program"),
-        )
-        .get(pk=program.pk)
+    return programs.select_related("report_settings").annotate(
+        n_enrolled=_count(enrolled, "program"),
+        training_date=Subquery(
+            training.order_by().values("program").annotate(d=Min("date")).values("d")
+        ),
+        mentoring_contacts=_count(contacts, "enrollment__program"),
+        mentoring_people=Coalesce(
+            Subquery(people.annotate(n=Count("enrollment", distinct=True)).values("n")), 0
+        ),
+        mentoring_resolved=_count(contacts.filter(resolved=True), "enrollment__program"),
     )
 
 
@@ -241,7 +235,7 @@ def session_facilitators(program):
     )
 
 
-def program_report(program, *, annex=False, as_of=None):
+def program_report(program, *, annex=False, as_of=None, figures=None):
     """Everything the evaluation report shows, as plain data for one template.
 
     Every section counts only what was recorded up to the end of `as_of` (a
@@ -249,10 +243,12 @@ def program_report(program, *, annex=False, as_of=None):
     day: Table 1, the method's sessions and attendance, the checklists, the
     surveys and the mentoring. The participant annex shows the current state.
     The number of queries does not grow with the participants, surveys,
-    checklists or indicators.
+    checklists or indicators. `figures`: the program as read by
+    with_report_figures for the same `as_of`, when the caller has it already.
     """
     before = cutoff(as_of)
-    figures = program_figures(program, as_of=as_of)
+    if figures is None:
+        figures = with_report_figures(Program.objects, as_of=as_of).get(pk=program.pk)
     settings = getattr(figures, "report_settings", None)
     if as_of is None:
         sessions = session_attendance_summary(program)
