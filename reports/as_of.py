@@ -10,7 +10,7 @@ from checklists.enums import StepState
 from checklists.models import ProgressEvent
 from checklists.selectors import build_funnels, current_steps
 from participants.models import Enrollment
-from reports.indicators import _latest
+from reports.indicators import latest
 from sessions.enums import ATTENDED, AttendanceStatus
 from sessions.models import AttendanceEvent
 from sessions.selectors import sessions_with_attendance
@@ -31,7 +31,7 @@ def sessions_as_of(program, as_of, before):
         participant=OuterRef("participant"),
         enrolled_on__lte=OuterRef("session__date"),
     )
-    last = _latest(
+    last = latest(
         ((session, participant), status)
         for session, participant, status in AttendanceEvent.objects.filter(
             Exists(eligible), session__in=[s.pk for s in sessions], at__lt=before
@@ -59,7 +59,7 @@ def funnels_as_of(templates, program, before, *, totals):
     # Every track counts: when a track was assigned is not history (demo and
     # imported tracks are written after the fact); its steps' events are.
     steps = list(current_steps([t.pk for t in templates]))
-    last = _latest(
+    last = latest(
         ((track, step), (template, state, reason))
         for track, template, step, state, reason in ProgressEvent.objects.filter(
             track__template__in=templates,

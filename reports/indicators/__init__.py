@@ -6,7 +6,6 @@ checklist progress changes, survey submission times), so a report handed in
 can be produced again with the same figures.
 """
 
-import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -17,120 +16,24 @@ from django.utils.translation import gettext as _
 from checklists.enums import StepState
 from checklists.models import ProgressEvent, StepProgress, Track
 from participants.models import Enrollment
-from reports.enums import SMALL_N, Population, ReasonSource, SuccessSource
-from reports.models import Indicator
+from reports.enums import SMALL_N, Population, SuccessSource
+from reports.indicators.history import cutoff, latest
+from reports.indicators.links import success_choice_ids, template_ids, with_links
+from reports.indicators.reasons import Failed, failure_reasons
 from sessions.enums import ATTENDED
 from sessions.models import Attendance, AttendanceEvent
 from surveys.models import Answer, Response
 
-
-def cutoff(as_of):
-    """The first moment after the day `as_of` (local time); None stays None."""
-    if as_of is None:
-        return None
-    return timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
-
-
-def _latest(events):
-    """{key: value} keeping the last value of each key; `events` come oldest first."""
-    latest = {}
-    for key, value in events:
-        latest[key] = value
-    return latest
-
-
-def _reason_templates(indicator):
-    if indicator.step_id:
-        return {indicator.step.template_id}
-    return set(_template_ids(indicator))
-
-
-def _most_first(people):
-    """[(label, people)] from {label: participant ids}, most first; the dict's
-    order (the database's order of the labels) breaks ties."""
-    return sorted(((label, len(ids)) for label, ids in people.items()), key=lambda r: -r[1])
-
-
-class _Failed:
-    """One indicator's people counted but not successful, and why."""
-
-    def __init__(self, result, program_id, participant_ids):
-        self.result = result
-        self.indicator = result.indicator
-        self.program_id = program_id
-        self.participant_ids = participant_ids
-
-
-def _failure_reasons(failed, facts, before=None):
-    """Sets each result's reasons: [(reason label, people)] among those counted
-    but not successful, most first. One query for the checklists' reasons,
-    whatever the number of indicators; the answers come with the facts."""
-    checklist = [f for f in failed if f.indicator.reason_source == ReasonSource.CHECKLIST]
-    if checklist:
-        _checklist_reasons(checklist, before)
-    for f in failed:
-        if f.indicator.reason_source == ReasonSource.SURVEY_QUESTION:
-            f.result.reasons = _answered_reasons(f, facts.picks)
-
-
-def _everyone(failed):
-    return {
-        "programs": {f.program_id for f in failed},
-        "participants": set().union(*(f.participant_ids for f in failed)),
-    }
-
-
-def _checklist_reasons(failed, before):
-    templates = {f: _reason_templates(f.indicator) for f in failed}
-    everyone = _everyone(failed)
-    where = {
-        "track__template_id__in": set().union(*templates.values()),
-        "track__enrollment__program_id__in": everyone["programs"],
-        "track__enrollment__participant_id__in": everyone["participants"],
-    }
-    fields = ("track__enrollment__program_id", "track__template_id")
-    participant = "track__enrollment__participant_id"
-    if before is None:
-        rows = list(
-            StepProgress.objects.filter(state=StepState.BLOCKED, **where)
-            .values_list(*fields, participant, "reason__label")
-            .distinct()
-            .order_by("reason__label")
-        )
-    else:
-        # Each step's last change before `before`: blocked then, with a reason.
-        last = _latest(
-            ((program, template, person, step), (state, label))
-            for program, template, person, step, state, label in ProgressEvent.objects.filter(
-                at__lt=before, **where
-            )
-            .order_by("at", "pk")
-            .values_list(*fields, participant, "step_id", "state", "reason__label")
-        )
-        rows = sorted(
-            (
-                (*key[:3], label)
-                for key, (state, label) in last.items()
-                if state == StepState.BLOCKED and label
-            ),
-            key=lambda row: row[3],
-        )
-    for f in failed:
-        people = {}
-        for program, template, person, label in rows:
-            if program == f.program_id and template in templates[f] and person in f.participant_ids:
-                people.setdefault(label, set()).add(person)
-        f.result.reasons = _most_first(people)
-
-
-def _answered_reasons(failed, picks):
-    """From the picks [(question, choice, participant, label)] in label order."""
-    people = {}
-    question = failed.indicator.reason_question_id
-    for question_id, _choice, person, label in picks:
-        if question_id == question and question is not None and person in failed.participant_ids:
-            people.setdefault(label, set()).add(person)
-    return _most_first(people)
+__all__ = [
+    "IndicatorResult",
+    "cutoff",
+    "evaluate",
+    "evaluate_many",
+    "evaluate_programs",
+    "latest",
+    "who_succeeded",
+    "with_links",
+]
 
 
 @dataclass
@@ -354,7 +257,7 @@ class _Facts:
                     status__in=ATTENDED, **where
                 ).values_list("session_id", "participant_id", "session__program_id")
             ]
-        last = _latest(
+        last = latest(
             ((session, participant), (status, program))
             for session, participant, status, program in AttendanceEvent.objects.filter(
                 at__lt=before, superseded=False, **where
@@ -377,7 +280,7 @@ class _Facts:
                     "track__enrollment__program_id", "step_id", "track__enrollment__participant_id"
                 )
             )
-        last = _latest(
+        last = latest(
             ((program_id, step_id, participant), state)
             for program_id, step_id, participant, state in ProgressEvent.objects.filter(
                 step_id__in=steps, track__enrollment__program_id__in=programs, at__lt=before
@@ -410,12 +313,12 @@ class _Facts:
             return set().union(
                 *(
                     self.picked.get((indicator.question_id, choice_id), set())
-                    for choice_id in _success_choice_ids(indicator)
+                    for choice_id in success_choice_ids(indicator)
                 )
             )
         if source == SuccessSource.CHECKLIST_COMPLETE:
             return set().union(
-                *(self.completed.get((program_id, t), set()) for t in _template_ids(indicator))
+                *(self.completed.get((program_id, t), set()) for t in template_ids(indicator))
             )
         if source == SuccessSource.CHECKLIST_STEP:
             return self.steps_done.get((program_id, indicator.step_id), set())
@@ -423,28 +326,6 @@ class _Facts:
             return self.attended.get(indicator.session_id, set())
         minimum = indicator.min_sessions or 1
         return {p for p, n in self.sessions_attended[program_id].items() if n >= minimum}
-
-
-def with_links(indicators):
-    """The indicators as a list, each with `template_ids` and `success_choice_ids`:
-    both many-to-many links read in one query (two prefetches would take two)."""
-    indicators = list(indicators)
-    if not indicators:
-        return indicators
-    pks = [i.pk for i in indicators]
-    templates = Indicator.templates.through.objects.filter(indicator_id__in=pks).values_list(
-        "indicator_id", "checklisttemplate_id", Value("template")
-    )
-    choices = Indicator.success_choices.through.objects.filter(indicator_id__in=pks).values_list(
-        "indicator_id", "choice_id", Value("choice")
-    )
-    links = defaultdict(lambda: {"template": [], "choice": []})
-    for indicator_id, linked_id, kind in templates.union(choices, all=True):
-        links[indicator_id][kind].append(linked_id)
-    for indicator in indicators:
-        indicator.template_ids = links[indicator.pk]["template"]
-        indicator.success_choice_ids = links[indicator.pk]["choice"]
-    return indicators
 
 
 def _tagged_union(parts):
@@ -458,22 +339,6 @@ def _tagged_union(parts):
     for *row, name in first.union(*rest, all=True) if rest else first:
         rows[name].append(tuple(row))
     return rows
-
-
-def _template_ids(indicator):
-    """The checklists of a "checklist completed" indicator: `template_ids` when
-    set (see with_links; an unsaved certificate rule names them there)."""
-    if hasattr(indicator, "template_ids"):
-        return list(indicator.template_ids)
-    if indicator.pk is None:
-        return []
-    return [t.pk for t in indicator.templates.all()]
-
-
-def _success_choice_ids(indicator):
-    if hasattr(indicator, "success_choice_ids"):
-        return indicator.success_choice_ids
-    return [c.pk for c in indicator.success_choices.all()]
 
 
 def who_succeeded(indicator, program, *, as_of=None):
@@ -507,7 +372,7 @@ def evaluate_programs(pairs, *, with_reasons=True, as_of=None):
                 enrolled=len(facts.enrolled.get(program.pk, ())),
             )
             if result.rest and with_reasons:
-                failed.append(_Failed(result, program.pk, counted - succeeded))
+                failed.append(Failed(result, program.pk, counted - succeeded))
             results[program.pk].append(result)
-    _failure_reasons(failed, facts, before)
+    failure_reasons(failed, facts, before)
     return results
