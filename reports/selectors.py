@@ -125,7 +125,8 @@ class TrackReport:
 def checklist_reports(program, *, before=None, started=None):
     """A funnel per template the program's participants follow; `started`: the
     training day, from which the days to complete are counted. Four queries
-    (one without templates) whatever the number of templates."""
+    whatever the number of templates (one without templates), and one more for
+    the days to complete when some checklist is complete."""
     templates = program_template_summaries(program)
     if before is not None:
         templates = templates.annotate(
