@@ -15,8 +15,13 @@ from programs.models import Membership
 from programs.selectors import programs_visible_to
 
 
-def get_program_for_user(request, program_slug, *, manage=False):
-    program = get_object_or_404(programs_visible_to(request.user), slug=program_slug)
+def get_program_for_user(request, program_slug, *, manage=False, refine=None):
+    """`refine`: a function of the visible programs' queryset returning it with
+    what the page reads besides (e.g. annotations), so the program is read once."""
+    programs = programs_visible_to(request.user)
+    if refine is not None:
+        programs = refine(programs)
+    program = get_object_or_404(programs, slug=program_slug)
     permissions.remember_program_role(request.user, program, program.user_role)
     if manage and not permissions.can_manage_program(request.user, program):
         raise PermissionDenied

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from checklists.models import ChecklistTemplate, Track
 from participants.models import Enrollment
 from programs import regions
-from reports.indicators import evaluate_programs
+from reports.indicators import evaluate_programs, with_links
 from sessions.models import TrainingSession
 from sessions.selectors import sessions_with_attendance
 
@@ -247,9 +247,10 @@ def rollup(organization, programs, filters):
                 0,
             )
         )
-        .prefetch_related("indicators__templates", "indicators__success_choices")
+        .prefetch_related("indicators")
         .order_by("name")
     )
+    with_links(indicator for program in programs for indicator in program.indicators.all())
     labels, rows = [], []
     sessions_of = defaultdict(list)
     for session in sessions_with_attendance(TrainingSession.objects.filter(program__in=programs)):
@@ -299,12 +300,11 @@ def _coded(codes):
 
 def filter_choices(programs):
     """The years, regencies and districts (code, name) the programs have."""
+    rows = list(programs.values_list("start_date", "regency_code", "district_code"))
     return {
-        "years": sorted(
-            {d.year for d in programs.values_list("start_date", flat=True)}, reverse=True
-        ),
-        "regencies": _coded(programs.values_list("regency_code", flat=True)),
-        "districts": _coded(programs.values_list("district_code", flat=True)),
+        "years": sorted({start.year for start, _r, _d in rows}, reverse=True),
+        "regencies": _coded(regency for _s, regency, _d in rows),
+        "districts": _coded(district for _s, _r, district in rows),
         "templates": ChecklistTemplate.objects.filter(Q(tracks__enrollment__program__in=programs))
         .distinct()
         .order_by("name"),

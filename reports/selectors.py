@@ -1,39 +1,36 @@
 """The program report and its parts, counted in the database."""
 
 import statistics
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from checklists.enums import SATISFIED
 from checklists.models import ChecklistStep, MentoringContact, Track
-from checklists.selectors import funnel, program_template_summaries
+from checklists.selectors import funnels, program_template_summaries
 from participants.models import Enrollment
-from reports.as_of import (
-    enrolled_as_of,
-    funnel_as_of,
-    mentoring_contacts_as_of,
-    sessions_as_of,
-)
-from reports.indicators import cutoff, evaluate_many
-from reports.models import ReportSettings
+from programs.models import Program
+from reports.as_of import funnels_as_of, sessions_as_of
+from reports.indicators import cutoff, evaluate_many, with_links
 from sessions.enums import SessionPhase
+from sessions.models import TrainingSession
 from sessions.selectors import (
     participant_attendance,
     session_attendance_summary,
     sessions_by_phase,
 )
-from surveys.selectors import pre_post, survey_results
+from surveys.selectors import surveys_report, with_counted_responses
 
 
 def program_indicators(program, *, as_of=None):
     indicators = program.indicators.select_related(
         "step", "population_session", "population_survey"
-    ).prefetch_related("templates", "success_choices")
-    return evaluate_many(indicators, program, as_of=as_of)
+    )
+    return evaluate_many(with_links(indicators), program, as_of=as_of)
 
 
 @dataclass
@@ -107,11 +104,6 @@ def indicator_twins(results):
     return pairs
 
 
-def training_date(program):
-    """The day of the hands-on training (the first training session), if any."""
-    return program.sessions.filter(phase=SessionPhase.TRAINING).aggregate(d=Min("date"))["d"]
-
-
 @dataclass
 class TrackReport:
     funnel: object
@@ -130,53 +122,84 @@ class TrackReport:
         return statistics.median(self.days_to_complete) if self.days_to_complete else None
 
 
-def checklist_reports(program, *, before=None):
-    started = training_date(program)
-    tracks = Track.objects.filter(enrollment__program=program)
+def checklist_reports(program, *, before=None, started=None):
+    """A funnel per template the program's participants follow; `started`: the
+    training day, from which the days to complete are counted. Four queries
+    whatever the number of templates (one without templates), and one more for
+    the days to complete when some checklist is complete."""
+    templates = program_template_summaries(program)
     if before is not None:
-        tracks = tracks.filter(completed_at__lt=before)
-    reports = []
-    for template in program_template_summaries(program):
-        days = []
-        if started:
-            for completed_at in tracks.filter(
-                template=template, completed_at__isnull=False
-            ).values_list("completed_at", flat=True):
-                days.append((timezone.localtime(completed_at).date() - started).days)
-        result = (
-            funnel(template, [program])
-            if before is None
-            else funnel_as_of(template, program, before)
+        templates = templates.annotate(
+            n_completed_before=Count(
+                "tracks",
+                filter=Q(tracks__enrollment__program=program, tracks__completed_at__lt=before),
+            )
         )
-        reports.append(TrackReport(funnel=result, days_to_complete=sorted(days)))
-    return reports
+    templates = list(templates)
+    if not templates:
+        return []
+    totals = {
+        t.pk: {
+            "tracks": t.n_tracks,
+            "completed": t.n_completed if before is None else t.n_completed_before,
+        }
+        for t in templates
+    }
+    days = defaultdict(list)
+    if started and any(total["completed"] for total in totals.values()):
+        completed = Track.objects.filter(
+            enrollment__program=program, template__in=templates, completed_at__isnull=False
+        )
+        if before is not None:
+            completed = completed.filter(completed_at__lt=before)
+        for template_id, completed_at in completed.values_list("template_id", "completed_at"):
+            days[template_id].append((timezone.localtime(completed_at).date() - started).days)
+    results = (
+        funnels(templates, [program], totals=totals)
+        if before is None
+        else funnels_as_of(templates, program, before, totals=totals)
+    )
+    return [
+        TrackReport(funnel=results[t.pk], days_to_complete=sorted(days[t.pk])) for t in templates
+    ]
 
 
-def mentoring_summary(program, *, as_of=None):
-    contacts = (
-        MentoringContact.objects.filter(enrollment__program=program)
-        if as_of is None
-        else mentoring_contacts_as_of(program, as_of)
+def _count(queryset, group):
+    return Coalesce(
+        Subquery(queryset.order_by().values(group).annotate(n=Count("pk")).values("n")), 0
     )
-    totals = contacts.aggregate(
-        contacts=Count("pk"),
-        people=Count("enrollment", distinct=True),
-        resolved=Count("pk", filter=Q(resolved=True)),
+
+
+def with_report_figures(programs, *, as_of=None):
+    """Programs with their report settings and the report's single numbers (as
+    of the end of `as_of`), read with them: `n_enrolled`, `training_date` (the
+    first training session's day, if any) and the mentoring contacts, people
+    followed up and problems resolved."""
+    enrolled = Enrollment.objects.active().filter(program=OuterRef("pk"))
+    contacts = MentoringContact.objects.filter(enrollment__program=OuterRef("pk"))
+    if as_of is not None:
+        enrolled = enrolled.filter(enrolled_on__lte=as_of)
+        contacts = contacts.filter(date__lte=as_of)
+    training = TrainingSession.objects.filter(program=OuterRef("pk"), phase=SessionPhase.TRAINING)
+    people = contacts.order_by().values("enrollment__program")
+    return programs.select_related("report_settings").annotate(
+        n_enrolled=_count(enrolled, "program"),
+        training_date=Subquery(
+            training.order_by().values("program").annotate(d=Min("date")).values("d")
+        ),
+        mentoring_contacts=_count(contacts, "enrollment__program"),
+        mentoring_people=Coalesce(
+            Subquery(people.annotate(n=Count("enrollment", distinct=True)).values("n")), 0
+        ),
+        mentoring_resolved=_count(contacts.filter(resolved=True), "enrollment__program"),
     )
-    totals["by_channel"] = Counter(
-        dict(contacts.values_list("channel").annotate(n=Count("pk")).order_by())
-    )
-    return totals
 
 
 def participant_annex(program):
     """Per participant: sessions attended, and each checklist's steps satisfied / total."""
     enrollments = list(participant_attendance(program))
-    current_steps = dict(
-        ChecklistStep.objects.filter(archived_at__isnull=True, required=True)
-        .values_list("template_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    required = ChecklistStep.objects.filter(
+        template=OuterRef("template"), archived_at__isnull=True, required=True
     )
     tracks = (
         Track.objects.filter(enrollment__program=program)
@@ -189,13 +212,13 @@ def participant_annex(program):
                     progress__step__archived_at__isnull=True,
                     progress__step__required=True,
                 ),
-            )
+            ),
+            total=_count(required, "template"),
         )
         .order_by("template__name")
     )
     by_enrollment = {}
     for track in tracks:
-        track.total = current_steps.get(track.template_id, 0)
         by_enrollment.setdefault(track.enrollment_id, []).append(track)
     for enrollment in enrollments:
         enrollment.report_tracks = by_enrollment.get(enrollment.pk, [])
@@ -213,29 +236,35 @@ def session_facilitators(program):
     )
 
 
-def program_report(program, *, annex=False, as_of=None):
+def program_report(program, *, annex=False, as_of=None, figures=None):
     """Everything the evaluation report shows, as plain data for one template.
 
     Every section counts only what was recorded up to the end of `as_of` (a
     date; None: everything recorded until now), and the report says which
     day: Table 1, the method's sessions and attendance, the checklists, the
     surveys and the mentoring. The participant annex shows the current state.
+    The number of queries does not grow with the participants, surveys,
+    checklists or indicators. `figures`: the program as read by
+    with_report_figures for the same `as_of`, when the caller has it already.
     """
     before = cutoff(as_of)
+    if figures is None:
+        figures = with_report_figures(Program.objects, as_of=as_of).get(pk=program.pk)
+    settings = getattr(figures, "report_settings", None)
     if as_of is None:
         sessions = session_attendance_summary(program)
-        enrolled = Enrollment.objects.active().filter(program=program).count()
     else:
         sessions = sessions_as_of(program, as_of, before)
-        enrolled = enrolled_as_of(program, as_of)
-    surveys = list(program.surveys.select_related("baseline").order_by("created_at", "pk"))
-    settings = ReportSettings.objects.filter(program=program).first()
+    surveys = list(
+        with_counted_responses(program.surveys.all(), before=before).order_by("created_at", "pk")
+    )
+    survey_reports = surveys_report(surveys, before=before)
     photos = list(program.report_photos.all())
     indicators = program_indicators(program, as_of=as_of)
     return {
         "program": program,
         "facilitators": session_facilitators(program),
-        "enrolled": enrolled,
+        "enrolled": figures.n_enrolled,
         "sessions": sessions,
         "method": sessions_by_phase(sessions),
         "settings": settings,
@@ -249,11 +278,13 @@ def program_report(program, *, annex=False, as_of=None):
         "indicators": indicators,
         "twins": indicator_twins(indicators),
         "as_of": as_of,
-        "checklists": checklist_reports(program, before=before),
-        "surveys": [
-            (s, survey_results(s, before=before), pre_post(s, before=before)) for s in surveys
-        ],
-        "mentoring": mentoring_summary(program, as_of=as_of),
+        "checklists": checklist_reports(program, before=before, started=figures.training_date),
+        "surveys": [(s, *survey_reports[s.pk]) for s in surveys],
+        "mentoring": {
+            "contacts": figures.mentoring_contacts,
+            "people": figures.mentoring_people,
+            "resolved": figures.mentoring_resolved,
+        },
         "annex": participant_annex(program) if annex else None,
         "generated_at": timezone.localtime(),
     }

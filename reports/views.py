@@ -48,10 +48,14 @@ def _report_query(annex, as_of):
 
 @require_GET
 def program_report(request, program_slug):
-    program = get_program_for_user(request, program_slug)
-    annex = query_params(request, ReportQueryForm)["annex"] == "1"
     as_of_form, as_of = as_of_from(request.GET)
-    context = selectors.program_report(program, annex=annex, as_of=as_of)
+    program = get_program_for_user(
+        request,
+        program_slug,
+        refine=lambda programs: selectors.with_report_figures(programs, as_of=as_of),
+    )
+    annex = query_params(request, ReportQueryForm)["annex"] == "1"
+    context = selectors.program_report(program, annex=annex, as_of=as_of, figures=program)
     context.update(
         can_manage=permissions.can_manage_program(request.user, program),
         as_of_form=as_of_form,

@@ -2,11 +2,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Max, Min, Q
+from django.db.models import Avg, Count, Max, Min, Prefetch, Q
 
 from participants.models import Enrollment
 from surveys.enums import CHOICE_KINDS, TEXT_KINDS, QuestionKind
-from surveys.models import Answer, HeldResponse, Response
+from surveys.models import Answer, Choice, HeldResponse, Question, Response
 
 CHOICE_LIKE = (*CHOICE_KINDS, QuestionKind.YES_NO, QuestionKind.SCALE)
 
@@ -53,68 +53,117 @@ def survey_results(survey, *, before=None):
     """Per question: n of N, counts and percentages, number statistics, the texts.
 
     The percentage of an option is over the respondents who answered the
-    question (n). Six queries whatever the number of responses. With `before`
-    (a datetime) only responses submitted before it count.
+    question (n). With `before` (a datetime) only responses submitted before
+    it count.
     """
-    questions = list(survey_questions(survey))
-    responses = survey.responses.all()
-    answers = Answer.objects.filter(response__survey=survey)
-    picked = Answer.choices.through.objects.filter(answer__response__survey=survey)
-    if before is not None:
-        responses = responses.filter(submitted_at__lt=before)
-        answers = answers.filter(response__submitted_at__lt=before)
-        picked = picked.filter(answer__response__submitted_at__lt=before)
-    total = responses.count()
-    answered = dict(answers.values_list("question_id").annotate(n=Count("pk")).order_by())
-    picks = dict(picked.values_list("choice_id").annotate(n=Count("pk")).order_by())
-    numbers = {
-        row["question_id"]: row
-        for row in answers.filter(question__kind=QuestionKind.NUMBER, number__isnull=False)
-        .values("question_id")
-        .annotate(count=Count("pk"), avg=Avg("number"), min=Min("number"), max=Max("number"))
-        .order_by()
-    }
+    return survey_report(survey, before=before)[0]
+
+
+def pre_post(survey, *, before=None):
+    """Scores before and after for participants who answered both tests; None
+    without a baseline.
+
+    Questions are paired by their order among the scored questions of each
+    test (a post-test is usually a copy of its pre-test). With `before` (a
+    datetime) only tests submitted before it count.
+    """
+    return survey_report(survey, before=before)[1]
+
+
+def survey_report(survey, *, before=None):
+    """(survey_results, pre_post) of one survey, sharing their queries."""
+    survey.n_counted = _counted(Response.objects.filter(survey=survey), before).count()
+    return surveys_report([survey], before=before)[survey.pk]
+
+
+def _counted(responses, before, prefix=""):
+    if before is None:
+        return responses
+    return responses.filter(**{f"{prefix}submitted_at__lt": before})
+
+
+def with_counted_responses(surveys, *, before=None):
+    """Surveys annotated with `n_counted`: their responses (submitted before `before`)."""
+    counted = None if before is None else Q(responses__submitted_at__lt=before)
+    return surveys.annotate(n_counted=Count("responses", filter=counted))
+
+
+def surveys_report(surveys, *, before=None):
+    """{survey id: (survey_results, pre_post)} for surveys carrying `n_counted`
+    (see with_counted_responses).
+
+    Three queries whatever the number of surveys, questions or responses (the
+    questions with their answer counts and number statistics, their choices
+    with their picks, the texts when some were written), and two more when a
+    survey has a baseline.
+    """
+    surveys = list(surveys)
+    baselines = {s.baseline_id for s in surveys if s.baseline_id is not None}
+    questions = defaultdict(list)
+    for question in _questions_counted({s.pk for s in surveys} | baselines, before):
+        questions[question.survey_id].append(question)
     texts = defaultdict(list)
+    answered_in_words = [
+        q.pk for qs in questions.values() for q in qs if q.kind in TEXT_KINDS and q.n_answered
+    ]
     for question_id, text in (
-        answers.filter(question__kind__in=TEXT_KINDS)
+        _counted(Answer.objects.filter(question_id__in=answered_in_words), before, "response__")
         .exclude(text="")
         .order_by("response__submitted_at", "pk")
         .values_list("question_id", "text")
+        if answered_in_words
+        else ()
     ):
         texts[question_id].append(text)
-    results = []
-    for question in questions:
-        n = answered.get(question.pk, 0)
-        result = QuestionResult(question=question, answered=n, total=total)
-        if question.kind in CHOICE_LIKE:
-            result.options = [
-                OptionCount(c, picks.get(c.pk, 0), 100 * picks.get(c.pk, 0) / n if n else 0)
-                for c in question.choices.all()
-            ]
-        elif question.kind == QuestionKind.NUMBER:
-            result.stats = numbers.get(question.pk)
-        else:
-            result.texts = texts[question.pk]
-        results.append(result)
-    return results
-
-
-def _scores(survey, participant_ids):
-    """participant id → {question position: correct?} over the survey's scored questions."""
-    scored = [q for q in survey_questions(survey) if q.kind in CHOICE_LIKE and q.is_scored]
-    correct = {q.pk: {c.pk for c in q.choices.all() if c.is_correct} for q in scored}
-    position = {q.pk: i for i, q in enumerate(scored, start=1)}
-    picked = defaultdict(lambda: defaultdict(set))
-    for participant_id, question_id, choice_id in Answer.choices.through.objects.filter(
-        answer__response__survey=survey,
-        answer__response__participant_id__in=participant_ids,
-        answer__question_id__in=correct,
-    ).values_list("answer__response__participant_id", "answer__question_id", "choice_id"):
-        picked[participant_id][question_id].add(choice_id)
-    return len(scored), {
-        pid: {position[qid]: picked[pid][qid] == correct[qid] for qid in correct}
-        for pid in participant_ids
+    scores = _PrePostScores(surveys, questions, before) if baselines else None
+    return {
+        s.pk: (
+            [_question_result(q, s.n_counted, texts) for q in questions[s.pk]],
+            scores.pre_post(s) if s.baseline_id is not None else None,
+        )
+        for s in surveys
     }
+
+
+def _questions_counted(survey_ids, before):
+    in_time = None if before is None else Q(answers__response__submitted_at__lt=before)
+    number = Q(kind=QuestionKind.NUMBER, answers__number__isnull=False)
+    if in_time is not None:
+        number &= in_time
+    choices = Choice.objects.annotate(n_picked=Count("answers", filter=in_time))
+    return (
+        Question.objects.filter(survey_id__in=survey_ids)
+        .annotate(
+            n_answered=Count("answers", filter=in_time),
+            n_numbers=Count("answers", filter=number),
+            number_avg=Avg("answers__number", filter=number),
+            number_min=Min("answers__number", filter=number),
+            number_max=Max("answers__number", filter=number),
+        )
+        .prefetch_related(Prefetch("choices", queryset=choices.order_by("position", "pk")))
+        .order_by("survey_id", "position", "pk")
+    )
+
+
+def _question_result(question, total, texts):
+    n = question.n_answered
+    result = QuestionResult(question=question, answered=n, total=total)
+    if question.kind in CHOICE_LIKE:
+        result.options = [
+            OptionCount(c, c.n_picked, 100 * c.n_picked / n if n else 0)
+            for c in question.choices.all()
+        ]
+    elif question.kind == QuestionKind.NUMBER and question.n_numbers:
+        result.stats = {
+            "question_id": question.pk,
+            "count": question.n_numbers,
+            "avg": question.number_avg,
+            "min": question.number_min,
+            "max": question.number_max,
+        }
+    elif question.kind in TEXT_KINDS:
+        result.texts = texts[question.pk]
+    return result
 
 
 def survey_scores(survey):
@@ -129,6 +178,33 @@ def survey_scores(survey):
     if not questions:
         return {}
     return {pid: 100 * sum(right.values()) / questions for pid, right in marks.items()}
+
+
+def _scored(questions):
+    return [q for q in questions if q.kind in CHOICE_LIKE and q.is_scored]
+
+
+def _marks(scored, picked, participant_ids):
+    """(number of scored questions, {participant id: {position: right?}})."""
+    correct = {q.pk: {c.pk for c in q.choices.all() if c.is_correct} for q in scored}
+    position = {q.pk: i for i, q in enumerate(scored, start=1)}
+    return len(scored), {
+        pid: {position[qid]: picked[pid][qid] == correct[qid] for qid in correct}
+        for pid in participant_ids
+    }
+
+
+def _scores(survey, participant_ids):
+    """participant id → {question position: correct?} over the survey's scored questions."""
+    scored = _scored(survey_questions(survey))
+    picked = defaultdict(lambda: defaultdict(set))
+    for participant_id, question_id, choice_id in Answer.choices.through.objects.filter(
+        answer__response__survey=survey,
+        answer__response__participant_id__in=participant_ids,
+        answer__question_id__in=[q.pk for q in scored],
+    ).values_list("answer__response__participant_id", "answer__question_id", "choice_id"):
+        picked[participant_id][question_id].add(choice_id)
+    return _marks(scored, picked, participant_ids)
 
 
 @dataclass
@@ -146,47 +222,59 @@ class PrePost:
         return self.mean_post - self.mean_pre
 
 
-def pre_post(survey, *, before=None):
-    """Scores before and after for participants who answered both tests.
+class _PrePostScores:
+    """Who answered which test and what they picked on scored questions, for
+    every pre/post pair among `surveys` at once: two queries."""
 
-    Questions are paired by their order among the scored questions of each
-    test (a post-test is usually a copy of its pre-test). With `before` (a
-    datetime) only tests submitted before it count.
-    """
-    if survey.baseline_id is None:
-        return None
-    responses = Response.objects.filter(participant__isnull=False)
-    if before is not None:
-        responses = responses.filter(submitted_at__lt=before)
-    both = set(responses.filter(survey=survey).values_list("participant_id", flat=True)) & set(
-        responses.filter(survey_id=survey.baseline_id).values_list("participant_id", flat=True)
-    )
-    n_pre, before = _scores(survey.baseline, both)
-    n_post, after = _scores(survey, both)
-    n = min(n_pre, n_post)
-    if not both or not n:
-        return PrePost(pairs=len(both), questions=n, mean_pre=None, mean_post=None, per_question=[])
+    def __init__(self, surveys, questions, before):
+        tests = {s.pk for s in surveys if s.baseline_id} | {s.baseline_id for s in surveys}
+        tests.discard(None)
+        self.scored = {pk: _scored(questions[pk]) for pk in tests}
+        self.answered = defaultdict(set)
+        for survey_id, participant_id in _counted(
+            Response.objects.filter(survey_id__in=tests, participant__isnull=False), before
+        ).values_list("survey_id", "participant_id"):
+            self.answered[survey_id].add(participant_id)
+        # Every pick on a scored question counts, as when the scores are read one
+        # survey at a time: only who took part is limited to `before`.
+        self.picked = defaultdict(lambda: defaultdict(set))
+        for participant_id, question_id, choice_id in Answer.choices.through.objects.filter(
+            answer__response__survey_id__in=tests,
+            answer__response__participant__isnull=False,
+            answer__question_id__in=[q.pk for scored in self.scored.values() for q in scored],
+        ).values_list("answer__response__participant_id", "answer__question_id", "choice_id"):
+            self.picked[participant_id][question_id].add(choice_id)
 
-    def score(marks):
-        return 100 * sum(marks[i] for i in range(1, n + 1)) / n
+    def pre_post(self, survey):
+        both = self.answered[survey.pk] & self.answered[survey.baseline_id]
+        n_pre, before = _marks(self.scored[survey.baseline_id], self.picked, both)
+        n_post, after = _marks(self.scored[survey.pk], self.picked, both)
+        n = min(n_pre, n_post)
+        if not both or not n:
+            return PrePost(
+                pairs=len(both), questions=n, mean_pre=None, mean_post=None, per_question=[]
+            )
 
-    scored_post = [q for q in survey_questions(survey) if q.kind in CHOICE_LIKE and q.is_scored]
-    per_question = [
-        (
-            i,
-            scored_post[i - 1],
-            100 * sum(before[p][i] for p in both) / len(both),
-            100 * sum(after[p][i] for p in both) / len(both),
+        def score(marks):
+            return 100 * sum(marks[i] for i in range(1, n + 1)) / n
+
+        scored_post = self.scored[survey.pk]
+        per_question = [
+            (
+                i,
+                scored_post[i - 1],
+                100 * sum(before[p][i] for p in both) / len(both),
+                100 * sum(after[p][i] for p in both) / len(both),
+            )
+            for i in range(1, n + 1)
+        ]
+        return PrePost(
+            pairs=len(both),
+            questions=n,
+            mean_pre=sum(score(before[p]) for p in both) / len(both),
+            mean_post=sum(score(after[p]) for p in both) / len(both),
+            per_question=per_question,
         )
-        for i in range(1, n + 1)
-    ]
-    return PrePost(
-        pairs=len(both),
-        questions=n,
-        mean_pre=sum(score(before[p]) for p in both) / len(both),
-        mean_post=sum(score(after[p]) for p in both) / len(both),
-        per_question=per_question,
-    )
 
 
 def respondents_by_phone(survey, phone):

@@ -315,15 +315,11 @@ def survey_answer(request, program_slug, survey_id, participant_id):
 @require_GET
 def survey_results(request, program_slug, survey_id):
     survey = get_survey_for_user(request, program_slug, survey_id)
+    results, pre_post = selectors.survey_report(survey)
     return render(
         request,
         "surveys/results.html",
-        {
-            "program": survey.program,
-            "survey": survey,
-            "results": selectors.survey_results(survey),
-            "pre_post": selectors.pre_post(survey),
-        },
+        {"program": survey.program, "survey": survey, "results": results, "pre_post": pre_post},
     )
 
 

@@ -32,7 +32,7 @@ def test_certificate_list_queries(login, sized_program, django_assert_num_querie
     services.certificates_generate(program=program, by=None, verify_url=VERIFY)
     client = login(sized_program.coordinator)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(reverse("certificate_list", args=[program.slug]))
 
     assert len(response.context["rows"]) == len(sized_program.enrollments)

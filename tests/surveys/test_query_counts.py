@@ -21,7 +21,7 @@ def test_survey_list(login, sized_program, django_assert_num_queries):
 def test_survey_results(login, sized_program, django_assert_num_queries):
     client = login(sized_program.coordinator)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = client.get(survey_url("survey_results", sized_program))
 
     assert [r.answered for r in response.context["results"]] == [len(sized_program.enrollments)] * 6

@@ -6,94 +6,34 @@ checklist progress changes, survey submission times), so a report handed in
 can be produced again with the same figures.
 """
 
-import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Value
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from checklists.enums import StepState
 from checklists.models import ProgressEvent, StepProgress, Track
 from participants.models import Enrollment
-from reports.enums import SMALL_N, Population, ReasonSource, SuccessSource
+from reports.enums import SMALL_N, Population, SuccessSource
+from reports.indicators.history import cutoff, latest
+from reports.indicators.links import success_choice_ids, template_ids, with_links
+from reports.indicators.reasons import Failed, failure_reasons
 from sessions.enums import ATTENDED
 from sessions.models import Attendance, AttendanceEvent
 from surveys.models import Answer, Response
 
-
-def cutoff(as_of):
-    """The first moment after the day `as_of` (local time); None stays None."""
-    if as_of is None:
-        return None
-    return timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
-
-
-def _latest(events):
-    """{key: value} keeping the last value of each key; `events` come oldest first."""
-    latest = {}
-    for key, value in events:
-        latest[key] = value
-    return latest
-
-
-def _blocked_as_of(template_ids, program, failed_ids, before):
-    """[(reason label, people)] from each step's last change before `before`."""
-    last = _latest(
-        ((participant, step), (state, label))
-        for participant, step, state, label in ProgressEvent.objects.filter(
-            track__template_id__in=template_ids,
-            track__enrollment__program=program,
-            track__enrollment__participant_id__in=failed_ids,
-            at__lt=before,
-        )
-        .order_by("at", "pk")
-        .values_list("track__enrollment__participant_id", "step_id", "state", "reason__label")
-    )
-    people = defaultdict(set)
-    for (participant, _step), (state, label) in last.items():
-        if state == StepState.BLOCKED and label:
-            people[label].add(participant)
-    return sorted(((label, len(p)) for label, p in people.items()), key=lambda r: (-r[1], r[0]))
-
-
-def _failure_reasons(indicator, program, failed_ids, before=None):
-    """[(reason label, people)] among those counted but not successful, most first."""
-    failed_ids = list(failed_ids)  # one program's people at most
-    if indicator.reason_source == ReasonSource.CHECKLIST:
-        if indicator.step_id:
-            template_ids = [indicator.step.template_id]
-        else:
-            template_ids = [t.pk for t in indicator.templates.all()]
-        if before is not None:
-            return _blocked_as_of(template_ids, program, failed_ids, before)
-        rows = (
-            StepProgress.objects.filter(
-                state=StepState.BLOCKED,
-                track__template_id__in=template_ids,
-                track__enrollment__program=program,
-                track__enrollment__participant_id__in=failed_ids,
-            )
-            .values("reason__label")
-            .annotate(n=Count("track__enrollment__participant_id", distinct=True))
-            .order_by("-n", "reason__label")
-        )
-        return [(row["reason__label"], row["n"]) for row in rows]
-    if indicator.reason_source == ReasonSource.SURVEY_QUESTION and indicator.reason_question_id:
-        picks = Answer.choices.through.objects.filter(
-            answer__question_id=indicator.reason_question_id,
-            answer__response__participant_id__in=failed_ids,
-        )
-        if before is not None:
-            picks = picks.filter(answer__response__submitted_at__lt=before)
-        rows = (
-            picks.values("choice__label")
-            .annotate(n=Count("answer__response__participant_id", distinct=True))
-            .order_by("-n", "choice__label")
-        )
-        return [(row["choice__label"], row["n"]) for row in rows]
-    return []
+__all__ = [
+    "IndicatorResult",
+    "cutoff",
+    "evaluate",
+    "evaluate_many",
+    "evaluate_programs",
+    "latest",
+    "who_succeeded",
+    "with_links",
+]
 
 
 @dataclass
@@ -194,7 +134,7 @@ class _Facts:
     programs or participants; the sets are intersected here.
     """
 
-    def __init__(self, pairs, before=None):
+    def __init__(self, pairs, before=None, *, with_reasons=False):
         programs = [p.pk for p, _i in pairs]
         indicators = [i for _p, group in pairs for i in group]
 
@@ -207,66 +147,105 @@ class _Facts:
                 out[key].add(participant)
             return out
 
+        # The sets read from current rows (not from the history) travel together:
+        # one UNION ALL query of (key, key, participant) rows, each tagged with its set.
+        current = {}
         enrolled = Enrollment.objects.active().filter(program_id__in=programs)
         if before is not None:
             enrolled = enrolled.filter(enrolled_on__lt=timezone.localtime(before).date())
-        self.enrolled = grouped(enrolled.values_list("program_id", "participant_id"))
-        sessions = ids("population_session_id") | ids("session_id")
-        self.attended = (
-            grouped(
-                (session, participant)
-                for (session, participant), _program in self._attendance(
-                    {"session_id__in": sessions}, before
-                )
-            )
-            if sessions
-            else {}
-        )
+        current["enrolled"] = (enrolled, ("program_id", "pk", "participant_id"))
         surveys = ids("population_survey_id")
-        responses = Response.objects.filter(survey_id__in=surveys, participant__isnull=False)
-        if before is not None:
-            responses = responses.filter(submitted_at__lt=before)
-        self.answered = (
-            grouped(responses.values_list("survey_id", "participant_id")) if surveys else {}
+        if surveys:
+            responses = Response.objects.filter(survey_id__in=surveys, participant__isnull=False)
+            if before is not None:
+                responses = responses.filter(submitted_at__lt=before)
+            current["answered"] = (responses, ("survey_id", "pk", "participant_id"))
+        if any(i.source == SuccessSource.CHECKLIST_COMPLETE for i in indicators):
+            tracks = Track.objects.filter(enrollment__program_id__in=programs)
+            tracks = (
+                tracks.filter(completed_at__lt=before)
+                if before is not None
+                else tracks.filter(completed_at__isnull=False)
+            )
+            current["completed"] = (
+                tracks,
+                ("enrollment__program_id", "template_id", "enrollment__participant_id"),
+            )
+        sessions = ids("population_session_id") | ids("session_id")
+        in_program = any(i.source == SuccessSource.ATTENDED_MIN for i in indicators)
+        steps = ids("step_id")
+        if before is None:
+            attended = Attendance.objects.filter(status__in=ATTENDED)
+            fields = ("session_id", "session__program_id", "participant_id")
+            if sessions:
+                current["attended"] = (attended.filter(session_id__in=sessions), fields)
+            if in_program:
+                current["attended_in_program"] = (
+                    attended.filter(session__program_id__in=programs),
+                    fields,
+                )
+            if steps:
+                current["steps_done"] = (
+                    StepProgress.objects.filter(
+                        step_id__in=steps,
+                        state=StepState.DONE,
+                        track__enrollment__program_id__in=programs,
+                    ),
+                    (
+                        "track__enrollment__program_id",
+                        "step_id",
+                        "track__enrollment__participant_id",
+                    ),
+                )
+        rows = _tagged_union(current)
+        self.enrolled = grouped((program, person) for program, _p, person in rows["enrolled"])
+        self.answered = grouped((survey, person) for survey, _s, person in rows["answered"])
+        self.completed = grouped(
+            ((program, template), person) for program, template, person in rows["completed"]
         )
-        questions = ids("question_id")
+        if before is None:
+            attended = [((s, person), program) for s, program, person in rows["attended"]]
+            in_program_rows = [
+                ((s, person), program) for s, program, person in rows["attended_in_program"]
+            ]
+            steps_done = (((program, step), person) for program, step, person in rows["steps_done"])
+        else:
+            attended = self._attendance({"session_id__in": sessions}, before) if sessions else []
+            in_program_rows = (
+                self._attendance({"session__program_id__in": programs}, before)
+                if in_program
+                else []
+            )
+            steps_done = self._steps_done(steps, programs, before) if steps else []
+        self.attended = grouped(
+            (session, participant) for (session, participant), _program in attended
+        )
+        self.steps_done = grouped(steps_done)
+        self.sessions_attended = defaultdict(Counter)
+        for (_session, participant), program_id in in_program_rows:
+            self.sessions_attended[program_id][participant] += 1
+        # The answers behind "why not" come with the success answers: one query,
+        # in label order (ties between reasons break in the database's order).
+        questions = ids("question_id") | (ids("reason_question_id") if with_reasons else set())
         picks = Answer.choices.through.objects.filter(answer__question_id__in=questions)
         if before is not None:
             picks = picks.filter(answer__response__submitted_at__lt=before)
-        self.picked = (
-            grouped(
-                ((question_id, choice_id), participant)
-                for question_id, choice_id, participant in picks.values_list(
-                    "answer__question_id", "choice_id", "answer__response__participant_id"
-                )
+        self.picks = (
+            list(
+                picks.values_list(
+                    "answer__question_id",
+                    "choice_id",
+                    "answer__response__participant_id",
+                    "choice__label",
+                ).order_by("choice__label")
             )
             if questions
-            else {}
+            else []
         )
-        tracks = Track.objects.filter(enrollment__program_id__in=programs)
-        tracks = (
-            tracks.filter(completed_at__lt=before)
-            if before is not None
-            else tracks.filter(completed_at__isnull=False)
+        self.picked = grouped(
+            ((question_id, choice_id), participant)
+            for question_id, choice_id, participant, _label in self.picks
         )
-        self.completed = (
-            grouped(
-                ((program_id, template_id), participant)
-                for program_id, template_id, participant in tracks.values_list(
-                    "enrollment__program_id", "template_id", "enrollment__participant_id"
-                )
-            )
-            if any(i.source == SuccessSource.CHECKLIST_COMPLETE for i in indicators)
-            else {}
-        )
-        steps = ids("step_id")
-        self.steps_done = grouped(self._steps_done(steps, programs, before)) if steps else {}
-        self.sessions_attended = defaultdict(Counter)
-        if any(i.source == SuccessSource.ATTENDED_MIN for i in indicators):
-            for (_session, participant), program_id in self._attendance(
-                {"session__program_id__in": programs}, before
-            ):
-                self.sessions_attended[program_id][participant] += 1
 
     @staticmethod
     def _attendance(where, before):
@@ -278,7 +257,7 @@ class _Facts:
                     status__in=ATTENDED, **where
                 ).values_list("session_id", "participant_id", "session__program_id")
             ]
-        last = _latest(
+        last = latest(
             ((session, participant), (status, program))
             for session, participant, status, program in AttendanceEvent.objects.filter(
                 at__lt=before, superseded=False, **where
@@ -301,7 +280,7 @@ class _Facts:
                     "track__enrollment__program_id", "step_id", "track__enrollment__participant_id"
                 )
             )
-        last = _latest(
+        last = latest(
             ((program_id, step_id, participant), state)
             for program_id, step_id, participant, state in ProgressEvent.objects.filter(
                 step_id__in=steps, track__enrollment__program_id__in=programs, at__lt=before
@@ -333,13 +312,13 @@ class _Facts:
         if source == SuccessSource.SURVEY_ANSWER:
             return set().union(
                 *(
-                    self.picked.get((indicator.question_id, c.pk), set())
-                    for c in indicator.success_choices.all()
+                    self.picked.get((indicator.question_id, choice_id), set())
+                    for choice_id in success_choice_ids(indicator)
                 )
             )
         if source == SuccessSource.CHECKLIST_COMPLETE:
             return set().union(
-                *(self.completed.get((program_id, t), set()) for t in _template_ids(indicator))
+                *(self.completed.get((program_id, t), set()) for t in template_ids(indicator))
             )
         if source == SuccessSource.CHECKLIST_STEP:
             return self.steps_done.get((program_id, indicator.step_id), set())
@@ -349,12 +328,17 @@ class _Facts:
         return {p for p, n in self.sessions_attended[program_id].items() if n >= minimum}
 
 
-def _template_ids(indicator):
-    """The checklists of a "checklist completed" indicator; an unsaved one (a
-    certificate rule) names them in `template_ids`."""
-    if indicator.pk is None:
-        return list(getattr(indicator, "template_ids", ()))
-    return [t.pk for t in indicator.templates.all()]
+def _tagged_union(parts):
+    """{name: [row]} from {name: (queryset, fields)}, all in one UNION ALL query."""
+    rows = defaultdict(list)
+    tagged = [
+        queryset.order_by().values_list(*fields, Value(name))
+        for name, (queryset, fields) in parts.items()
+    ]
+    first, *rest = tagged
+    for *row, name in first.union(*rest, all=True) if rest else first:
+        rows[name].append(tuple(row))
+    return rows
 
 
 def who_succeeded(indicator, program, *, as_of=None):
@@ -369,12 +353,13 @@ def evaluate_programs(pairs, *, with_reasons=True, as_of=None):
     """{program id: [IndicatorResult]} for [(program, [indicator, …]), …].
 
     With `as_of` (a date) only what was recorded up to the end of that day
-    counts. A fixed number of queries for any number of programs and
-    participants, plus one per failure breakdown when `with_reasons`.
+    counts. A fixed number of queries for any number of programs, indicators
+    and participants: one per kind of source or population, and with
+    `with_reasons` one per kind of failure breakdown.
     """
     before = cutoff(as_of)
-    facts = _Facts(pairs, before)
-    results = {}
+    facts = _Facts(pairs, before, with_reasons=with_reasons)
+    results, failed = {}, []
     for program, indicators in pairs:
         results[program.pk] = []
         for indicator in indicators:
@@ -387,6 +372,7 @@ def evaluate_programs(pairs, *, with_reasons=True, as_of=None):
                 enrolled=len(facts.enrolled.get(program.pk, ())),
             )
             if result.rest and with_reasons:
-                result.reasons = _failure_reasons(indicator, program, counted - succeeded, before)
+                failed.append(Failed(result, program.pk, counted - succeeded))
             results[program.pk].append(result)
+    failure_reasons(failed, facts, before)
     return results
