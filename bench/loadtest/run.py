@@ -31,6 +31,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 PORTS = (8101, 8102)
 SECONDS = int(os.environ.get("LOAD_SECONDS", "40"))
 MARK_SECONDS = int(os.environ.get("LOAD_MARK_SECONDS", "30"))
+WORKERS = int(os.environ.get("LOAD_WORKERS", "2"))  # gunicorn workers per app server
 USERS = int(os.environ.get("LOAD_USERS", "16"))
 PASSWORD = secrets.token_urlsafe(12)
 # One of each for every process of the run: the servers share sessions and NIKs.
@@ -178,7 +179,7 @@ def main():
                         "-b",
                         f"127.0.0.1:{port}",
                         "-w",
-                        "2",
+                        str(WORKERS),
                         "--access-logfile",
                         "/dev/null",
                         "--error-logfile",
@@ -208,13 +209,15 @@ def main():
             "PKK_LOAD_SURVEY": world["survey"],
             "PKK_LOAD_PHONES": ",".join(world["phones"]),
             "PKK_LOAD_STEPS": json.dumps(world["steps"]),
+            "PKK_LOAD_SESSIONS": json.dumps(world["sessions"]),
             "PKK_LOAD_STEP_MARKERS": str(USERS // 2),
             "PKK_LOAD_PASSWORD": PASSWORD,
             "PKK_LOAD_ACKS": str(acks),
         }
-        setup = "2 app servers x 2 workers, PostgreSQL, Redis, a worker"
-        print(f"\n== a day's mix: {USERS} users, {SECONDS} s, {setup}")
-        locust(load_env, scratch / "mix", ["Facilitator", "Coordinator", "Participant"])
+        setup = f"2 app servers x {WORKERS} workers, PostgreSQL, Redis, a worker"
+        if SECONDS:
+            print(f"\n== a day's mix: {USERS} users, {SECONDS} s, {setup}")
+            locust(load_env, scratch / "mix", ["Facilitator", "Coordinator", "Participant"])
         print(f"\n== marks only: {USERS} users tapping without pause, {MARK_SECONDS} s, {setup}")
         print("(half mark attendance, half checklist steps, each on steps of their own)")
         locust(load_env, scratch / "marks", ["AttendanceMarker", "StepMarker"], MARK_SECONDS)
