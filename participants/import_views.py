@@ -138,16 +138,7 @@ def _choices(request, pending):
 
 def _run(request, program, pending, **kwargs):
     return services.participants_import(
-        program=program,
-        by=request.user,
-        file_name=pending.file_name,
-        content=bytes(pending.content),
-        consent_method=pending.consent_method,
-        consent_note=pending.consent_note,
-        sheet=pending.sheet,
-        mapping=pending.mapping,
-        decisions={int(k): v for k, v in pending.decisions.items()},
-        **kwargs,
+        program=program, by=request.user, **pending.import_arguments(), **kwargs
     )
 
 

@@ -297,6 +297,18 @@ class PendingImport(models.Model):
     def __str__(self):
         return self.file_name
 
+    def import_arguments(self):
+        """What participants_import needs of this upload, as the page and the job pass it."""
+        return {
+            "file_name": self.file_name,
+            "content": bytes(self.content),
+            "consent_method": self.consent_method,
+            "consent_note": self.consent_note,
+            "sheet": self.sheet,
+            "mapping": self.mapping,
+            "decisions": {int(k): v for k, v in self.decisions.items()},
+        }
+
 
 class ImportColumnMapping(models.Model):
     """A header an organization's lists use, and the field a user chose for it.
