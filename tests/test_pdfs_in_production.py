@@ -8,36 +8,21 @@ import re
 import pytest
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
 from demo.services import ORGANIZATION_SLUG, PROGRAM_SLUG, demo_load
 from pkk_training.pdf import PDF_BASE_URL, static_file_for
 from programs.models import Program
+from tests.production import production_static
 
 A4 = (595, 842)  # points, rounded
 
 
 @pytest.fixture(scope="module")
-def production_static(tmp_path_factory):
+def production_static_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("staticfiles")
-    production = override_settings(
-        DEBUG=False,
-        STATIC_ROOT=root,
-        WHITENOISE_USE_FINDERS=False,
-        WHITENOISE_AUTOREFRESH=False,
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            # Production's CompressedManifest… less the compression (a quarter
-            # of a minute here): the hashed names are what the PDFs must find.
-            "staticfiles": {
-                "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
-            },
-        },
-    )
-    with production:
-        call_command("collectstatic", "--noinput", verbosity=0)
+    with production_static(root):
         yield root
 
 
@@ -48,7 +33,7 @@ def weasyprint_log(caplog):
 
 
 @pytest.fixture
-def demo(db, client, production_static):
+def demo(db, client, production_static_root):
     demo_load()
     from django.contrib.auth import get_user_model
 
@@ -73,12 +58,12 @@ def refusals(caplog):
     ]
 
 
-def test_the_hashed_stylesheet_is_the_one_linked(production_static):
+def test_the_hashed_stylesheet_is_the_one_linked(production_static_root):
     url = staticfiles_storage.url("css/report-print.css")
 
     assert re.fullmatch(r"/static/css/report-print\.[0-9a-f]{12}\.css", url)
     assert static_file_for(PDF_BASE_URL + url.lstrip("/")) == str(
-        production_static / url.removeprefix("/static/")
+        production_static_root / url.removeprefix("/static/")
     )
 
 
@@ -139,5 +124,5 @@ def test_report_command_pdf_is_styled(demo, tmp_path, weasyprint_log):
         "https://evil.example/static/css/report-print.css",
     ],
 )
-def test_still_nothing_outside_our_static_files(production_static, url):
+def test_still_nothing_outside_our_static_files(production_static_root, url):
     assert static_file_for(url) is None

@@ -5,8 +5,7 @@ import json
 import re
 import uuid
 
-from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from tests.factories import (
     TrackFactory,
     TrainingSessionFactory,
 )
+from tests.production import production_static
 
 
 def test_service_worker_is_served_from_the_root_with_the_shell_files(client):
@@ -37,20 +37,7 @@ def test_service_worker_is_served_from_the_root_with_the_shell_files(client):
 
 
 def test_service_worker_names_the_hashed_files_in_production(tmp_path):
-    production = override_settings(
-        DEBUG=False,
-        STATIC_ROOT=tmp_path,
-        WHITENOISE_USE_FINDERS=False,
-        WHITENOISE_AUTOREFRESH=False,
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {
-                "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
-            },
-        },
-    )
-    with production:
-        call_command("collectstatic", "--noinput", verbosity=0)
+    with production_static(tmp_path):
         response = Client().get("/sw.js")
 
     config = json.loads(response.content.decode().split("var CONFIG = ", 1)[1].split(";\n")[0])
