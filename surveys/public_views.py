@@ -33,6 +33,15 @@ def _over_limits(request, survey):
     )
 
 
+def _closed_or_over_limits(request, survey):
+    """The answer to a survey link that takes no answers now, or None."""
+    if not survey.is_open():
+        return render(request, "surveys/public_closed.html", {"survey": survey}, status=410)
+    if request.method == "POST" and _over_limits(request, survey):
+        return too_many_requests(request)
+    return None
+
+
 def _anonymous_cookie(survey):
     return f"answered-{survey.pk}"
 
@@ -41,11 +50,10 @@ def _anonymous_cookie(survey):
 @require_http_methods(["GET", "POST"])
 def survey_public(request, token):
     survey = get_public_survey(token)
-    if not survey.is_open():
-        return render(request, "surveys/public_closed.html", {"survey": survey}, status=410)
+    refused = _closed_or_over_limits(request, survey)
+    if refused:
+        return refused
     posted = request.POST if request.method == "POST" else None
-    if posted is not None and _over_limits(request, survey):
-        return too_many_requests(request)
     form = AnswersForm(posted, questions=selectors.survey_questions(survey))
     who = None if survey.anonymous else RespondentForm(posted)
     if posted is not None and form.is_valid() and (who is None or who.is_valid()):
@@ -94,11 +102,10 @@ def survey_personal(request, token):
     """A participant's own link: no phone asked; a second submission is held
     for a facilitator like any replacement."""
     survey, enrollment = get_personal_survey(token)
-    if not survey.is_open():
-        return render(request, "surveys/public_closed.html", {"survey": survey}, status=410)
+    refused = _closed_or_over_limits(request, survey)
+    if refused:
+        return refused
     posted = request.POST if request.method == "POST" else None
-    if posted is not None and _over_limits(request, survey):
-        return too_many_requests(request)
     form = AnswersForm(posted, questions=selectors.survey_questions(survey))
     if posted is not None and form.is_valid():
         try:
