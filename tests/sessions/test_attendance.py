@@ -322,6 +322,32 @@ def test_a_mark_naming_no_participant_is_refused(login, facilitator, session):
     assert AttendanceEvent.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "junk",
+    ["", ":present", "\x00:present", "x" * 10_000, "=HYPERLINK(1):present", "{pk}:bogus"],
+)
+def test_junk_in_the_rolls_button_value_is_refused_and_writes_nothing(
+    login, facilitator, session, enrollment, junk
+):
+    value = junk.replace("{pk}", str(enrollment.participant_id))
+
+    response = login(facilitator).post(mark_url(session), {"mark": value}, HTTP_HX_REQUEST="true")
+
+    assert (response.status_code, response.content.decode()) == (400, "Tanda tidak valid.")
+    assert AttendanceEvent.objects.count() == 0
+
+
+def test_a_button_value_naming_another_programs_participant_is_404(login, facilitator, session):
+    foreign = EnrollmentFactory()
+
+    response = login(facilitator).post(
+        mark_url(session), {"mark": f"{foreign.participant_id}:present"}
+    )
+
+    assert response.status_code == 404
+    assert AttendanceEvent.objects.count() == 0
+
+
 def test_mark_for_a_participant_of_another_program_is_404_and_writes_nothing(
     login, facilitator, session
 ):
