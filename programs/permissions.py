@@ -64,10 +64,17 @@ def role_expression(user, path=""):
     The twin of `program_role`; only for authenticated, active users (callers
     return an empty queryset for anyone else).
     """
-    from programs.models import Membership, OrganizationMembership
-
     if is_admin(user):
         return Value(ADMIN)
+    return member_role_expression(user, path)
+
+
+def member_role_expression(user, path=""):
+    """`role_expression` for someone who is not an admin. `user` may also be an
+    expression standing for her id, in a query compiled once for many users
+    (pkk_training.prepared)."""
+    from programs.models import Membership, OrganizationMembership
+
     program_ref = path[:-2] if path else "pk"
     coordinates_org = OrganizationMembership.objects.filter(
         organization=OuterRef(f"{path}organization"), user=user
