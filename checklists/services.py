@@ -2,7 +2,17 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, F, Max, OuterRef, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +28,7 @@ from checklists.models import (
     Track,
 )
 from pkk_training.ordering import move_in_order
+from pkk_training.prepared import PreparedUpdate
 
 # --- templates -----------------------------------------------------------------
 
@@ -276,19 +287,28 @@ def progress_mark(
 
 def _refresh_completion(track, now):
     """One UPDATE: complete when no current required step is unsatisfied."""
+    _COMPLETION.update(track=track.pk, template=track.template_id, now=now)
+
+
+def _completion_update(P, kind):
     unsatisfied = ChecklistStep.objects.filter(
-        template_id=track.template_id, required=True, archived_at__isnull=True
+        template_id=P("template", IntegerField()), required=True, archived_at__isnull=True
     ).exclude(
         Exists(
-            StepProgress.objects.filter(track_id=track.pk, step=OuterRef("pk"), state__in=SATISFIED)
+            StepProgress.objects.filter(
+                track_id=P("track", IntegerField()), step=OuterRef("pk"), state__in=SATISFIED
+            )
         )
     )
-    Track.objects.filter(pk=track.pk).update(
-        completed_at=Case(
-            When(~Exists(unsatisfied), then=Coalesce(F("completed_at"), Value(now))),
-            default=Value(None),
-        )
+    completed_at = Case(
+        When(~Exists(unsatisfied), then=Coalesce(F("completed_at"), P("now", DateTimeField()))),
+        default=Value(None),
     )
+    return Track.objects.filter(pk=P("track", IntegerField())), {"completed_at": completed_at}
+
+
+# Compiled once: compiling it was a third of a step mark's server time.
+_COMPLETION = PreparedUpdate(_completion_update)
 
 
 # --- mentoring -----------------------------------------------------------------

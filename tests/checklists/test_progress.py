@@ -364,6 +364,8 @@ def test_htmx_mark_returns_the_row(login, facilitator, track):
     html = response.content.decode()
     assert response.templates[0].name == "checklists/_step_row.html"
     assert 'data-state="blocked"' in html
+    # The row's forms post to this same step again.
+    assert html.count(f'action="{mark_url(track, step)}"') == 2
     assert "Terkendala: Dokumen wajib (KTP) gagal diunggah atau ditolak" in html
     assert states(track) == [("Unggah KTP", "blocked", "documents")]
 
@@ -673,3 +675,38 @@ def test_grid_is_a_fixed_number_of_queries(
         response = client.get(reverse("checklist_grid", args=[program.slug, template.pk]))
 
     assert len(response.context["rows"]) == participants
+
+
+def test_a_marks_lookup_gives_every_kind_of_user_the_role_rules_answer(db, rf):
+    """The lookup is compiled once per shape (pkk_training.prepared); each kind
+    of user, admins and others in turn, must still get her own role."""
+    from django.http import Http404
+
+    from checklists.access import get_track_step_for_user
+    from programs.permissions import program_role
+    from tests.programs.test_permissions import kinds_of_user
+
+    track = TrackFactory()
+    step, blocker = steps(track)[0], reason(track, "other")
+    enrollment = track.enrollment
+    kinds = kinds_of_user(enrollment.program)
+
+    def role(user, reason_id):
+        request = rf.post("/")
+        request.user = user
+        try:
+            found, *_ = get_track_step_for_user(
+                request,
+                enrollment.program.slug,
+                enrollment.participant_id,
+                track.pk,
+                step.pk,
+                reason_id,
+            )
+        except Http404:
+            return None
+        return program_role(user, found.enrollment.program)
+
+    expected = {kind: role for kind, (_, role) in kinds.items()}
+    assert {kind: role(user, None) for kind, (user, _) in kinds.items()} == expected
+    assert {kind: role(user, blocker.pk) for kind, (user, _) in kinds.items()} == expected
