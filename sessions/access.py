@@ -1,10 +1,16 @@
 """Fetch a training session (or an enrollment named in a mark) and check access."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, IntegerField, UUIDField, Value
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from participants.models import Enrollment
+from participants.models import Enrollment, Participant
+from pkk_training.prepared import PreparedQuery, RowModels
 from programs import permissions
+from programs.models import Program
+from programs.permissions import member_role_expression
+from sessions.models import TrainingSession
 from sessions.selectors import sessions_visible_to
 
 
@@ -20,12 +26,68 @@ def get_session_for_user(request, program_slug, session_id, *, manage=False):
     return session
 
 
-def get_session_enrollment_for_user(request, session, participant_id):
-    """The enrollment, in the session's program, of a participant named in a POST."""
-    enrollment = get_object_or_404(
-        Enrollment.objects.select_related("participant"),
-        program_id=session.program_id,
-        participant_id=participant_id,
+def get_marking_session_for_user(request, program_slug, session_id, participant_id):
+    """(session, enrollment) of one attendance mark, for someone who may record; one query.
+
+    The roll's taps come by the hundred, so the session, the participant's
+    enrolment in its program and the user's role are read in one round trip,
+    compiled once (pkk_training.prepared). A session or a participant of
+    another program is a 404.
+    """
+    user = request.user
+    if not (user.is_authenticated and user.is_active):
+        raise Http404
+    rows = _MARKING.rows(
+        kind=permissions.is_admin(user),
+        user=user.pk,
+        session=session_id,
+        program=program_slug,
+        participant=participant_id,
     )
-    enrollment.program = session.program
-    return enrollment
+    if not rows:
+        raise Http404
+    (session, program, enrollment, participant), (role,) = _MARKING_MODELS.read(rows[0])
+    session.program = enrollment.program = program
+    enrollment.participant = participant
+    permissions.remember_program_role(user, program, role)
+    if not permissions.can_record(user, program):
+        raise PermissionDenied
+    return session, enrollment
+
+
+_MARKING_MODELS = RowModels(
+    (TrainingSession, "", ("id", "program_id", "title", "date")),
+    (Program, "program__", ("id", "organization_id", "name", "slug")),
+    (
+        Enrollment,
+        "program__enrollments__",
+        [f.attname for f in Enrollment._meta.concrete_fields],  # a late joiner's is saved
+    ),
+    (
+        Participant,
+        "program__enrollments__participant__",
+        ("id", "organization_id", "full_name", "phone"),
+    ),
+)
+
+
+def _marking_query(P, admin):
+    role = (
+        Value(permissions.ADMIN)
+        if admin
+        else member_role_expression(P("user", IntegerField()), "program__")
+    )
+    return (
+        TrainingSession.objects.filter(
+            pk=P("session", IntegerField()),
+            program__slug=P("program", CharField()),
+            program__enrollments__participant_id=P("participant", UUIDField()),
+        )
+        .annotate(user_role=role)
+        .filter(user_role__isnull=False)
+        .order_by()
+        .values_list(*_MARKING_MODELS.columns, "user_role")[:1]
+    )
+
+
+_MARKING = PreparedQuery(_marking_query)

@@ -27,7 +27,7 @@ from programs.access import get_program_for_user
 from programs.enums import AuditAction
 from programs.services import audit_record
 from sessions import selectors, services
-from sessions.access import get_session_enrollment_for_user, get_session_for_user
+from sessions.access import get_marking_session_for_user, get_session_for_user
 from sessions.enums import AttendanceStatus
 from sessions.forms import MarkForm, TapTimeForm, WalkInForm
 
@@ -46,11 +46,13 @@ def _recording_session(request, program_slug, session_id):
 
 @require_POST
 def attendance_mark(request, program_slug, session_id):
-    session = _recording_session(request, program_slug, session_id)
     form = MarkForm(request.POST)
     if not form.is_valid():
+        _recording_session(request, program_slug, session_id)  # an outsider learns nothing
         return HttpResponse(_("Invalid mark."), status=400, content_type="text/plain")
-    enrollment = get_session_enrollment_for_user(request, session, form.cleaned_data["participant"])
+    session, enrollment = get_marking_session_for_user(
+        request, program_slug, session_id, form.cleaned_data["participant"]
+    )
     status = form.cleaned_data["status"]
     try:
         attendance, changed = services.attendance_mark(

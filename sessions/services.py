@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import IntegerField, UUIDField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from participants.services import (
     enrollment_date_change,
     participant_register,
 )
+from pkk_training.prepared import PreparedQuery
 from programs.services import assign_fields
 from sessions.enums import AttendanceStatus
 from sessions.models import Attendance, AttendanceEvent, TrainingSession
@@ -136,17 +138,33 @@ def _lock_row_and_get_newest_tap(session, enrollment):
 
     Two statements: on PostgreSQL a subquery beside the FOR UPDATE would read
     the snapshot taken before waiting for the lock, and miss the tap that the
-    lock's previous holder just committed.
+    lock's previous holder just committed. Both compiled once: every tap runs them.
     """
-    list(Enrollment.objects.select_for_update().filter(pk=enrollment.pk).values_list("pk"))
-    return (
+    _LOCK_ENROLLMENT.rows(enrollment=enrollment.pk)
+    newest = _NEWEST_TAP.rows(session=session.pk, participant=enrollment.participant_id)
+    return newest[0][0] if newest else None
+
+
+# order_by(): the default ordering would join (and on PostgreSQL lock) her participant row.
+_LOCK_ENROLLMENT = PreparedQuery(
+    lambda P, kind: (
+        Enrollment.objects.select_for_update()
+        .filter(pk=P("enrollment", IntegerField()))
+        .order_by()
+        .values_list("pk")
+    )
+)
+_NEWEST_TAP = PreparedQuery(
+    lambda P, kind: (
         AttendanceEvent.objects.filter(
-            session=session, participant_id=enrollment.participant_id, superseded=False
+            session_id=P("session", IntegerField()),
+            participant_id=P("participant", UUIDField()),
+            superseded=False,
         )
         .order_by("-tapped_at")
-        .values_list("tapped_at", flat=True)
-        .first()
+        .values_list("tapped_at")[:1]
     )
+)
 
 
 def _enrollment_move_to(session, enrollment, by):

@@ -677,3 +677,35 @@ def test_walk_in_form_asks_for_consent_and_offers_tracks(login, facilitator, ses
     ]
     assert list(enrollment.tracks.values_list("template__name", flat=True)) == ["Persyaratan"]
     assert state(session) == [("Tamu", "present")]
+
+
+def test_a_marks_lookup_gives_every_kind_of_user_the_role_rules_answer(db, rf):
+    """The lookup is compiled once per shape (pkk_training.prepared); each kind
+    of user, admins and others in turn, must still get her own role, and
+    only those who record may mark."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from programs.permissions import program_role
+    from sessions.access import get_marking_session_for_user
+    from tests.programs.test_permissions import kinds_of_user
+
+    enrollment = EnrollmentFactory()
+    session = TrainingSessionFactory(program=enrollment.program)
+    kinds = kinds_of_user(enrollment.program)
+
+    def role(user):
+        request = rf.post("/")
+        request.user = user
+        try:
+            found, marked = get_marking_session_for_user(
+                request, session.program.slug, session.pk, enrollment.participant_id
+            )
+        except (Http404, PermissionDenied):
+            return None
+        assert (found.pk, marked.pk) == (session.pk, enrollment.pk)
+        return program_role(user, found.program)
+
+    assert {kind: role(user) for kind, (user, _) in kinds.items()} == {
+        kind: role for kind, (_, role) in kinds.items()
+    }
