@@ -25,6 +25,27 @@ def clean_text(value):
     return "" if text in EMPTY_MARKS else text
 
 
+def clean_texts(values):
+    """clean_text of each value; a row of plain printable ASCII (nearly every row
+    of a village list) is recognised in one test of the whole row."""
+    try:
+        line = "|".join(values)
+    except TypeError:  # a None or a number among them
+        return [clean_text(v) for v in values]
+    # Printable ASCII holds no whitespace but the space, so a value needs
+    # stripping only where a space touches the separator or either end.
+    if (
+        line.isascii()
+        and line.isprintable()
+        and "  " not in line
+        and " |" not in line
+        and "| " not in line
+        and line == line.strip()
+    ):
+        return ["" if v in EMPTY_MARKS else str(v) for v in values]
+    return [clean_text(v) for v in values]
+
+
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 _NIK_SEPARATORS = re.compile(r"[\s.\-]")
 

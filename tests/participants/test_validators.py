@@ -2,6 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from participants.validators import (
+    clean_text,
+    clean_texts,
     format_phone,
     mask_nik,
     mask_phone,
@@ -116,3 +118,19 @@ def test_nik_birth_date_check_agrees_with_python_stdnum():
         for day_month in range(10000):
             birth_date = f"{day_month:04d}{year}"
             assert _nik_birth_date_valid(birth_date) == stdnum_valid(birth_date), birth_date
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["Siti", "0812", "-", ""],
+        ["Siti ", "0812"],
+        ["Siti", " 0812"],
+        ["Siti  Aminah", "a|b", "a| b", "|"],
+        ["Siti\u200bAminah", "Dusun\xa0II", "RT\t1", "—"],
+        ["Ibu Siti", None, 5],
+        [],
+    ],
+)
+def test_a_row_is_cleaned_as_each_cell_alone(row):
+    assert clean_texts(row) == [clean_text(value) for value in row]
