@@ -212,10 +212,13 @@ _TITLES = {
 }
 
 
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
 def person_name_key(name):
     """A name as people compare them: "IBU SUMIATI", "Bu Sumiati" and "Sumiati" are one."""
     text = clean_text(name).lower().split(",", 1)[0]  # ", S.Pd" and other degrees
-    words = re.findall(r"[^\W\d_]+", text)
+    words = _WORDS.findall(text)
     while len(words) > 1 and words[0] in _TITLES:
         words = words[1:]
     return " ".join(words)

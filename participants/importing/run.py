@@ -2,6 +2,7 @@
 
 import gc
 import itertools
+import os
 import uuid
 from collections import defaultdict
 
@@ -28,6 +29,12 @@ from pkk_training.crypto import nik_hasher
 from programs import permissions
 
 BATCH_SIZE = 2000
+
+
+def new_ids(count):
+    """`count` ids as uuid4 makes them, from one draw of randomness instead of one each."""
+    data = os.urandom(16 * count)
+    return (uuid.UUID(bytes=data[i : i + 16], version=4) for i in range(0, len(data), 16))
 
 
 class ImportRun:
@@ -119,6 +126,7 @@ class ImportRun:
                 cleaned.append(row)
         self._load(cleaned)
         self._created, self._changed, self._enrol = [], [], []
+        self._ids = new_ids(len(cleaned))
         for row in cleaned:
             self._settle(row)
         if self.write:
@@ -197,7 +205,7 @@ class ImportRun:
 
     def _settle(self, row):
         number = row["_row"]
-        decision = self.decisions.get(str(number))
+        decision = self.decisions.get(str(number)) if self.decisions else None
         by_nik = self._find_nik(row)
         name = person_name_key(row["full_name"])
         # A household shares one phone: the holder with this name is the one meant.
@@ -255,7 +263,7 @@ class ImportRun:
                 # A person of their own. A NIK identifies one person, so it stays
                 # with whoever holds it; a phone may be the household's, so she keeps it.
                 row["nik"], row["hashes"] = "", []
-            for lookalike in self.by_name.get(name, []):
+            for lookalike in self.by_name.get(name, ()):
                 self.near_duplicates.append((number, row["full_name"], lookalike))
             person = self._new_person(row, name)
             self._created.append(person)
@@ -287,7 +295,7 @@ class ImportRun:
 
     def _new_person(self, row, name_key):
         person = Person(
-            uuid.uuid4(),
+            next(self._ids),
             self.organization,
             row["full_name"],
             row["phone"],
@@ -324,7 +332,8 @@ class ImportRun:
         person.row = row["_row"]
         self.touched += 1
         for field, batch in self.extra_columns:
-            batch.collect(person.pk, row[field])
+            if row[field]:
+                batch.collect(person.pk, row[field])
         if person.phone and person not in self.by_phone[person.phone]:
             self.by_phone[person.phone].append(person)
         if person.nik_hash:
