@@ -198,25 +198,24 @@ class ImportRun:
             for participant in Participant.objects.filter(pk__in=pks):
                 self.people[participant.pk].load(participant)
 
-    def _find_nik(self, row):
-        # By keyed hash, as in the database; an old key's hash until rotate_nik_key ran.
-        for digest in row["hashes"]:
-            if digest in self.by_nik:
-                return self.by_nik[digest]
-        return None
-
     def _settle(self, row):
         number = row["_row"]
         decision = self.decisions.get(str(number)) if self.decisions else None
-        by_nik = self._find_nik(row)
+        by_nik = None
+        for digest in row["hashes"]:  # by keyed hash; an old key's until rotate_nik_key ran
+            if digest in self.by_nik:
+                by_nik = self.by_nik[digest]
+                break
         name = person_name_key(row["full_name"])
         # A household shares one phone: the holder with this name is the one meant.
-        holders = self.by_phone.get(row["phone"], []) if row["phone"] else []
-        by_phone = (
-            next((p for p in holders if p is by_nik), None)
-            or next((p for p in holders if p.name_key == name), None)
-            or (holders[0] if holders else None)
-        )
+        holders = self.by_phone.get(row["phone"]) if row["phone"] else None
+        by_phone = None
+        if holders:
+            by_phone = (
+                next((p for p in holders if p is by_nik), None)
+                or next((p for p in holders if p.name_key == name), None)
+                or holders[0]
+            )
         # Whose NIK it is is said to admins only (see import_nik_match_error); the
         # system and admins are never limited, so for them a new NIK asks nothing.
         nik_error = (
