@@ -70,6 +70,8 @@ class ImportRun:
         }
         for field, batch in self.extra_columns:
             self._checks[field] = PerValue(batch.check)
+        self._dusun, self._birth_year = self._checks["dusun"], self._checks["birth_year"]
+        self._rt, self._rw = self._checks["rt"], self._checks["rw"]
         self._index()
 
     def _index(self):
@@ -143,26 +145,43 @@ class ImportRun:
             errors["full_name"] = [_("The name is empty.")]
         elif len(name) > 200:
             errors["full_name"] = [too_long(200)]
-        row = {"_row": number, "full_name": name}
         dusun = get("dusun") or ""
-        if dusun and (message := self._checks["dusun"][dusun]):
+        if dusun and (message := self._dusun[dusun]):
             errors["dusun"] = [message]
-        row["dusun"] = dusun
         address = get("address") or ""
         if len(address) > 255:
             errors["address"] = [too_long(255)]
-        row["address"] = address
-        for field, normalize in (("phone", normalize_phone_cell), ("nik", normalize_nik_cell)):
-            raw = get(field, "")
+        phone = nik = ""
+        if raw := get("phone"):
             try:
-                row[field] = normalize(str(raw), raw) if raw else ""
+                phone = normalize_phone_cell(str(raw), raw)
             except ValidationError as error:
-                errors[field] = error.messages
-                row[field] = ""
-        for field in ("birth_year", "rt", "rw"):
-            row[field], message = self._checks[field][get(field) or ""]
-            if message:
-                errors[field] = [message]
+                errors["phone"] = error.messages
+        if raw := get("nik"):
+            try:
+                nik = normalize_nik_cell(str(raw), raw)
+            except ValidationError as error:
+                errors["nik"] = error.messages
+        year, message = self._birth_year[get("birth_year") or ""]
+        if message:
+            errors["birth_year"] = [message]
+        rt, message = self._rt[get("rt") or ""]
+        if message:
+            errors["rt"] = [message]
+        rw, message = self._rw[get("rw") or ""]
+        if message:
+            errors["rw"] = [message]
+        row = {
+            "_row": number,
+            "full_name": name,
+            "dusun": dusun,
+            "address": address,
+            "phone": phone,
+            "nik": nik,
+            "birth_year": year,
+            "rt": rt,
+            "rw": rw,
+        }
         for field, _batch in self.extra_columns:
             value = row[field] = get(field) or ""
             if value and (message := self._checks[field][value]):
@@ -170,7 +189,7 @@ class ImportRun:
         if errors:
             self._invalid(number, errors)
             return None
-        row["hashes"] = self.nik_hashes(row["nik"])
+        row["hashes"] = self.nik_hashes(nik)
         return row
 
     def _invalid(self, number, errors):
