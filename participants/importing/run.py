@@ -29,7 +29,7 @@ from participants.validators import person_name_key
 from pkk_training.crypto import nik_hasher
 from programs import permissions
 
-BATCH_SIZE = 5000  # rows settled and written together; 2,000 left the writes a tenth slower
+BATCH_SIZE = 5000  # rows settled and written together (in id order: see _save)
 BY_ID = operator.attrgetter("pk.int")
 
 
@@ -367,8 +367,9 @@ class ImportRun:
     # -- writes ---------------------------------------------------------------
 
     def _save(self):
-        # In id order: the random ids of a batch then fill each index page in
-        # turn instead of every page at random (a fifth less of the database's time).
+        # In id order: the random ids of a batch then fill each page of the id and
+        # enrolment indexes in turn instead of every page at random (a 10,000-row
+        # import on SQLite: about an eighth less CPU, with 5,000 rows a batch).
         created = sorted(self._created, key=BY_ID)
         insert_rows(Participant, participant_rows(created, self))
         for person in created:
