@@ -2,9 +2,6 @@
 
 import gc
 import itertools
-import operator
-import os
-import uuid
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -21,22 +18,28 @@ from participants.importing.cells import (
     rt_rw,
     too_long,
 )
-from participants.importing.people import IMPORTED_FIELDS, Conflict, Person, key_text, place_key
-from participants.importing.writes import enrollment_rows, insert_rows, participant_rows
+from participants.importing.people import (
+    IMPORTED_FIELDS,
+    Conflict,
+    Person,
+    key_text,
+    new_ids,
+    place_key,
+)
+from participants.importing.writes import (
+    enrollment_rows,
+    in_id_order,
+    insert_rows,
+    participant_rows,
+    update_people,
+)
 from participants.models import Enrollment, Participant
 from participants.services import import_nik_match_error, undo_value
 from participants.validators import person_name_key
 from pkk_training.crypto import nik_hasher
 from programs import permissions
 
-BATCH_SIZE = 5000  # rows settled and written together (in id order: see _save)
-BY_ID = operator.attrgetter("pk.int")
-
-
-def new_ids(count):
-    """`count` ids as uuid4 makes them, from one draw of randomness instead of one each."""
-    data = os.urandom(16 * count)
-    return (uuid.UUID(bytes=data[i : i + 16], version=4) for i in range(0, len(data), 16))
+BATCH_SIZE = 5000  # rows settled and written together (in id order: see writes.in_id_order)
 
 
 class ImportRun:
@@ -367,16 +370,13 @@ class ImportRun:
     # -- writes ---------------------------------------------------------------
 
     def _save(self):
-        # In id order: the random ids of a batch then fill each page of the id and
-        # enrolment indexes in turn instead of every page at random (a 10,000-row
-        # import on SQLite: about an eighth less CPU, with 5,000 rows a batch).
-        created = sorted(self._created, key=BY_ID)
+        created = in_id_order(self._created)
         insert_rows(Participant, participant_rows(created, self))
         for person in created:
             # Written: only what finds her again stays in memory (flat for 100,000 rows).
             person.nik = person.address = person.birth_year = None
         if self._changed:
-            self._update(self._changed)
+            update_people(self._changed, self)
         insert_rows(Enrollment, enrollment_rows(created, self))
         # Enrolled meanwhile by someone else: kept as it is.
         Enrollment.objects.bulk_create(
@@ -392,26 +392,4 @@ class ImportRun:
             ],
             ignore_conflicts=True,
             batch_size=1000,
-        )
-
-    def _update(self, people):
-        fields = [*IMPORTED_FIELDS, "updated_at"]
-        instances, consented = [], []
-        for person in people:
-            participant = Participant(
-                pk=person.pk,
-                organization=self.organization,
-                **{f: getattr(person, f) for f in IMPORTED_FIELDS},
-                updated_at=self.now,
-            )
-            instances.append(participant)
-            if not person.consent_method:
-                person.consent_method = self.consent_method
-                participant.consent_method = self.consent_method
-                participant.consent_at = self.now
-                participant.consent_recorded_by = self.by
-                consented.append(participant)
-        Participant.objects.bulk_update(instances, fields, batch_size=500)
-        Participant.objects.bulk_update(
-            consented, ["consent_method", "consent_at", "consent_recorded_by"], batch_size=500
         )
