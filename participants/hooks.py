@@ -37,8 +37,9 @@ class ImportColumn:
     """A column of participant lists that a higher app reads (checklists: "Jalur").
 
     `start(program, by)` returns a batch for one file with `check(value)` (an
-    error message or None), `collect(participant_id, value)` for each row kept
-    and `save()` once the participants and enrolments are written.
+    error message or None) and `collect(participant_id, value)`, both for filled
+    cells only (of the rows kept, for collect), and `save()` once the
+    participants and enrolments are written.
     """
 
     field: str

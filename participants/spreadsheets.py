@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from participants import hooks, workbooks
-from participants.validators import EMPTY_MARKS, clean_text  # noqa: F401
+from participants.validators import EMPTY_MARKS, clean_text, clean_texts  # noqa: F401
 from participants.workbooks import NumberCell
 
 __all__ = ["NumberCell", "ROW_COLUMN", "read_table", "check_upload", "check_size"]
@@ -329,7 +329,7 @@ def _csv_rows(content, limit, limits):
         for number, row in enumerate(reader, start=1):
             if len(row) > workbooks.MAX_COLUMNS or number > limits.caps.row_number:
                 raise workbooks.too_large(limits.caps)
-            if any(cell.strip() for cell in row):
+            if "".join(row).strip():  # any cell not blank
                 kept += 1
                 yield number, row
             if limit and kept >= limit:
@@ -552,7 +552,13 @@ _SHARED_VALUES = frozenset({"dusun", "rt", "rw", "rt_rw", "village", "birth_year
 def _clean_rows(table, raw_rows, limits=WEB_LIMITS):
     """(row number, {field: text}) for each row that holds a person; the others
     go to `table.skipped` with the reason."""
-    columns = [c for c in table.columns if c.field and c.field != IGNORE]
+    columns = [
+        (c.index, c.field, c.field in _SHARED_VALUES)
+        for c in table.columns
+        if c.field and c.field != IGNORE
+    ]
+    # Two columns mapped to one field: the first filled one counts.
+    merged = len({target for _i, target, _s in columns}) < len(columns)
     header_keys = {header_key(c.header) for c in table.columns if c.header}
     in_signature = False
     kept = 0
@@ -562,25 +568,29 @@ def _clean_rows(table, raw_rows, limits=WEB_LIMITS):
                 _("More than %(n)s rows; split the file.") % {"n": limits.rows},
                 code="too_many_rows",
             )
-        texts = [clean_text(c) for c in cells]
+        texts = clean_texts(cells)
         if not any(texts):
             table.skipped.append((number, _("empty row")))
             continue
         values = {}
-        for column in columns:
-            raw = cells[column.index] if column.index < len(cells) else ""
-            text = texts[column.index] if column.index < len(texts) else ""
-            if isinstance(raw, NumberCell) and text:
+        width = len(cells)
+        for index, target, shared in columns:
+            if index < width:
+                raw, text = cells[index], texts[index]
+            else:
+                raw = text = ""
+            if text and isinstance(raw, NumberCell):
                 text = NumberCell(text)
-            if column.field in values and values[column.field]:
-                continue  # two columns mapped to one field: the first filled one counts
-            if column.field in _SHARED_VALUES and type(text) is str:
+            elif shared:
                 text = sys.intern(text)  # "Dusun II" once, not once per row of a 50,000-row list
-            values[column.field] = text
+            if merged and values.get(target):
+                continue
+            values[target] = text
         name = values.get("full_name", "")
         keyed = values.get("phone") or values.get("nik")
-        first = next(t for t in texts if t)
-        if name == EXAMPLE_NAME or first == EXAMPLE_NAME:
+        if name == EXAMPLE_NAME or (
+            EXAMPLE_NAME in texts and next(t for t in texts if t) == EXAMPLE_NAME
+        ):
             table.skipped.append((number, _("the template's example row")))
             continue
         # The name cell first: a cheap test that nearly every row fails.

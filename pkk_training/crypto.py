@@ -116,12 +116,18 @@ def encrypt_niks(niks):
 
 def nik_hasher():
     """`hashes(nik)` as nik_hashes, with the keys read once: for a list of thousands."""
-    secrets = [_hash_key(key) for key in current_keys()]
+    # An HMAC keyed once per key, copied for each NIK: the key's set-up is not redone.
+    keyed = [hmac.new(_hash_key(key), digestmod=hashlib.sha256) for key in current_keys()]
 
     def hashes(nik):
         if not nik:
             return []
         data = nik.encode()
-        return [hmac.digest(secret, data, "sha256").hex() for secret in secrets]
+        found = []
+        for mac in keyed:
+            mac = mac.copy()
+            mac.update(data)
+            found.append(mac.hexdigest())
+        return found
 
     return hashes

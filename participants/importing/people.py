@@ -1,5 +1,7 @@
 """Who an import knows: the people of the organization and of the file, as plain records."""
 
+import os
+import uuid
 from dataclasses import dataclass
 
 from participants.validators import person_name_key
@@ -73,3 +75,9 @@ def key_text(value):
 
 def place_key(person):
     return (person.name_key, key_text(person.dusun), person.rt)
+
+
+def new_ids(count):
+    """`count` ids as uuid4 makes them, from one draw of randomness instead of one each."""
+    data = os.urandom(16 * count)
+    return (uuid.UUID(bytes=data[i : i + 16], version=4) for i in range(0, len(data), 16))

@@ -2,7 +2,6 @@
 
 import gc
 import itertools
-import uuid
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -19,15 +18,28 @@ from participants.importing.cells import (
     rt_rw,
     too_long,
 )
-from participants.importing.people import IMPORTED_FIELDS, Conflict, Person, key_text, place_key
-from participants.importing.writes import enrollment_rows, insert_rows, participant_rows
+from participants.importing.people import (
+    IMPORTED_FIELDS,
+    Conflict,
+    Person,
+    key_text,
+    new_ids,
+    place_key,
+)
+from participants.importing.writes import (
+    enrollment_rows,
+    in_id_order,
+    insert_rows,
+    participant_rows,
+    update_people,
+)
 from participants.models import Enrollment, Participant
 from participants.services import import_nik_match_error, undo_value
 from participants.validators import person_name_key
 from pkk_training.crypto import nik_hasher
 from programs import permissions
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000  # rows settled and written together (in id order: see writes.in_id_order)
 
 
 class ImportRun:
@@ -61,6 +73,8 @@ class ImportRun:
         }
         for field, batch in self.extra_columns:
             self._checks[field] = PerValue(batch.check)
+        self._dusun, self._birth_year = self._checks["dusun"], self._checks["birth_year"]
+        self._rt, self._rw = self._checks["rt"], self._checks["rw"]
         self._index()
 
     def _index(self):
@@ -119,6 +133,7 @@ class ImportRun:
                 cleaned.append(row)
         self._load(cleaned)
         self._created, self._changed, self._enrol = [], [], []
+        self._ids = new_ids(len(cleaned))
         for row in cleaned:
             self._settle(row)
         if self.write:
@@ -133,26 +148,43 @@ class ImportRun:
             errors["full_name"] = [_("The name is empty.")]
         elif len(name) > 200:
             errors["full_name"] = [too_long(200)]
-        row = {"_row": number, "full_name": name}
         dusun = get("dusun") or ""
-        if dusun and (message := self._checks["dusun"][dusun]):
+        if dusun and (message := self._dusun[dusun]):
             errors["dusun"] = [message]
-        row["dusun"] = dusun
         address = get("address") or ""
         if len(address) > 255:
             errors["address"] = [too_long(255)]
-        row["address"] = address
-        for field, normalize in (("phone", normalize_phone_cell), ("nik", normalize_nik_cell)):
-            raw = get(field, "")
+        phone = nik = ""
+        if raw := get("phone"):
             try:
-                row[field] = normalize(str(raw), raw) if raw else ""
+                phone = normalize_phone_cell(str(raw), raw)
             except ValidationError as error:
-                errors[field] = error.messages
-                row[field] = ""
-        for field in ("birth_year", "rt", "rw"):
-            row[field], message = self._checks[field][get(field) or ""]
-            if message:
-                errors[field] = [message]
+                errors["phone"] = error.messages
+        if raw := get("nik"):
+            try:
+                nik = normalize_nik_cell(str(raw), raw)
+            except ValidationError as error:
+                errors["nik"] = error.messages
+        year, message = self._birth_year[get("birth_year") or ""]
+        if message:
+            errors["birth_year"] = [message]
+        rt, message = self._rt[get("rt") or ""]
+        if message:
+            errors["rt"] = [message]
+        rw, message = self._rw[get("rw") or ""]
+        if message:
+            errors["rw"] = [message]
+        row = {
+            "_row": number,
+            "full_name": name,
+            "dusun": dusun,
+            "address": address,
+            "phone": phone,
+            "nik": nik,
+            "birth_year": year,
+            "rt": rt,
+            "rw": rw,
+        }
         for field, _batch in self.extra_columns:
             value = row[field] = get(field) or ""
             if value and (message := self._checks[field][value]):
@@ -160,7 +192,7 @@ class ImportRun:
         if errors:
             self._invalid(number, errors)
             return None
-        row["hashes"] = self.nik_hashes(row["nik"])
+        row["hashes"] = self.nik_hashes(nik)
         return row
 
     def _invalid(self, number, errors):
@@ -188,25 +220,24 @@ class ImportRun:
             for participant in Participant.objects.filter(pk__in=pks):
                 self.people[participant.pk].load(participant)
 
-    def _find_nik(self, row):
-        # By keyed hash, as in the database; an old key's hash until rotate_nik_key ran.
-        for digest in row["hashes"]:
-            if digest in self.by_nik:
-                return self.by_nik[digest]
-        return None
-
     def _settle(self, row):
         number = row["_row"]
-        decision = self.decisions.get(str(number))
-        by_nik = self._find_nik(row)
+        decision = self.decisions.get(str(number)) if self.decisions else None
+        by_nik = None
+        for digest in row["hashes"]:  # by keyed hash; an old key's until rotate_nik_key ran
+            if digest in self.by_nik:
+                by_nik = self.by_nik[digest]
+                break
         name = person_name_key(row["full_name"])
         # A household shares one phone: the holder with this name is the one meant.
-        holders = self.by_phone.get(row["phone"], []) if row["phone"] else []
-        by_phone = (
-            next((p for p in holders if p is by_nik), None)
-            or next((p for p in holders if p.name_key == name), None)
-            or (holders[0] if holders else None)
-        )
+        holders = self.by_phone.get(row["phone"]) if row["phone"] else None
+        by_phone = None
+        if holders:
+            by_phone = (
+                next((p for p in holders if p is by_nik), None)
+                or next((p for p in holders if p.name_key == name), None)
+                or holders[0]
+            )
         # Whose NIK it is is said to admins only (see import_nik_match_error); the
         # system and admins are never limited, so for them a new NIK asks nothing.
         nik_error = (
@@ -255,7 +286,7 @@ class ImportRun:
                 # A person of their own. A NIK identifies one person, so it stays
                 # with whoever holds it; a phone may be the household's, so she keeps it.
                 row["nik"], row["hashes"] = "", []
-            for lookalike in self.by_name.get(name, []):
+            for lookalike in self.by_name.get(name, ()):
                 self.near_duplicates.append((number, row["full_name"], lookalike))
             person = self._new_person(row, name)
             self._created.append(person)
@@ -287,7 +318,7 @@ class ImportRun:
 
     def _new_person(self, row, name_key):
         person = Person(
-            uuid.uuid4(),
+            next(self._ids),
             self.organization,
             row["full_name"],
             row["phone"],
@@ -324,7 +355,8 @@ class ImportRun:
         person.row = row["_row"]
         self.touched += 1
         for field, batch in self.extra_columns:
-            batch.collect(person.pk, row[field])
+            if row[field]:
+                batch.collect(person.pk, row[field])
         if person.phone and person not in self.by_phone[person.phone]:
             self.by_phone[person.phone].append(person)
         if person.nik_hash:
@@ -338,13 +370,14 @@ class ImportRun:
     # -- writes ---------------------------------------------------------------
 
     def _save(self):
-        insert_rows(Participant, participant_rows(self._created, self))
-        for person in self._created:
+        created = in_id_order(self._created)
+        insert_rows(Participant, participant_rows(created, self))
+        for person in created:
             # Written: only what finds her again stays in memory (flat for 100,000 rows).
             person.nik = person.address = person.birth_year = None
         if self._changed:
-            self._update(self._changed)
-        insert_rows(Enrollment, enrollment_rows(self._created, self))
+            update_people(self._changed, self)
+        insert_rows(Enrollment, enrollment_rows(created, self))
         # Enrolled meanwhile by someone else: kept as it is.
         Enrollment.objects.bulk_create(
             [
@@ -359,26 +392,4 @@ class ImportRun:
             ],
             ignore_conflicts=True,
             batch_size=1000,
-        )
-
-    def _update(self, people):
-        fields = [*IMPORTED_FIELDS, "updated_at"]
-        instances, consented = [], []
-        for person in people:
-            participant = Participant(
-                pk=person.pk,
-                organization=self.organization,
-                **{f: getattr(person, f) for f in IMPORTED_FIELDS},
-                updated_at=self.now,
-            )
-            instances.append(participant)
-            if not person.consent_method:
-                person.consent_method = self.consent_method
-                participant.consent_method = self.consent_method
-                participant.consent_at = self.now
-                participant.consent_recorded_by = self.by
-                consented.append(participant)
-        Participant.objects.bulk_update(instances, fields, batch_size=500)
-        Participant.objects.bulk_update(
-            consented, ["consent_method", "consent_at", "consent_recorded_by"], batch_size=500
         )
