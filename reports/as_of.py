@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef
 
 from checklists.enums import StepState
 from checklists.models import ProgressEvent
-from checklists.selectors import build_funnels, current_steps
+from checklists.selectors import build_funnels, template_parts
 from participants.models import Enrollment
 from reports.indicators import latest
 from sessions.enums import ATTENDED, AttendanceStatus
@@ -58,7 +58,8 @@ def funnels_as_of(templates, program, before, *, totals):
     """checklists.selectors.funnels over one program, from the progress history."""
     # Every track counts: when a track was assigned is not history (demo and
     # imported tracks are written after the fact); its steps' events are.
-    steps = list(current_steps([t.pk for t in templates]))
+    parts = template_parts(templates)
+    steps = [s for t in templates for s in parts[t.pk].steps]
     last = latest(
         ((track, step), (template, state, reason))
         for track, template, step, state, reason in ProgressEvent.objects.filter(
@@ -75,4 +76,4 @@ def funnels_as_of(templates, program, before, *, totals):
         for (_track, step), (template, state, reason) in last.items()
         if state != StepState.NOT_STARTED
     )
-    return build_funnels(templates, steps, [(*key, n) for key, n in counts.items()], totals)
+    return build_funnels(templates, parts, [(*key, n) for key, n in counts.items()], totals)
