@@ -4,6 +4,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -225,6 +226,25 @@ def participant_annex(program):
     return enrollments
 
 
+@dataclass
+class ReportParts:
+    photos: list
+    signatories: list
+
+
+def report_parts(program):
+    """The report's photos and signatories, cached until `report_changed_at` moves:
+    they are set once before the report is handed in, and read on every view."""
+    key = f"report-parts:{program.pk}:{program.report_changed_at.timestamp()}"
+    return cache.get_or_set(
+        key,
+        lambda: ReportParts(
+            list(program.report_photos.all()), list(program.report_signatories.all())
+        ),
+        timeout=3600,
+    )
+
+
 def session_facilitators(program):
     from django.contrib.auth import get_user_model
 
@@ -259,7 +279,8 @@ def program_report(program, *, annex=False, as_of=None, figures=None):
         with_counted_responses(program.surveys.all(), before=before).order_by("created_at", "pk")
     )
     survey_reports = surveys_report(surveys, before=before)
-    photos = list(program.report_photos.all())
+    parts = report_parts(program)
+    photos = parts.photos
     indicators = program_indicators(program, as_of=as_of)
     return {
         "program": program,
@@ -273,7 +294,7 @@ def program_report(program, *, annex=False, as_of=None, figures=None):
         "pdf_media": [
             f.name for f in [settings and settings.logo, *(p.image for p in photos)] if f
         ],
-        "signatories": list(program.report_signatories.all()),
+        "signatories": parts.signatories,
         "sessions_held": sum(1 for s in sessions if s.date <= (as_of or timezone.localdate())),
         "indicators": indicators,
         "twins": indicator_twins(indicators),

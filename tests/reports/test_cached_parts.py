@@ -1,12 +1,17 @@
 """The report reads cached configuration lists: every way of editing one shows
 on the next report, whatever the report cached before the edit."""
 
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from checklists import services as checklists
+from reports import services as reports
 from tests.factories import UserFactory, program_of_size
 
 
@@ -179,4 +184,76 @@ def test_report_shows_a_step_deleted_in_the_admin(login, admin_client, sized):
     assert (response.status_code, _titles(_funnel(client, sized))) == (
         302,
         ["1. Daftar", "2. Unggah KTP"],
+    )
+
+
+def _jpeg():
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(image, "JPEG")
+    return SimpleUploadedFile("foto.jpg", image.getvalue(), content_type="image/jpeg")
+
+
+def _photos_and_signatories(client, sized):
+    response = client.get(reverse("program_report", args=[sized.program.slug]))
+    return (
+        [p.caption for p in response.context["photos"]],
+        [s.name for s in response.context["signatories"]],
+    )
+
+
+def test_report_shows_photos_and_signatories_edited_through_the_services(login, sized):
+    client = login(sized.coordinator)
+    program = sized.program
+    seen = [_photos_and_signatories(client, sized)]
+
+    first = reports.photo_add(program=program, image=_jpeg(), caption="Pembukaan")
+    second = reports.photo_add(program=program, image=_jpeg(), caption="Praktik")
+    seen.append(_photos_and_signatories(client, sized))
+    reports.photo_caption(photo=first, caption="Pembukaan pelatihan")
+    reports.photo_move(photo=second, offset=-1)
+    seen.append(_photos_and_signatories(client, sized))
+    reports.photo_delete(photo=first)
+    signatory = reports.signatory_add(program=program, role="Kepala Kampung", name="Budi")
+    seen.append(_photos_and_signatories(client, sized))
+    reports.signatory_delete(signatory=signatory)
+    seen.append(_photos_and_signatories(client, sized))
+
+    assert seen == [
+        ([], []),
+        (["Pembukaan", "Praktik"], []),
+        (["Praktik", "Pembukaan pelatihan"], []),
+        (["Praktik"], ["Budi"]),
+        (["Praktik"], []),
+    ]
+
+
+def test_report_shows_signatories_edited_in_the_admin(login, admin_client, sized):
+    client = login(sized.coordinator)
+    other = program_of_size(1)
+    signatory = reports.signatory_add(program=sized.program, role="DPL", name="Siti")
+    _photos_and_signatories(client, sized)
+    seen = []
+
+    admin_client.post(
+        reverse("admin:reports_signatory_add"),
+        {"program": sized.program.pk, "position": 2, "heading": "", "role": "Ketua", "name": "Ani"},
+    )
+    seen.append(_photos_and_signatories(client, sized))
+    url = reverse("admin:reports_signatory_change", args=[signatory.pk])
+    _post_form(admin_client, url, {"name": "Siti Aminah"})
+    seen.append(_photos_and_signatories(client, sized))
+    other_client = Client()
+    other_client.force_login(other.coordinator)
+    other_before = _photos_and_signatories(other_client, other)
+    _post_form(admin_client, url, {"program": other.program.pk})
+    seen.append(_photos_and_signatories(client, sized))
+    admin_client.post(
+        reverse("admin:reports_signatory_changelist"),
+        {"action": "delete_selected", "_selected_action": [signatory.pk], "post": "yes"},
+    )
+
+    assert (seen, other_before, _photos_and_signatories(other_client, other)) == (
+        [([], ["Siti", "Ani"]), ([], ["Siti Aminah", "Ani"]), ([], ["Ani"])],
+        ([], []),
+        ([], []),
     )
