@@ -9,17 +9,17 @@ can be produced again with the same figures.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Value
+from django.db.models import F, Value
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from checklists.enums import StepState
 from checklists.models import ProgressEvent, StepProgress, Track
 from participants.models import Enrollment
-from reports.enums import SMALL_N, Population, SuccessSource
+from reports.enums import SMALL_N, Population, ReasonSource, SuccessSource
 from reports.indicators.history import cutoff, latest
 from reports.indicators.links import success_choice_ids, template_ids, with_links
-from reports.indicators.reasons import Failed, failure_reasons
+from reports.indicators.reasons import Failed, failure_reasons, reason_templates
 from sessions.enums import ATTENDED
 from sessions.models import Attendance, AttendanceEvent
 from surveys.models import Answer, Response
@@ -197,7 +197,49 @@ class _Facts:
                         "track__enrollment__participant_id",
                     ),
                 )
+        # The answers behind "why not" come with the success answers, in label order
+        # (ties between reasons break in the database's order).
+        questions = ids("question_id") | (ids("reason_question_id") if with_reasons else set())
+        if questions:
+            picks = Answer.choices.through.objects.filter(answer__question_id__in=questions)
+            if before is not None:
+                picks = picks.filter(answer__response__submitted_at__lt=before)
+            current["picks"] = (
+                picks,
+                (
+                    "answer__question_id",
+                    "choice_id",
+                    "answer__response__participant_id",
+                    "choice__label",
+                ),
+            )
+        # The checklists' blocked reasons too; as of a day they come from the history.
+        self.blocked = None
+        templates = set().union(
+            *(
+                reason_templates(i)
+                for i in indicators
+                if with_reasons and i.reason_source == ReasonSource.CHECKLIST
+            )
+        )
+        if templates and before is None:
+            blocked = StepProgress.objects.filter(
+                state=StepState.BLOCKED,
+                track__template_id__in=templates,
+                track__enrollment__program_id__in=programs,
+            )
+            current["blocked"] = (
+                blocked,
+                (
+                    "track__enrollment__program_id",
+                    "track__template_id",
+                    "track__enrollment__participant_id",
+                    "reason__label",
+                ),
+            )
         rows = _tagged_union(current)
+        if "blocked" in current:
+            self.blocked = list(dict.fromkeys(rows["blocked"]))
         self.enrolled = grouped((program, person) for program, _p, person in rows["enrolled"])
         self.answered = grouped((survey, person) for survey, _s, person in rows["answered"])
         self.completed = grouped(
@@ -224,24 +266,7 @@ class _Facts:
         self.sessions_attended = defaultdict(Counter)
         for (_session, participant), program_id in in_program_rows:
             self.sessions_attended[program_id][participant] += 1
-        # The answers behind "why not" come with the success answers: one query,
-        # in label order (ties between reasons break in the database's order).
-        questions = ids("question_id") | (ids("reason_question_id") if with_reasons else set())
-        picks = Answer.choices.through.objects.filter(answer__question_id__in=questions)
-        if before is not None:
-            picks = picks.filter(answer__response__submitted_at__lt=before)
-        self.picks = (
-            list(
-                picks.values_list(
-                    "answer__question_id",
-                    "choice_id",
-                    "answer__response__participant_id",
-                    "choice__label",
-                ).order_by("choice__label")
-            )
-            if questions
-            else []
-        )
+        self.picks = rows["picks"]
         self.picked = grouped(
             ((question_id, choice_id), participant)
             for question_id, choice_id, participant, _label in self.picks
@@ -329,15 +354,23 @@ class _Facts:
 
 
 def _tagged_union(parts):
-    """{name: [row]} from {name: (queryset, fields)}, all in one UNION ALL query."""
+    """{name: [row]} from {name: (queryset, fields)}, all in one UNION ALL query.
+
+    `fields`: three, or four when the last is a label: those rows come in label
+    order, with the label.
+    """
     rows = defaultdict(list)
     tagged = [
-        queryset.order_by().values_list(*fields, Value(name))
+        queryset.order_by()
+        .annotate(row_label=F(fields[3]) if len(fields) > 3 else Value(""), row_set=Value(name))
+        .values_list(*fields[:3], "row_label", "row_set")
         for name, (queryset, fields) in parts.items()
     ]
     first, *rest = tagged
-    for *row, name in first.union(*rest, all=True) if rest else first:
-        rows[name].append(tuple(row))
+    combined = first.union(*rest, all=True) if rest else first
+    labelled = {name for name, (_queryset, fields) in parts.items() if len(fields) > 3}
+    for *row, label, name in combined.order_by("row_label") if labelled else combined:
+        rows[name].append((*row, label) if name in labelled else tuple(row))
     return rows
 
 

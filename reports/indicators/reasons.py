@@ -1,13 +1,13 @@
 """Why the people counted by an indicator did not succeed: Table 1's "leading reason"."""
 
 from checklists.enums import StepState
-from checklists.models import ProgressEvent, StepProgress
+from checklists.models import ProgressEvent
 from reports.enums import ReasonSource
 from reports.indicators.history import latest
 from reports.indicators.links import template_ids
 
 
-def _reason_templates(indicator):
+def reason_templates(indicator):
     if indicator.step_id:
         return {indicator.step.template_id}
     return set(template_ids(indicator))
@@ -31,11 +31,11 @@ class Failed:
 
 def failure_reasons(failed, facts, before=None):
     """Sets each result's reasons: [(reason label, people)] among those counted
-    but not successful, most first. One query for the checklists' reasons,
-    whatever the number of indicators; the answers come with the facts."""
+    but not successful, most first. The answers and the checklists' current
+    reasons come with the facts; as of a day, one query reads the checklists'."""
     checklist = [f for f in failed if f.indicator.reason_source == ReasonSource.CHECKLIST]
     if checklist:
-        _checklist_reasons(checklist, before)
+        _checklist_reasons(checklist, facts.blocked, before)
     for f in failed:
         if f.indicator.reason_source == ReasonSource.SURVEY_QUESTION:
             f.result.reasons = _answered_reasons(f, facts.picks)
@@ -48,8 +48,10 @@ def _everyone(failed):
     }
 
 
-def _checklist_reasons(failed, before):
-    templates = {f: _reason_templates(f.indicator) for f in failed}
+def _checklist_reasons(failed, blocked, before):
+    """`blocked`: [(program, template, participant, reason label)] in label order,
+    read with the facts (None as of a day)."""
+    templates = {f: reason_templates(f.indicator) for f in failed}
     everyone = _everyone(failed)
     where = {
         "track__template_id__in": set().union(*templates.values()),
@@ -59,12 +61,7 @@ def _checklist_reasons(failed, before):
     fields = ("track__enrollment__program_id", "track__template_id")
     participant = "track__enrollment__participant_id"
     if before is None:
-        rows = list(
-            StepProgress.objects.filter(state=StepState.BLOCKED, **where)
-            .values_list(*fields, participant, "reason__label")
-            .distinct()
-            .order_by("reason__label")
-        )
+        rows = blocked
     else:
         # Each step's last change before `before`: blocked then, with a reason.
         last = latest(
