@@ -5,14 +5,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from checklists.enums import SATISFIED
-from checklists.models import ChecklistStep, MentoringContact, Track
-from checklists.selectors import funnels, program_template_summaries
+from checklists.models import MentoringContact, StepProgress, Track
+from checklists.selectors import funnels, program_template_summaries, template_parts
 from participants.models import Enrollment
 from programs.models import Program
 from reports.as_of import funnels_as_of, sessions_as_of
@@ -196,33 +196,51 @@ def with_report_figures(programs, *, as_of=None):
     )
 
 
-def participant_annex(program):
-    """Per participant: sessions attended, and each checklist's steps satisfied / total."""
-    enrollments = list(participant_attendance(program))
-    required = ChecklistStep.objects.filter(
-        template=OuterRef("template"), archived_at__isnull=True, required=True
-    )
-    tracks = (
-        Track.objects.filter(enrollment__program=program)
-        .select_related("template")
-        .annotate(
-            satisfied=Count(
-                "progress",
-                filter=Q(
-                    progress__state__in=SATISFIED,
-                    progress__step__archived_at__isnull=True,
-                    progress__step__required=True,
-                ),
-            ),
-            total=_count(required, "template"),
+@dataclass
+class AnnexTrack:
+    template: object
+    satisfied: int  # current required steps done or not applicable
+    total: int  # current required steps
+    completed_at: object
+
+
+def participant_annex(program, templates):
+    """Per participant: sessions attended, and each checklist's steps satisfied / total.
+
+    `templates`: those the program's participants follow (the report's
+    checklists). One query: each template's track is read beside the
+    participant, so the SQL grows with the templates, not the queries.
+    """
+    parts = template_parts(templates)
+    enrollments = participant_attendance(program)
+    for t in templates:
+        track = Track.objects.filter(enrollment=OuterRef("pk"), template=t)
+        satisfied = StepProgress.objects.filter(
+            track__enrollment=OuterRef("pk"),
+            track__template=t,
+            state__in=SATISFIED,
+            step__archived_at__isnull=True,
+            step__required=True,
         )
-        .order_by("template__name")
-    )
-    by_enrollment = {}
-    for track in tracks:
-        by_enrollment.setdefault(track.enrollment_id, []).append(track)
+        enrollments = enrollments.annotate(
+            **{
+                f"track_{t.pk}": Exists(track),
+                f"track_{t.pk}_completed_at": Subquery(track.values("completed_at")[:1]),
+                f"track_{t.pk}_satisfied": _count(satisfied, "track"),
+            }
+        )
+    enrollments = list(enrollments)
     for enrollment in enrollments:
-        enrollment.report_tracks = by_enrollment.get(enrollment.pk, [])
+        enrollment.report_tracks = [
+            AnnexTrack(
+                template=t,
+                satisfied=getattr(enrollment, f"track_{t.pk}_satisfied"),
+                total=sum(1 for step in parts[t.pk].steps if step.required),
+                completed_at=getattr(enrollment, f"track_{t.pk}_completed_at"),
+            )
+            for t in templates
+            if getattr(enrollment, f"track_{t.pk}")
+        ]
     return enrollments
 
 
@@ -282,6 +300,7 @@ def program_report(program, *, annex=False, as_of=None, figures=None):
     parts = report_parts(program)
     photos = parts.photos
     indicators = program_indicators(program, as_of=as_of)
+    checklists = checklist_reports(program, before=before, started=figures.training_date)
     return {
         "program": program,
         "facilitators": session_facilitators(program),
@@ -299,14 +318,16 @@ def program_report(program, *, annex=False, as_of=None, figures=None):
         "indicators": indicators,
         "twins": indicator_twins(indicators),
         "as_of": as_of,
-        "checklists": checklist_reports(program, before=before, started=figures.training_date),
+        "checklists": checklists,
         "surveys": [(s, *survey_reports[s.pk]) for s in surveys],
         "mentoring": {
             "contacts": figures.mentoring_contacts,
             "people": figures.mentoring_people,
             "resolved": figures.mentoring_resolved,
         },
-        "annex": participant_annex(program) if annex else None,
+        "annex": participant_annex(program, [c.funnel.template for c in checklists])
+        if annex
+        else None,
         "generated_at": timezone.localtime(),
     }
 
