@@ -4,9 +4,23 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    PositiveIntegerField,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +31,7 @@ from participants.models import Enrollment
 from programs.models import Program
 from reports.as_of import funnels_as_of, sessions_as_of
 from reports.indicators import cutoff, evaluate_many, with_links
+from reports.models import ReportVersion
 from sessions.enums import SessionPhase
 from sessions.models import TrainingSession
 from sessions.selectors import (
@@ -263,15 +278,70 @@ def report_parts(program):
     )
 
 
-def session_facilitators(program):
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(facilitated_sessions__program=program)
+def facilitators_and_versions(program):
+    """(the sessions' facilitators by name, the issued versions newest first, each
+    with its issuer): both are rows of users, read in one UNION ALL query."""
+    User = get_user_model()
+    # Typed: PostgreSQL reads an untyped NULL under DISTINCT as text.
+    empty = {
+        "number": Cast(Value(None), PositiveIntegerField()),
+        "as_of": Cast(Value(None), DateField()),
+        "sha256": Cast(Value(None), CharField()),
+        "issued_at": Cast(Value(None), DateTimeField()),
+    }
+    columns = ["row_set", "user_id", "first_name", "last_name", "username", *empty]
+    facilitators = (
+        User.objects.filter(facilitated_sessions__program=program)
+        .annotate(row_set=Value("facilitator"), user_id=F("pk"), **empty)
+        .order_by()
+        .values_list(*columns)
         .distinct()
-        .order_by("first_name", "username")
     )
+    versions = (
+        ReportVersion.objects.filter(program=program)
+        .annotate(
+            row_set=Value("version"),
+            user_id=F("issued_by_id"),
+            first_name=F("issued_by__first_name"),
+            last_name=F("issued_by__last_name"),
+            username=F("issued_by__username"),
+        )
+        .order_by()
+        .values_list(*columns)
+    )
+    people, issued = [], []
+    for (
+        row_set,
+        user_id,
+        first,
+        last,
+        username,
+        number,
+        as_of,
+        sha256,
+        issued_at,
+    ) in facilitators.union(versions, all=True).order_by(
+        "row_set", "-number", "first_name", "username"
+    ):
+        user = (
+            User(pk=user_id, first_name=first, last_name=last, username=username)
+            if user_id is not None
+            else None
+        )
+        if row_set == "facilitator":
+            people.append(user)
+        else:
+            issued.append(
+                ReportVersion(
+                    program=program,
+                    number=number,
+                    as_of=as_of,
+                    sha256=sha256,
+                    issued_at=issued_at,
+                    issued_by=user,
+                )
+            )
+    return people, issued
 
 
 def program_report(program, *, annex=False, as_of=None, figures=None):
@@ -301,9 +371,11 @@ def program_report(program, *, annex=False, as_of=None, figures=None):
     photos = parts.photos
     indicators = program_indicators(program, as_of=as_of)
     checklists = checklist_reports(program, before=before, started=figures.training_date)
+    facilitators, versions = facilitators_and_versions(program)
     return {
         "program": program,
-        "facilitators": session_facilitators(program),
+        "facilitators": facilitators,
+        "versions": versions,
         "enrolled": figures.n_enrolled,
         "sessions": sessions,
         "method": sessions_by_phase(sessions),
