@@ -31,6 +31,7 @@ from participants.models import Enrollment
 from programs.models import Program
 from reports.as_of import funnels_as_of, sessions_as_of
 from reports.indicators import cutoff, evaluate_many, with_links
+from reports.indicators.history import History
 from reports.models import ReportVersion
 from sessions.enums import SessionPhase
 from sessions.models import TrainingSession
@@ -42,11 +43,14 @@ from sessions.selectors import (
 from surveys.selectors import surveys_report, with_counted_responses
 
 
-def program_indicators(program, *, as_of=None):
+def program_indicators(program, *, as_of=None, history=None):
+    """`history`: the program's History up to the end of `as_of`, when the caller has it."""
     indicators = program.indicators.select_related(
         "step", "population_session", "population_survey"
     )
-    return evaluate_many(with_links(indicators), program, as_of=as_of)
+    if as_of is not None and history is None:
+        history = History(program, cutoff(as_of))
+    return evaluate_many(with_links(indicators), program, as_of=as_of, history=history)
 
 
 @dataclass
@@ -138,7 +142,7 @@ class TrackReport:
         return statistics.median(self.days_to_complete) if self.days_to_complete else None
 
 
-def checklist_reports(program, *, before=None, started=None):
+def checklist_reports(program, *, before=None, started=None, history=None):
     """A funnel per template the program's participants follow; `started`: the
     training day, from which the days to complete are counted. Four queries
     whatever the number of templates (one without templates), and one more for
@@ -173,7 +177,7 @@ def checklist_reports(program, *, before=None, started=None):
     results = (
         funnels(templates, [program], totals=totals)
         if before is None
-        else funnels_as_of(templates, program, before, totals=totals)
+        else funnels_as_of(templates, history or History(program, before), totals=totals)
     )
     return [
         TrackReport(funnel=results[t.pk], days_to_complete=sorted(days[t.pk])) for t in templates
@@ -359,18 +363,22 @@ def program_report(program, *, annex=False, as_of=None, figures=None):
     if figures is None:
         figures = with_report_figures(Program.objects, as_of=as_of).get(pk=program.pk)
     settings = getattr(figures, "report_settings", None)
+    # Every section reads the same history (each kind of event once).
+    history = None if as_of is None else History(program, before)
     if as_of is None:
         sessions = session_attendance_summary(program)
     else:
-        sessions = sessions_as_of(program, as_of, before)
+        sessions = sessions_as_of(program, as_of, history)
     surveys = list(
         with_counted_responses(program.surveys.all(), before=before).order_by("created_at", "pk")
     )
     survey_reports = surveys_report(surveys, before=before)
     parts = report_parts(program)
     photos = parts.photos
-    indicators = program_indicators(program, as_of=as_of)
-    checklists = checklist_reports(program, before=before, started=figures.training_date)
+    indicators = program_indicators(program, as_of=as_of, history=history)
+    checklists = checklist_reports(
+        program, before=before, started=figures.training_date, history=history
+    )
     facilitators, versions = facilitators_and_versions(program)
     return {
         "program": program,

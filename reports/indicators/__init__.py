@@ -121,8 +121,11 @@ def evaluate(indicator, program, *, with_reasons=True, as_of=None):
     return evaluate_many([indicator], program, with_reasons=with_reasons, as_of=as_of)[0]
 
 
-def evaluate_many(indicators, program, *, with_reasons=True, as_of=None):
-    return evaluate_programs([(program, list(indicators))], with_reasons=with_reasons, as_of=as_of)[
+def evaluate_many(indicators, program, *, with_reasons=True, as_of=None, history=None):
+    """`history`: the program's History up to the end of `as_of`, to read the
+    events from (by default they are read here)."""
+    pairs = [(program, list(indicators))]
+    return evaluate_programs(pairs, with_reasons=with_reasons, as_of=as_of, history=history)[
         program.pk
     ]
 
@@ -134,8 +137,12 @@ class _Facts:
     programs or participants; the sets are intersected here.
     """
 
-    def __init__(self, pairs, before=None, *, with_reasons=False):
+    def __init__(self, pairs, before=None, *, with_reasons=False, history=None):
         programs = [p.pk for p, _i in pairs]
+        # One program's events, read once for the whole report (None: read here).
+        self.history = history
+        if history is not None:
+            assert programs == [history.program.pk] and before == history.before
         indicators = [i for _p, group in pairs for i in group]
 
         def ids(name):
@@ -253,12 +260,18 @@ class _Facts:
             steps_done = (((program, step), person) for program, step, person in rows["steps_done"])
         else:
             attended = self._attendance({"session_id__in": sessions}, before) if sessions else []
-            in_program_rows = (
-                self._attendance({"session__program_id__in": programs}, before)
-                if in_program
-                else []
-            )
-            steps_done = self._steps_done(steps, programs, before) if steps else []
+            if not in_program:
+                in_program_rows = []
+            elif history is not None:
+                in_program_rows = self._attendance_in(history)
+            else:
+                in_program_rows = self._attendance({"session__program_id__in": programs}, before)
+            if not steps:
+                steps_done = []
+            elif history is not None:
+                steps_done = self._steps_done_in(history, steps)
+            else:
+                steps_done = self._steps_done(steps, programs, before)
         self.attended = grouped(
             (session, participant) for (session, participant), _program in attended
         )
@@ -291,6 +304,32 @@ class _Facts:
             .values_list("session_id", "participant_id", "status", "session__program_id")
         )
         return [(key, program) for key, (status, program) in last.items() if status in ATTENDED]
+
+    @staticmethod
+    def _attendance_in(history):
+        """_attendance over the program's sessions, from its history."""
+        last = latest(
+            ((session, participant), status)
+            for session, participant, status, superseded, _eligible in history.attendance
+            if not superseded
+        )
+        program = history.program.pk
+        return [(key, program) for key, status in last.items() if status in ATTENDED]
+
+    @staticmethod
+    def _steps_done_in(history, steps):
+        """_steps_done as of the history's cut-off, from it."""
+        program = history.program.pk
+        last = latest(
+            ((step, participant), state)
+            for _track, _template, participant, step, state, _reason, _label in history.progress
+            if step in steps
+        )
+        return (
+            ((program, step), participant)
+            for (step, participant), state in last.items()
+            if state == StepState.DONE
+        )
 
     @staticmethod
     def _steps_done(steps, programs, before):
@@ -382,7 +421,7 @@ def who_succeeded(indicator, program, *, as_of=None):
     return counted, counted & facts.success(indicator, program.pk)
 
 
-def evaluate_programs(pairs, *, with_reasons=True, as_of=None):
+def evaluate_programs(pairs, *, with_reasons=True, as_of=None, history=None):
     """{program id: [IndicatorResult]} for [(program, [indicator, …]), …].
 
     With `as_of` (a date) only what was recorded up to the end of that day
@@ -391,7 +430,7 @@ def evaluate_programs(pairs, *, with_reasons=True, as_of=None):
     `with_reasons` one per kind of failure breakdown.
     """
     before = cutoff(as_of)
-    facts = _Facts(pairs, before, with_reasons=with_reasons)
+    facts = _Facts(pairs, before, with_reasons=with_reasons, history=history)
     results, failed = {}, []
     for program, indicators in pairs:
         results[program.pk] = []

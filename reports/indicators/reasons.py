@@ -35,7 +35,7 @@ def failure_reasons(failed, facts, before=None):
     reasons come with the facts; as of a day, one query reads the checklists'."""
     checklist = [f for f in failed if f.indicator.reason_source == ReasonSource.CHECKLIST]
     if checklist:
-        _checklist_reasons(checklist, facts.blocked, before)
+        _checklist_reasons(checklist, facts, before)
     for f in failed:
         if f.indicator.reason_source == ReasonSource.SURVEY_QUESTION:
             f.result.reasons = _answered_reasons(f, facts.picks)
@@ -48,9 +48,9 @@ def _everyone(failed):
     }
 
 
-def _checklist_reasons(failed, blocked, before):
-    """`blocked`: [(program, template, participant, reason label)] in label order,
-    read with the facts (None as of a day)."""
+def _checklist_reasons(failed, facts, before):
+    """From the facts: their `blocked` [(program, template, participant, reason
+    label)] in label order, or as of a day their history when they have one."""
     templates = {f: reason_templates(f.indicator) for f in failed}
     everyone = _everyone(failed)
     where = {
@@ -58,19 +58,15 @@ def _checklist_reasons(failed, blocked, before):
         "track__enrollment__program_id__in": everyone["programs"],
         "track__enrollment__participant_id__in": everyone["participants"],
     }
-    fields = ("track__enrollment__program_id", "track__template_id")
-    participant = "track__enrollment__participant_id"
     if before is None:
-        rows = blocked
+        rows = facts.blocked
     else:
         # Each step's last change before `before`: blocked then, with a reason.
         last = latest(
             ((program, template, person, step), (state, label))
-            for program, template, person, step, state, label in ProgressEvent.objects.filter(
-                at__lt=before, **where
+            for program, template, person, step, state, label in _progress_events(
+                facts.history, where, before
             )
-            .order_by("at", "pk")
-            .values_list(*fields, participant, "step_id", "state", "reason__label")
         )
         rows = sorted(
             (
@@ -86,6 +82,32 @@ def _checklist_reasons(failed, blocked, before):
             if program == f.program_id and template in templates[f] and person in f.participant_ids:
                 people.setdefault(label, set()).add(person)
         f.result.reasons = _most_first(people)
+
+
+def _progress_events(history, where, before):
+    """[(program, template, participant, step, state, reason label)] before
+    `before`, oldest first: from the program's history when there is one."""
+    if history is not None:
+        program = history.program.pk
+        templates = where["track__template_id__in"]
+        people = where["track__enrollment__participant_id__in"]
+        return (
+            (program, template, person, step, state, label)
+            for _track, template, person, step, state, _reason, label in history.progress
+            if template in templates and person in people
+        )
+    return (
+        ProgressEvent.objects.filter(at__lt=before, **where)
+        .order_by("at", "pk")
+        .values_list(
+            "track__enrollment__program_id",
+            "track__template_id",
+            "track__enrollment__participant_id",
+            "step_id",
+            "state",
+            "reason__label",
+        )
+    )
 
 
 def _answered_reasons(failed, picks):
