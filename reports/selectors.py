@@ -16,17 +16,16 @@ from django.db.models import (
     Min,
     OuterRef,
     PositiveIntegerField,
-    Q,
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from checklists.enums import SATISFIED
-from checklists.models import MentoringContact, StepProgress, Track
-from checklists.selectors import funnels, program_template_summaries, template_parts
+from checklists.models import ChecklistTemplate, MentoringContact, StepProgress, Track
+from checklists.selectors import funnels, template_parts
 from participants.models import Enrollment
 from programs.models import Program
 from reports.as_of import funnels_as_of, sessions_as_of
@@ -142,38 +141,39 @@ class TrackReport:
         return statistics.median(self.days_to_complete) if self.days_to_complete else None
 
 
+def _followed_templates(program, before, started):
+    """(templates the program's participants follow, {id: {"tracks": n,
+    "completed": n}}, {id: [days from `started` to each completion]}), counted
+    up to `before`: one query, the tracks grouped by template and day completed."""
+    rows = (
+        ChecklistTemplate.objects.filter(tracks__enrollment__program=program)
+        .annotate(completed_on=TruncDate("tracks__completed_at"))
+        .annotate(n=Count("tracks"))
+        .order_by("name", "pk")
+    )
+    # `before` is a local midnight: completed before it is completed on a day before.
+    last_day = None if before is None else timezone.localtime(before).date()
+    templates, totals, days = {}, {}, defaultdict(list)
+    for row in rows:
+        templates.setdefault(row.pk, row)
+        total = totals.setdefault(row.pk, {"tracks": 0, "completed": 0})
+        total["tracks"] += row.n
+        if row.completed_on is None or (last_day is not None and row.completed_on >= last_day):
+            continue
+        total["completed"] += row.n
+        if started:
+            days[row.pk] += [(row.completed_on - started).days] * row.n
+    return list(templates.values()), totals, days
+
+
 def checklist_reports(program, *, before=None, started=None, history=None):
     """A funnel per template the program's participants follow; `started`: the
-    training day, from which the days to complete are counted. Four queries
-    whatever the number of templates (one without templates), and one more for
-    the days to complete when some checklist is complete."""
-    templates = program_template_summaries(program)
-    if before is not None:
-        templates = templates.annotate(
-            n_completed_before=Count(
-                "tracks",
-                filter=Q(tracks__enrollment__program=program, tracks__completed_at__lt=before),
-            )
-        )
-    templates = list(templates)
+    training day, from which the days to complete are counted. Two queries
+    whatever the number of templates (one without templates), four when the
+    templates' steps and reasons are not cached."""
+    templates, totals, days = _followed_templates(program, before, started)
     if not templates:
         return []
-    totals = {
-        t.pk: {
-            "tracks": t.n_tracks,
-            "completed": t.n_completed if before is None else t.n_completed_before,
-        }
-        for t in templates
-    }
-    days = defaultdict(list)
-    if started and any(total["completed"] for total in totals.values()):
-        completed = Track.objects.filter(
-            enrollment__program=program, template__in=templates, completed_at__isnull=False
-        )
-        if before is not None:
-            completed = completed.filter(completed_at__lt=before)
-        for template_id, completed_at in completed.values_list("template_id", "completed_at"):
-            days[template_id].append((timezone.localtime(completed_at).date() - started).days)
     results = (
         funnels(templates, [program], totals=totals)
         if before is None

@@ -1,4 +1,9 @@
-"""The report's annex: each participant's checklists, steps satisfied / total."""
+"""The report's checklists: the annex's steps satisfied / total per participant,
+the completions and the days from the training to each."""
+
+import datetime as dt
+
+from django.utils import timezone
 
 from checklists import services as checklists
 from reports import selectors
@@ -51,3 +56,29 @@ def test_annex_counts_current_required_steps_of_each_checklist(db):
             ("Peserta 01", [(name, 0, 2, False)]),
         ],
     )
+
+
+def test_checklists_count_completions_and_days_from_the_training_as_of_a_day(db):
+    sized = program_of_size(3)
+    steps = checklists.current_steps(sized.template)
+    for i, enrollment in enumerate(sized.enrollments):
+        # The training is on 5 August 2023: completed 0, 2 and 4 days later, late evening.
+        at = timezone.make_aware(dt.datetime(2023, 8, 5 + 2 * i, 23, 30))
+        for step in steps:
+            checklists.progress_mark(
+                track=enrollment.tracks.get(),
+                step=step,
+                state="done",
+                by=sized.facilitator,
+                at=at,
+            )
+
+    def figures(as_of):
+        report = selectors.program_report(sized.program, as_of=as_of)["checklists"][0]
+        return (report.funnel.tracks, report.funnel.completed, report.days_to_complete)
+
+    assert [figures(None), figures(dt.date(2023, 8, 7)), figures(dt.date(2023, 8, 6))] == [
+        (3, 3, [0, 2, 4]),
+        (3, 2, [0, 2]),
+        (3, 1, [0]),
+    ]
