@@ -62,8 +62,9 @@ def test_checklists_count_completions_and_days_from_the_training_as_of_a_day(db)
     sized = program_of_size(3)
     steps = checklists.current_steps(sized.template)
     for i, enrollment in enumerate(sized.enrollments):
-        # The training is on 5 August 2023: completed 0, 2 and 4 days later, late evening.
-        at = timezone.make_aware(dt.datetime(2023, 8, 5 + 2 * i, 23, 30))
+        # The training is on 5 August 2023: completed 0, 2 and 4 days later, early in
+        # the morning (the day before in UTC), so the local day is what counts.
+        at = timezone.make_aware(dt.datetime(2023, 8, 5 + 2 * i, 6, 30))
         for step in steps:
             checklists.progress_mark(
                 track=enrollment.tracks.get(),
