@@ -245,7 +245,8 @@ def funnel(template, programs):
 
     Reached: the participant has any recorded state at the step; done,
     blocked and not applicable are counted separately, blocked broken down by
-    reason. Counted in the database: four queries whatever the size.
+    reason. Counted in the database: four queries whatever the size, two once the
+    template's steps and reasons are cached (template_parts).
     """
     tracks = Track.objects.filter(template=template, enrollment__program__in=programs)
     totals = tracks.aggregate(
