@@ -29,7 +29,7 @@ from checklists.selectors import funnels, template_parts
 from participants.models import Enrollment
 from programs.models import Program
 from reports.as_of import funnels_as_of, sessions_as_of
-from reports.indicators import cutoff, evaluate_many, with_links
+from reports.indicators import cutoff, evaluate_many
 from reports.indicators.history import History
 from reports.models import ReportVersion
 from sessions.enums import SessionPhase
@@ -49,7 +49,8 @@ def program_indicators(program, *, as_of=None, history=None):
     )
     if as_of is not None and history is None:
         history = History(program, cutoff(as_of))
-    return evaluate_many(with_links(indicators), program, as_of=as_of, history=history)
+    # Their links come with the facts (evaluate_many), not in a query of their own.
+    return evaluate_many(indicators, program, as_of=as_of, history=history)
 
 
 @dataclass

@@ -9,7 +9,8 @@ can be produced again with the same figures.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F, Value
+from django.db.models import F, UUIDField, Value
+from django.db.models.functions import Cast
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,8 @@ from participants.models import Enrollment
 from reports.enums import SMALL_N, Population, ReasonSource, SuccessSource
 from reports.indicators.history import cutoff, latest
 from reports.indicators.links import success_choice_ids, template_ids, with_links
-from reports.indicators.reasons import Failed, failure_reasons, reason_templates
+from reports.indicators.reasons import Failed, failure_reasons
+from reports.models import Indicator
 from sessions.enums import ATTENDED
 from sessions.models import Attendance, AttendanceEvent
 from surveys.models import Answer, Response
@@ -221,19 +223,12 @@ class _Facts:
                 ),
             )
         # The checklists' blocked reasons too; as of a day they come from the history.
+        # Every checklist's: which ones an indicator names is known only with its links.
         self.blocked = None
-        templates = set().union(
-            *(
-                reason_templates(i)
-                for i in indicators
-                if with_reasons and i.reason_source == ReasonSource.CHECKLIST
-            )
-        )
-        if templates and before is None:
+        by_checklist = any(i.reason_source == ReasonSource.CHECKLIST for i in indicators)
+        if with_reasons and by_checklist and before is None:
             blocked = StepProgress.objects.filter(
-                state=StepState.BLOCKED,
-                track__template_id__in=templates,
-                track__enrollment__program_id__in=programs,
+                state=StepState.BLOCKED, track__enrollment__program_id__in=programs
             )
             current["blocked"] = (
                 blocked,
@@ -244,7 +239,30 @@ class _Facts:
                     "reason__label",
                 ),
             )
+        # The many-to-many links of indicators read without them (see with_links).
+        unlinked = [i for i in indicators if i.pk is not None and not hasattr(i, "template_ids")]
+        if unlinked:
+            pks = [i.pk for i in unlinked]
+            # No participant: typed like the participant ids of the other rows.
+            no_one = {"no_one": Cast(Value(None), UUIDField())}
+            current["link_template"] = (
+                Indicator.templates.through.objects.filter(indicator_id__in=pks).annotate(**no_one),
+                ("indicator_id", "checklisttemplate_id", "no_one"),
+            )
+            current["link_choice"] = (
+                Indicator.success_choices.through.objects.filter(indicator_id__in=pks).annotate(
+                    **no_one
+                ),
+                ("indicator_id", "choice_id", "no_one"),
+            )
         rows = _tagged_union(current)
+        for indicator in unlinked:
+            indicator.template_ids, indicator.success_choice_ids = [], []
+        by_pk = {i.pk: i for i in unlinked}
+        for indicator_id, template_id, _no_one in rows["link_template"]:
+            by_pk[indicator_id].template_ids.append(template_id)
+        for indicator_id, choice_id, _no_one in rows["link_choice"]:
+            by_pk[indicator_id].success_choice_ids.append(choice_id)
         if "blocked" in current:
             self.blocked = list(dict.fromkeys(rows["blocked"]))
         self.enrolled = grouped((program, person) for program, _p, person in rows["enrolled"])
