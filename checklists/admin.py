@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from checklists import services
 from checklists.models import (
     BlockerReason,
     ChecklistStep,
@@ -32,9 +33,33 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
     inlines = [StepInline, ReasonInline]
     list_select_related = ["organization"]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The inlines write steps and reasons behind the services' back.
+        services.template_changed(template=form.instance)
+
+
+class PartOfTemplateAdmin(admin.ModelAdmin):
+    """A step or reason written here moves its template's `changed_at`, the key
+    of their cached lists."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.template_changed(template=obj.template)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.template_changed(template=obj.template)
+
+    def delete_queryset(self, request, queryset):
+        templates = list(ChecklistTemplate.objects.filter(pk__in=queryset.values("template")))
+        super().delete_queryset(request, queryset)
+        for template in templates:
+            services.template_changed(template=template)
+
 
 @admin.register(ChecklistStep)
-class ChecklistStepAdmin(admin.ModelAdmin):
+class ChecklistStepAdmin(PartOfTemplateAdmin):
     list_display = ["title", "template", "position", "required", "archived_at"]
     list_filter = ["required", "template"]
     search_fields = ["title", "how_to"]
@@ -42,7 +67,7 @@ class ChecklistStepAdmin(admin.ModelAdmin):
 
 
 @admin.register(BlockerReason)
-class BlockerReasonAdmin(admin.ModelAdmin):
+class BlockerReasonAdmin(PartOfTemplateAdmin):
     list_display = ["label", "template", "code", "needs_note", "archived"]
     list_filter = ["archived", "template"]
     search_fields = ["label", "code"]

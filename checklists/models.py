@@ -49,8 +49,10 @@ class ChecklistTemplate(models.Model):
             "Checklists with a smaller number are shown first: give prerequisites the smallest."
         ),
     )
-    # Moves whenever the blocker reasons change: the key of their cached list.
-    reasons_changed_at = models.DateTimeField(default=timezone.now)
+    # Moves whenever the steps or the blocker reasons change: the key of their
+    # cached lists (checklists.selectors), so every write to them must move it
+    # (services.template_changed; a data migration changing them too).
+    changed_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -39,13 +39,40 @@ def active_reasons(template_ids):
 
 
 def template_reasons(template):
-    """The template's active blocker reasons, cached per process until they change.
+    """The template's active blocker reasons, cached until they change.
 
     Every progress mark re-renders its step with the reason buttons; the list
     changes rarely, so a mark does not pay a query for it.
     """
-    key = f"checklist-reasons:{template.pk}:{template.reasons_changed_at.timestamp()}"
+    key = f"checklist-reasons:{template.pk}:{template.changed_at.timestamp()}"
     return cache.get_or_set(key, lambda: list(active_reasons([template.pk])), timeout=3600)
+
+
+@dataclass
+class TemplateParts:
+    steps: list  # current steps, in order
+    reasons: dict  # {id: blocker reason}, archived ones too: old progress still names them
+
+
+def template_parts(templates):
+    """{template id: TemplateParts}, cached until the template's `changed_at` moves.
+
+    Funnels and reports read the same few steps and reasons on every view;
+    cached, they cost no query (two for any number of templates on a miss).
+    """
+    keys = {t.pk: f"checklist-parts:{t.pk}:{t.changed_at.timestamp()}" for t in templates}
+    found = cache.get_many(keys.values())
+    missing = [pk for pk, key in keys.items() if key not in found]
+    if missing:
+        steps, reasons = defaultdict(list), defaultdict(dict)
+        for step in current_steps(missing):
+            steps[step.template_id].append(step)
+        for reason in BlockerReason.objects.filter(template_id__in=missing):
+            reasons[reason.template_id][reason.pk] = reason
+        fresh = {keys[pk]: TemplateParts(steps[pk], reasons[pk]) for pk in missing}
+        cache.set_many(fresh, timeout=3600)
+        found.update(fresh)
+    return {pk: found[key] for pk, key in keys.items()}
 
 
 @dataclass
@@ -218,7 +245,8 @@ def funnel(template, programs):
 
     Reached: the participant has any recorded state at the step; done,
     blocked and not applicable are counted separately, blocked broken down by
-    reason. Counted in the database: four queries whatever the size.
+    reason. Counted in the database: four queries whatever the size, two once the
+    template's steps and reasons are cached (template_parts).
     """
     tracks = Track.objects.filter(template=template, enrollment__program__in=programs)
     totals = tracks.aggregate(
@@ -228,9 +256,11 @@ def funnel(template, programs):
 
 
 def funnels(templates, programs, *, totals):
-    """{template id: funnel} of many templates at once: three queries whatever
-    their number. `totals`: {template id: {"tracks": n, "completed": n}}."""
-    steps = list(current_steps([t.pk for t in templates]))
+    """{template id: funnel} of many templates at once: one query whatever their
+    number, three when their steps are not cached. `totals`: {template id:
+    {"tracks": n, "completed": n}}."""
+    parts = template_parts(templates)
+    steps = [s for t in templates for s in parts[t.pk].steps]
     counts = (
         StepProgress.objects.filter(
             track__template__in=templates, track__enrollment__program__in=programs, step__in=steps
@@ -240,13 +270,14 @@ def funnels(templates, programs, *, totals):
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return build_funnels(templates, steps, counts, totals)
+    return build_funnels(templates, parts, counts, totals)
 
 
-def build_funnels(templates, steps, counts, totals):
-    """{template id: Funnel} from counts [(template id, step id, state, reason id, n)];
-    reads the templates' blocker reasons (one query)."""
-    reasons = {r.pk: r for r in BlockerReason.objects.filter(template__in=templates)}
+def build_funnels(templates, parts, counts, totals):
+    """{template id: Funnel} from counts [(template id, step id, state, reason id, n)]
+    and the templates' parts (template_parts)."""
+    steps = [s for t in templates for s in parts[t.pk].steps]
+    reasons = {pk: r for t in templates for pk, r in parts[t.pk].reasons.items()}
     by_step = {s.pk: FunnelStep(step=s) for s in steps}
     blocked = defaultdict(Counter)
     for template_id, step_id, state, reason_id, n in counts:

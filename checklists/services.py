@@ -96,6 +96,7 @@ def _in_use(step):
     return StepProgress.objects.filter(step=step).exists()
 
 
+@transaction.atomic
 def step_add(*, template, title, how_to="", required=True):
     last = current_steps(template).aggregate(last=Max("position"))["last"] or 0
     step = ChecklistStep(
@@ -103,6 +104,7 @@ def step_add(*, template, title, how_to="", required=True):
     )
     step.full_clean()
     step.save()
+    template_changed(template=template)
     return step
 
 
@@ -113,6 +115,7 @@ def step_update(*, step, title, how_to="", required=True):
         step.title, step.how_to, step.required = title, how_to, required
         step.full_clean()
         step.save()
+        template_changed(template=step.template)
         return step
     replacement = ChecklistStep(
         template=step.template,
@@ -126,9 +129,11 @@ def step_update(*, step, title, how_to="", required=True):
     step.archived_at = timezone.now()
     step.save(update_fields=["archived_at"])
     replacement.save()
+    template_changed(template=step.template)
     return replacement
 
 
+@transaction.atomic
 def step_remove(*, step):
     """Remove a step from the template; one with progress is archived, keeping history."""
     if _in_use(step):
@@ -136,12 +141,14 @@ def step_remove(*, step):
         step.save(update_fields=["archived_at"])
     else:
         step.delete()
+    template_changed(template=step.template)
 
 
 @transaction.atomic
 def step_move(*, step, direction):
     """Swap the step with its neighbour above ("up") or below ("down")."""
     move_in_order(current_steps(step.template), step, direction)
+    template_changed(template=step.template)
 
 
 def reason_add(*, template, label, needs_note=False):
@@ -153,7 +160,7 @@ def reason_add(*, template, label, needs_note=False):
     reason.full_clean()
     with transaction.atomic():
         reason.save()
-        _reasons_changed(template)
+        template_changed(template=template)
     return reason
 
 
@@ -161,12 +168,14 @@ def reason_archive(*, reason):
     reason.archived = True
     with transaction.atomic():
         reason.save(update_fields=["archived"])
-        _reasons_changed(reason.template)
+        template_changed(template=reason.template)
 
 
-def _reasons_changed(template):
-    template.reasons_changed_at = timezone.now()
-    template.save(update_fields=["reasons_changed_at"])
+def template_changed(*, template):
+    """Call in the same transaction as any write to the template's steps or
+    reasons (the admin's too): their cached lists are keyed by `changed_at`."""
+    template.changed_at = timezone.now()
+    template.save(update_fields=["changed_at"])
 
 
 # --- tracks --------------------------------------------------------------------

@@ -4,20 +4,16 @@ times), so that a report "as of" a day counts nothing recorded after it."""
 
 from collections import Counter, defaultdict
 
-from django.db.models import Exists, OuterRef
-
 from checklists.enums import StepState
-from checklists.models import ProgressEvent
-from checklists.selectors import build_funnels, current_steps
-from participants.models import Enrollment
+from checklists.selectors import build_funnels, template_parts
 from reports.indicators import latest
 from sessions.enums import ATTENDED, AttendanceStatus
-from sessions.models import AttendanceEvent
 from sessions.selectors import sessions_with_attendance
 
 
-def sessions_as_of(program, as_of, before):
-    """Sessions held by `as_of`, each with the marks as they were before `before`.
+def sessions_as_of(program, as_of, history):
+    """Sessions held by `as_of`, each with the marks as they were before the cut-off
+    (`history`: the program's History up to it).
 
     Who was eligible depends on enrolment dates, not on when they were
     written, so it is taken from the current rows; each mark is the last one
@@ -26,18 +22,11 @@ def sessions_as_of(program, as_of, before):
     sessions = sessions_with_attendance(program.sessions.filter(date__lte=as_of))
     if not sessions:
         return sessions
-    eligible = Enrollment.objects.active().filter(
-        program=program,
-        participant=OuterRef("participant"),
-        enrolled_on__lte=OuterRef("session__date"),
-    )
+    held = {s.pk for s in sessions}
     last = latest(
         ((session, participant), status)
-        for session, participant, status in AttendanceEvent.objects.filter(
-            Exists(eligible), session__in=[s.pk for s in sessions], at__lt=before
-        )
-        .order_by("at", "pk")
-        .values_list("session_id", "participant_id", "status")
+        for session, participant, status, _superseded, eligible in history.attendance
+        if eligible and session in held
     )
     counts = defaultdict(Counter)
     for (session, _participant), status in last.items():
@@ -54,25 +43,21 @@ def sessions_as_of(program, as_of, before):
     return sessions
 
 
-def funnels_as_of(templates, program, before, *, totals):
-    """checklists.selectors.funnels over one program, from the progress history."""
+def funnels_as_of(templates, history, *, totals):
+    """checklists.selectors.funnels over one program, from its progress `history`."""
     # Every track counts: when a track was assigned is not history (demo and
     # imported tracks are written after the fact); its steps' events are.
-    steps = list(current_steps([t.pk for t in templates]))
+    parts = template_parts(templates)
+    steps = [s for t in templates for s in parts[t.pk].steps]
+    current = {s.pk for s in steps}
     last = latest(
         ((track, step), (template, state, reason))
-        for track, template, step, state, reason in ProgressEvent.objects.filter(
-            track__template__in=templates,
-            track__enrollment__program=program,
-            step__in=steps,
-            at__lt=before,
-        )
-        .order_by("at", "pk")
-        .values_list("track_id", "track__template_id", "step_id", "state", "reason_id")
+        for track, template, _person, step, state, reason, _label in history.progress
+        if step in current
     )
     counts = Counter(
         (template, step, state, reason)
         for (_track, step), (template, state, reason) in last.items()
         if state != StepState.NOT_STARTED
     )
-    return build_funnels(templates, steps, [(*key, n) for key, n in counts.items()], totals)
+    return build_funnels(templates, parts, [(*key, n) for key, n in counts.items()], totals)

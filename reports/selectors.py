@@ -4,18 +4,34 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    PositiveIntegerField,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from checklists.enums import SATISFIED
-from checklists.models import ChecklistStep, MentoringContact, Track
-from checklists.selectors import funnels, program_template_summaries
+from checklists.models import ChecklistTemplate, MentoringContact, StepProgress, Track
+from checklists.selectors import funnels, template_parts
 from participants.models import Enrollment
 from programs.models import Program
 from reports.as_of import funnels_as_of, sessions_as_of
-from reports.indicators import cutoff, evaluate_many, with_links
+from reports.indicators import cutoff, evaluate_many
+from reports.indicators.history import History
+from reports.models import ReportVersion
 from sessions.enums import SessionPhase
 from sessions.models import TrainingSession
 from sessions.selectors import (
@@ -26,11 +42,15 @@ from sessions.selectors import (
 from surveys.selectors import surveys_report, with_counted_responses
 
 
-def program_indicators(program, *, as_of=None):
+def program_indicators(program, *, as_of=None, history=None):
+    """`history`: the program's History up to the end of `as_of`, when the caller has it."""
     indicators = program.indicators.select_related(
         "step", "population_session", "population_survey"
     )
-    return evaluate_many(with_links(indicators), program, as_of=as_of)
+    if as_of is not None and history is None:
+        history = History(program, cutoff(as_of))
+    # Their links come with the facts (evaluate_many), not in a query of their own.
+    return evaluate_many(indicators, program, as_of=as_of, history=history)
 
 
 @dataclass
@@ -122,42 +142,43 @@ class TrackReport:
         return statistics.median(self.days_to_complete) if self.days_to_complete else None
 
 
-def checklist_reports(program, *, before=None, started=None):
+def _followed_templates(program, before, started):
+    """(templates the program's participants follow, {id: {"tracks": n,
+    "completed": n}}, {id: [days from `started` to each completion]}), counted
+    up to `before`: one query, the tracks grouped by template and day completed."""
+    rows = (
+        ChecklistTemplate.objects.filter(tracks__enrollment__program=program)
+        .annotate(completed_on=TruncDate("tracks__completed_at"))
+        .annotate(n=Count("tracks"))
+        .order_by("name", "pk")
+    )
+    # `before` is a local midnight: completed before it is completed on a day before.
+    last_day = None if before is None else timezone.localtime(before).date()
+    templates, totals, days = {}, {}, defaultdict(list)
+    for row in rows:
+        templates.setdefault(row.pk, row)
+        total = totals.setdefault(row.pk, {"tracks": 0, "completed": 0})
+        total["tracks"] += row.n
+        if row.completed_on is None or (last_day is not None and row.completed_on >= last_day):
+            continue
+        total["completed"] += row.n
+        if started:
+            days[row.pk] += [(row.completed_on - started).days] * row.n
+    return list(templates.values()), totals, days
+
+
+def checklist_reports(program, *, before=None, started=None, history=None):
     """A funnel per template the program's participants follow; `started`: the
-    training day, from which the days to complete are counted. Four queries
-    whatever the number of templates (one without templates), and one more for
-    the days to complete when some checklist is complete."""
-    templates = program_template_summaries(program)
-    if before is not None:
-        templates = templates.annotate(
-            n_completed_before=Count(
-                "tracks",
-                filter=Q(tracks__enrollment__program=program, tracks__completed_at__lt=before),
-            )
-        )
-    templates = list(templates)
+    training day, from which the days to complete are counted. Two queries
+    whatever the number of templates (one without templates), four when the
+    templates' steps and reasons are not cached."""
+    templates, totals, days = _followed_templates(program, before, started)
     if not templates:
         return []
-    totals = {
-        t.pk: {
-            "tracks": t.n_tracks,
-            "completed": t.n_completed if before is None else t.n_completed_before,
-        }
-        for t in templates
-    }
-    days = defaultdict(list)
-    if started and any(total["completed"] for total in totals.values()):
-        completed = Track.objects.filter(
-            enrollment__program=program, template__in=templates, completed_at__isnull=False
-        )
-        if before is not None:
-            completed = completed.filter(completed_at__lt=before)
-        for template_id, completed_at in completed.values_list("template_id", "completed_at"):
-            days[template_id].append((timezone.localtime(completed_at).date() - started).days)
     results = (
         funnels(templates, [program], totals=totals)
         if before is None
-        else funnels_as_of(templates, program, before, totals=totals)
+        else funnels_as_of(templates, history or History(program, before), totals=totals)
     )
     return [
         TrackReport(funnel=results[t.pk], days_to_complete=sorted(days[t.pk])) for t in templates
@@ -195,45 +216,137 @@ def with_report_figures(programs, *, as_of=None):
     )
 
 
-def participant_annex(program):
-    """Per participant: sessions attended, and each checklist's steps satisfied / total."""
-    enrollments = list(participant_attendance(program))
-    required = ChecklistStep.objects.filter(
-        template=OuterRef("template"), archived_at__isnull=True, required=True
-    )
-    tracks = (
-        Track.objects.filter(enrollment__program=program)
-        .select_related("template")
-        .annotate(
-            satisfied=Count(
-                "progress",
-                filter=Q(
-                    progress__state__in=SATISFIED,
-                    progress__step__archived_at__isnull=True,
-                    progress__step__required=True,
-                ),
-            ),
-            total=_count(required, "template"),
+@dataclass
+class AnnexTrack:
+    template: object
+    satisfied: int  # current required steps done or not applicable
+    total: int  # current required steps
+    completed_at: object
+
+
+def participant_annex(program, templates):
+    """Per participant: sessions attended, and each checklist's steps satisfied / total.
+
+    `templates`: those the program's participants follow (the report's
+    checklists). One query: each template's track is read beside the
+    participant, so the SQL grows with the templates, not the queries.
+    """
+    parts = template_parts(templates)
+    enrollments = participant_attendance(program)
+    for t in templates:
+        track = Track.objects.filter(enrollment=OuterRef("pk"), template=t)
+        satisfied = StepProgress.objects.filter(
+            track__enrollment=OuterRef("pk"),
+            track__template=t,
+            state__in=SATISFIED,
+            step__archived_at__isnull=True,
+            step__required=True,
         )
-        .order_by("template__name")
-    )
-    by_enrollment = {}
-    for track in tracks:
-        by_enrollment.setdefault(track.enrollment_id, []).append(track)
+        enrollments = enrollments.annotate(
+            **{
+                f"track_{t.pk}": Exists(track),
+                f"track_{t.pk}_completed_at": Subquery(track.values("completed_at")[:1]),
+                f"track_{t.pk}_satisfied": _count(satisfied, "track"),
+            }
+        )
+    enrollments = list(enrollments)
     for enrollment in enrollments:
-        enrollment.report_tracks = by_enrollment.get(enrollment.pk, [])
+        enrollment.report_tracks = [
+            AnnexTrack(
+                template=t,
+                satisfied=getattr(enrollment, f"track_{t.pk}_satisfied"),
+                total=sum(1 for step in parts[t.pk].steps if step.required),
+                completed_at=getattr(enrollment, f"track_{t.pk}_completed_at"),
+            )
+            for t in templates
+            if getattr(enrollment, f"track_{t.pk}")
+        ]
     return enrollments
 
 
-def session_facilitators(program):
-    from django.contrib.auth import get_user_model
+@dataclass
+class ReportParts:
+    photos: list
+    signatories: list
 
-    return (
-        get_user_model()
-        .objects.filter(facilitated_sessions__program=program)
-        .distinct()
-        .order_by("first_name", "username")
+
+def report_parts(program):
+    """The report's photos and signatories, cached until `report_changed_at` moves:
+    they are set once before the report is handed in, and read on every view."""
+    key = f"report-parts:{program.pk}:{program.report_changed_at.timestamp()}"
+    return cache.get_or_set(
+        key,
+        lambda: ReportParts(
+            list(program.report_photos.all()), list(program.report_signatories.all())
+        ),
+        timeout=3600,
     )
+
+
+def facilitators_and_versions(program):
+    """(the sessions' facilitators by name, the issued versions newest first, each
+    with its issuer): both are rows of users, read in one UNION ALL query."""
+    User = get_user_model()
+    # Typed: PostgreSQL reads an untyped NULL under DISTINCT as text.
+    empty = {
+        "number": Cast(Value(None), PositiveIntegerField()),
+        "as_of": Cast(Value(None), DateField()),
+        "sha256": Cast(Value(None), CharField()),
+        "issued_at": Cast(Value(None), DateTimeField()),
+    }
+    columns = ["row_set", "user_id", "first_name", "last_name", "username", *empty]
+    facilitators = (
+        User.objects.filter(facilitated_sessions__program=program)
+        .annotate(row_set=Value("facilitator"), user_id=F("pk"), **empty)
+        .order_by()
+        .values_list(*columns)
+        .distinct()
+    )
+    versions = (
+        ReportVersion.objects.filter(program=program)
+        .annotate(
+            row_set=Value("version"),
+            user_id=F("issued_by_id"),
+            first_name=F("issued_by__first_name"),
+            last_name=F("issued_by__last_name"),
+            username=F("issued_by__username"),
+        )
+        .order_by()
+        .values_list(*columns)
+    )
+    people, issued = [], []
+    for (
+        row_set,
+        user_id,
+        first,
+        last,
+        username,
+        number,
+        as_of,
+        sha256,
+        issued_at,
+    ) in facilitators.union(versions, all=True).order_by(
+        "row_set", "-number", "first_name", "username"
+    ):
+        user = (
+            User(pk=user_id, first_name=first, last_name=last, username=username)
+            if user_id is not None
+            else None
+        )
+        if row_set == "facilitator":
+            people.append(user)
+        else:
+            issued.append(
+                ReportVersion(
+                    program=program,
+                    number=number,
+                    as_of=as_of,
+                    sha256=sha256,
+                    issued_at=issued_at,
+                    issued_by=user,
+                )
+            )
+    return people, issued
 
 
 def program_report(program, *, annex=False, as_of=None, figures=None):
@@ -251,19 +364,27 @@ def program_report(program, *, annex=False, as_of=None, figures=None):
     if figures is None:
         figures = with_report_figures(Program.objects, as_of=as_of).get(pk=program.pk)
     settings = getattr(figures, "report_settings", None)
+    # Every section reads the same history (each kind of event once).
+    history = None if as_of is None else History(program, before)
     if as_of is None:
         sessions = session_attendance_summary(program)
     else:
-        sessions = sessions_as_of(program, as_of, before)
+        sessions = sessions_as_of(program, as_of, history)
     surveys = list(
         with_counted_responses(program.surveys.all(), before=before).order_by("created_at", "pk")
     )
     survey_reports = surveys_report(surveys, before=before)
-    photos = list(program.report_photos.all())
-    indicators = program_indicators(program, as_of=as_of)
+    parts = report_parts(program)
+    photos = parts.photos
+    indicators = program_indicators(program, as_of=as_of, history=history)
+    checklists = checklist_reports(
+        program, before=before, started=figures.training_date, history=history
+    )
+    facilitators, versions = facilitators_and_versions(program)
     return {
         "program": program,
-        "facilitators": session_facilitators(program),
+        "facilitators": facilitators,
+        "versions": versions,
         "enrolled": figures.n_enrolled,
         "sessions": sessions,
         "method": sessions_by_phase(sessions),
@@ -273,19 +394,21 @@ def program_report(program, *, annex=False, as_of=None, figures=None):
         "pdf_media": [
             f.name for f in [settings and settings.logo, *(p.image for p in photos)] if f
         ],
-        "signatories": list(program.report_signatories.all()),
+        "signatories": parts.signatories,
         "sessions_held": sum(1 for s in sessions if s.date <= (as_of or timezone.localdate())),
         "indicators": indicators,
         "twins": indicator_twins(indicators),
         "as_of": as_of,
-        "checklists": checklist_reports(program, before=before, started=figures.training_date),
+        "checklists": checklists,
         "surveys": [(s, *survey_reports[s.pk]) for s in surveys],
         "mentoring": {
             "contacts": figures.mentoring_contacts,
             "people": figures.mentoring_people,
             "resolved": figures.mentoring_resolved,
         },
-        "annex": participant_annex(program) if annex else None,
+        "annex": participant_annex(program, [c.funnel.template for c in checklists])
+        if annex
+        else None,
         "generated_at": timezone.localtime(),
     }
 

@@ -218,13 +218,16 @@ def photo_add(*, program, image, caption=""):
     cleaned.seek(0)
     photo.image.save(cleaned.name, cleaned, save=False)
     photo.save()
+    report_parts_changed(program=program)
     return photo
 
 
+@transaction.atomic
 def photo_caption(*, photo, caption):
     photo.caption = caption.strip()
     photo.full_clean(exclude=["image"])
     photo.save(update_fields=["caption"])
+    report_parts_changed(program=photo.program)
     return photo
 
 
@@ -240,12 +243,14 @@ def photo_move(*, photo, offset):
         if each.position != position:
             each.position = position
             each.save(update_fields=["position"])
+    report_parts_changed(program=photo.program)
 
 
 @transaction.atomic
 def photo_delete(*, photo):
     name = photo.image.name
     photo.delete()
+    report_parts_changed(program=photo.program)
     _delete_stored_file(name)
 
 
@@ -269,11 +274,22 @@ def signatory_add(*, program, role, name, heading="", nip=""):
     )
     signatory.full_clean()
     signatory.save()
+    report_parts_changed(program=program)
     return signatory
 
 
+@transaction.atomic
 def signatory_delete(*, signatory):
     signatory.delete()
+    report_parts_changed(program=signatory.program)
+
+
+def report_parts_changed(*, program):
+    """Call in the same transaction as any write to the report's photos or
+    signatories (the admin's too): their cached lists are keyed by the stamp."""
+    program.report_changed_at = timezone.now()
+    # Not save(): the program's own updated_at stays as it was.
+    Program.objects.filter(pk=program.pk).update(report_changed_at=program.report_changed_at)
 
 
 def report_issue(*, program, by, as_of=None):

@@ -61,7 +61,6 @@ def program_report(request, program_slug):
         as_of_form=as_of_form,
         download_query=_report_query(annex, as_of),
         annex_query=_report_query(not annex, as_of),
-        versions=program.report_versions.defer("pdf").select_related("issued_by"),
     )
     return render(request, "reports/program_report.html", context)
 

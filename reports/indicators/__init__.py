@@ -9,17 +9,19 @@ can be produced again with the same figures.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Value
+from django.db.models import F, UUIDField, Value
+from django.db.models.functions import Cast
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from checklists.enums import StepState
 from checklists.models import ProgressEvent, StepProgress, Track
 from participants.models import Enrollment
-from reports.enums import SMALL_N, Population, SuccessSource
+from reports.enums import SMALL_N, Population, ReasonSource, SuccessSource
 from reports.indicators.history import cutoff, latest
 from reports.indicators.links import success_choice_ids, template_ids, with_links
 from reports.indicators.reasons import Failed, failure_reasons
+from reports.models import Indicator
 from sessions.enums import ATTENDED
 from sessions.models import Attendance, AttendanceEvent
 from surveys.models import Answer, Response
@@ -121,8 +123,11 @@ def evaluate(indicator, program, *, with_reasons=True, as_of=None):
     return evaluate_many([indicator], program, with_reasons=with_reasons, as_of=as_of)[0]
 
 
-def evaluate_many(indicators, program, *, with_reasons=True, as_of=None):
-    return evaluate_programs([(program, list(indicators))], with_reasons=with_reasons, as_of=as_of)[
+def evaluate_many(indicators, program, *, with_reasons=True, as_of=None, history=None):
+    """`history`: the program's History up to the end of `as_of`, to read the
+    events from (by default they are read here)."""
+    pairs = [(program, list(indicators))]
+    return evaluate_programs(pairs, with_reasons=with_reasons, as_of=as_of, history=history)[
         program.pk
     ]
 
@@ -134,8 +139,12 @@ class _Facts:
     programs or participants; the sets are intersected here.
     """
 
-    def __init__(self, pairs, before=None, *, with_reasons=False):
+    def __init__(self, pairs, before=None, *, with_reasons=False, history=None):
         programs = [p.pk for p, _i in pairs]
+        # One program's events, read once for the whole report (None: read here).
+        self.history = history
+        if history is not None:
+            assert programs == [history.program.pk] and before == history.before
         indicators = [i for _p, group in pairs for i in group]
 
         def ids(name):
@@ -197,7 +206,65 @@ class _Facts:
                         "track__enrollment__participant_id",
                     ),
                 )
+        # The answers behind "why not" come with the success answers, in label order
+        # (ties between reasons break in the database's order).
+        questions = ids("question_id") | (ids("reason_question_id") if with_reasons else set())
+        if questions:
+            picks = Answer.choices.through.objects.filter(answer__question_id__in=questions)
+            if before is not None:
+                picks = picks.filter(answer__response__submitted_at__lt=before)
+            current["picks"] = (
+                picks,
+                (
+                    "answer__question_id",
+                    "choice_id",
+                    "answer__response__participant_id",
+                    "choice__label",
+                ),
+            )
+        # The checklists' blocked reasons too; as of a day they come from the history.
+        # Every checklist's: which ones an indicator names is known only with its links.
+        self.blocked = None
+        by_checklist = any(i.reason_source == ReasonSource.CHECKLIST for i in indicators)
+        if with_reasons and by_checklist and before is None:
+            blocked = StepProgress.objects.filter(
+                state=StepState.BLOCKED, track__enrollment__program_id__in=programs
+            )
+            current["blocked"] = (
+                blocked,
+                (
+                    "track__enrollment__program_id",
+                    "track__template_id",
+                    "track__enrollment__participant_id",
+                    "reason__label",
+                ),
+            )
+        # The many-to-many links of indicators read without them (see with_links).
+        unlinked = [i for i in indicators if i.pk is not None and not hasattr(i, "template_ids")]
+        if unlinked:
+            pks = [i.pk for i in unlinked]
+            # No participant: typed like the participant ids of the other rows.
+            no_one = {"no_one": Cast(Value(None), UUIDField())}
+            current["link_template"] = (
+                Indicator.templates.through.objects.filter(indicator_id__in=pks).annotate(**no_one),
+                ("indicator_id", "checklisttemplate_id", "no_one"),
+            )
+            current["link_choice"] = (
+                Indicator.success_choices.through.objects.filter(indicator_id__in=pks).annotate(
+                    **no_one
+                ),
+                ("indicator_id", "choice_id", "no_one"),
+            )
         rows = _tagged_union(current)
+        for indicator in unlinked:
+            indicator.template_ids, indicator.success_choice_ids = [], []
+        by_pk = {i.pk: i for i in unlinked}
+        for indicator_id, template_id, _no_one in rows["link_template"]:
+            by_pk[indicator_id].template_ids.append(template_id)
+        for indicator_id, choice_id, _no_one in rows["link_choice"]:
+            by_pk[indicator_id].success_choice_ids.append(choice_id)
+        if "blocked" in current:
+            self.blocked = list(dict.fromkeys(rows["blocked"]))
         self.enrolled = grouped((program, person) for program, _p, person in rows["enrolled"])
         self.answered = grouped((survey, person) for survey, _s, person in rows["answered"])
         self.completed = grouped(
@@ -211,12 +278,18 @@ class _Facts:
             steps_done = (((program, step), person) for program, step, person in rows["steps_done"])
         else:
             attended = self._attendance({"session_id__in": sessions}, before) if sessions else []
-            in_program_rows = (
-                self._attendance({"session__program_id__in": programs}, before)
-                if in_program
-                else []
-            )
-            steps_done = self._steps_done(steps, programs, before) if steps else []
+            if not in_program:
+                in_program_rows = []
+            elif history is not None:
+                in_program_rows = self._attendance_in(history)
+            else:
+                in_program_rows = self._attendance({"session__program_id__in": programs}, before)
+            if not steps:
+                steps_done = []
+            elif history is not None:
+                steps_done = self._steps_done_in(history, steps)
+            else:
+                steps_done = self._steps_done(steps, programs, before)
         self.attended = grouped(
             (session, participant) for (session, participant), _program in attended
         )
@@ -224,24 +297,7 @@ class _Facts:
         self.sessions_attended = defaultdict(Counter)
         for (_session, participant), program_id in in_program_rows:
             self.sessions_attended[program_id][participant] += 1
-        # The answers behind "why not" come with the success answers: one query,
-        # in label order (ties between reasons break in the database's order).
-        questions = ids("question_id") | (ids("reason_question_id") if with_reasons else set())
-        picks = Answer.choices.through.objects.filter(answer__question_id__in=questions)
-        if before is not None:
-            picks = picks.filter(answer__response__submitted_at__lt=before)
-        self.picks = (
-            list(
-                picks.values_list(
-                    "answer__question_id",
-                    "choice_id",
-                    "answer__response__participant_id",
-                    "choice__label",
-                ).order_by("choice__label")
-            )
-            if questions
-            else []
-        )
+        self.picks = rows["picks"]
         self.picked = grouped(
             ((question_id, choice_id), participant)
             for question_id, choice_id, participant, _label in self.picks
@@ -266,6 +322,32 @@ class _Facts:
             .values_list("session_id", "participant_id", "status", "session__program_id")
         )
         return [(key, program) for key, (status, program) in last.items() if status in ATTENDED]
+
+    @staticmethod
+    def _attendance_in(history):
+        """_attendance over the program's sessions, from its history."""
+        last = latest(
+            ((session, participant), status)
+            for session, participant, status, superseded, _eligible in history.attendance
+            if not superseded
+        )
+        program = history.program.pk
+        return [(key, program) for key, status in last.items() if status in ATTENDED]
+
+    @staticmethod
+    def _steps_done_in(history, steps):
+        """_steps_done as of the history's cut-off, from it."""
+        program = history.program.pk
+        last = latest(
+            ((step, participant), state)
+            for _track, _template, participant, step, state, _reason, _label in history.progress
+            if step in steps
+        )
+        return (
+            ((program, step), participant)
+            for (step, participant), state in last.items()
+            if state == StepState.DONE
+        )
 
     @staticmethod
     def _steps_done(steps, programs, before):
@@ -329,15 +411,23 @@ class _Facts:
 
 
 def _tagged_union(parts):
-    """{name: [row]} from {name: (queryset, fields)}, all in one UNION ALL query."""
+    """{name: [row]} from {name: (queryset, fields)}, all in one UNION ALL query.
+
+    `fields`: three, or four when the last is a label: those rows come in label
+    order, with the label.
+    """
     rows = defaultdict(list)
     tagged = [
-        queryset.order_by().values_list(*fields, Value(name))
+        queryset.order_by()
+        .annotate(row_label=F(fields[3]) if len(fields) > 3 else Value(""), row_set=Value(name))
+        .values_list(*fields[:3], "row_label", "row_set")
         for name, (queryset, fields) in parts.items()
     ]
     first, *rest = tagged
-    for *row, name in first.union(*rest, all=True) if rest else first:
-        rows[name].append(tuple(row))
+    combined = first.union(*rest, all=True) if rest else first
+    labelled = {name for name, (_queryset, fields) in parts.items() if len(fields) > 3}
+    for *row, label, name in combined.order_by("row_label") if labelled else combined:
+        rows[name].append((*row, label) if name in labelled else tuple(row))
     return rows
 
 
@@ -349,7 +439,7 @@ def who_succeeded(indicator, program, *, as_of=None):
     return counted, counted & facts.success(indicator, program.pk)
 
 
-def evaluate_programs(pairs, *, with_reasons=True, as_of=None):
+def evaluate_programs(pairs, *, with_reasons=True, as_of=None, history=None):
     """{program id: [IndicatorResult]} for [(program, [indicator, …]), …].
 
     With `as_of` (a date) only what was recorded up to the end of that day
@@ -358,7 +448,7 @@ def evaluate_programs(pairs, *, with_reasons=True, as_of=None):
     `with_reasons` one per kind of failure breakdown.
     """
     before = cutoff(as_of)
-    facts = _Facts(pairs, before, with_reasons=with_reasons)
+    facts = _Facts(pairs, before, with_reasons=with_reasons, history=history)
     results, failed = {}, []
     for program, indicators in pairs:
         results[program.pk] = []

@@ -1,13 +1,13 @@
 """Why the people counted by an indicator did not succeed: Table 1's "leading reason"."""
 
 from checklists.enums import StepState
-from checklists.models import ProgressEvent, StepProgress
+from checklists.models import ProgressEvent
 from reports.enums import ReasonSource
 from reports.indicators.history import latest
 from reports.indicators.links import template_ids
 
 
-def _reason_templates(indicator):
+def reason_templates(indicator):
     if indicator.step_id:
         return {indicator.step.template_id}
     return set(template_ids(indicator))
@@ -31,11 +31,11 @@ class Failed:
 
 def failure_reasons(failed, facts, before=None):
     """Sets each result's reasons: [(reason label, people)] among those counted
-    but not successful, most first. One query for the checklists' reasons,
-    whatever the number of indicators; the answers come with the facts."""
+    but not successful, most first. The answers and the checklists' current
+    reasons come with the facts; as of a day, one query reads the checklists'."""
     checklist = [f for f in failed if f.indicator.reason_source == ReasonSource.CHECKLIST]
     if checklist:
-        _checklist_reasons(checklist, before)
+        _checklist_reasons(checklist, facts, before)
     for f in failed:
         if f.indicator.reason_source == ReasonSource.SURVEY_QUESTION:
             f.result.reasons = _answered_reasons(f, facts.picks)
@@ -48,32 +48,25 @@ def _everyone(failed):
     }
 
 
-def _checklist_reasons(failed, before):
-    templates = {f: _reason_templates(f.indicator) for f in failed}
+def _checklist_reasons(failed, facts, before):
+    """From the facts: their `blocked` [(program, template, participant, reason
+    label)] in label order, or as of a day their history when they have one."""
+    templates = {f: reason_templates(f.indicator) for f in failed}
     everyone = _everyone(failed)
     where = {
         "track__template_id__in": set().union(*templates.values()),
         "track__enrollment__program_id__in": everyone["programs"],
         "track__enrollment__participant_id__in": everyone["participants"],
     }
-    fields = ("track__enrollment__program_id", "track__template_id")
-    participant = "track__enrollment__participant_id"
     if before is None:
-        rows = list(
-            StepProgress.objects.filter(state=StepState.BLOCKED, **where)
-            .values_list(*fields, participant, "reason__label")
-            .distinct()
-            .order_by("reason__label")
-        )
+        rows = facts.blocked
     else:
         # Each step's last change before `before`: blocked then, with a reason.
         last = latest(
             ((program, template, person, step), (state, label))
-            for program, template, person, step, state, label in ProgressEvent.objects.filter(
-                at__lt=before, **where
+            for program, template, person, step, state, label in _progress_events(
+                facts.history, where, before
             )
-            .order_by("at", "pk")
-            .values_list(*fields, participant, "step_id", "state", "reason__label")
         )
         rows = sorted(
             (
@@ -89,6 +82,32 @@ def _checklist_reasons(failed, before):
             if program == f.program_id and template in templates[f] and person in f.participant_ids:
                 people.setdefault(label, set()).add(person)
         f.result.reasons = _most_first(people)
+
+
+def _progress_events(history, where, before):
+    """[(program, template, participant, step, state, reason label)] before
+    `before`, oldest first: from the program's history when there is one."""
+    if history is not None:
+        program = history.program.pk
+        templates = where["track__template_id__in"]
+        people = where["track__enrollment__participant_id__in"]
+        return (
+            (program, template, person, step, state, label)
+            for _track, template, person, step, state, _reason, label in history.progress
+            if template in templates and person in people
+        )
+    return (
+        ProgressEvent.objects.filter(at__lt=before, **where)
+        .order_by("at", "pk")
+        .values_list(
+            "track__enrollment__program_id",
+            "track__template_id",
+            "track__enrollment__participant_id",
+            "step_id",
+            "state",
+            "reason__label",
+        )
+    )
 
 
 def _answered_reasons(failed, picks):

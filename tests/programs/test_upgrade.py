@@ -71,10 +71,16 @@ def table_columns(connection, table):
         return [c.name for c in connection.introspection.get_table_description(cursor, table)]
 
 
+# Columns renamed since those migrations: {(table, today's name): the old name}.
+RENAMED = {("checklists_checklisttemplate", "changed_at"): "reasons_changed_at"}
+
+
 def copy_rows(source, target, table, target_table):
     """Copy a table's rows, in the columns both sides have."""
-    columns = [c for c in table_columns(source, table) if c in table_columns(target, target_table)]
+    old = {c: RENAMED.get((table, c), c) for c in table_columns(source, table)}
+    columns = [c for c in old if old[c] in table_columns(target, target_table)]
     quoted = ", ".join(source.ops.quote_name(c) for c in columns)
+    targets = ", ".join(target.ops.quote_name(old[c]) for c in columns)
     with source.cursor() as cursor:
         cursor.execute(f"SELECT {quoted} FROM {source.ops.quote_name(table)}")
         rows = [[plain(value) for value in row] for row in cursor.fetchall()]
@@ -87,7 +93,7 @@ def copy_rows(source, target, table, target_table):
         marks = ", ".join(["%s"] * len(columns))
         with target.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {target.ops.quote_name(target_table)} ({quoted}) VALUES ({marks})",
+                f"INSERT INTO {target.ops.quote_name(target_table)} ({targets}) VALUES ({marks})",
                 rows,
             )
     return len(rows)

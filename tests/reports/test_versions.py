@@ -6,6 +6,7 @@ import hashlib
 from django.urls import reverse
 
 from reports.models import ReportVersion
+from tests.factories import TrainingSessionFactory, UserFactory
 from tests.reports.test_as_of import finish_one_affiliate_track_now
 from tests.reports.test_reports import SEED_TABLE_1, text_of
 
@@ -61,3 +62,44 @@ def test_another_programs_version_is_not_found(login, demo, program, coordinator
     response = login(coordinator).get(reverse("report_version_pdf", args=[program.slug, 1]))
 
     assert response.status_code == 404
+
+
+def test_the_report_lists_versions_newest_first_and_facilitators_by_name_once(
+    login, program, coordinator
+):
+    ani = UserFactory(username="ani", first_name="Ani", last_name="Lestari")
+    budi = UserFactory(username="budi", first_name="", last_name="")
+    for people in ([budi, ani], [ani]):
+        TrainingSessionFactory(program=program).facilitators.set(people)
+    for number, by in [(1, ani), (2, None), (3, coordinator)]:
+        ReportVersion.objects.create(
+            program=program,
+            number=number,
+            as_of=dt.date(2023, 8, number),
+            pdf=b"%PDF",
+            sha256=f"{number}" * 64,
+            issued_at=dt.datetime(2023, 8, 10 + number, 9, tzinfo=dt.UTC),
+            issued_by=by,
+        )
+    client = login(coordinator)
+    issuer = coordinator.get_full_name() or coordinator.username
+
+    context = client.get(reverse("program_report", args=[program.slug])).context
+
+    assert (
+        [(p.pk, p.get_full_name() or p.username) for p in context["facilitators"]],
+        [(v.number, v.as_of, v.issued_at, v.sha256[0], v.issuer_name) for v in context["versions"]],
+    ) == (
+        [(budi.pk, "budi"), (ani.pk, "Ani Lestari")],
+        [
+            (3, dt.date(2023, 8, 3), dt.datetime(2023, 8, 13, 9, tzinfo=dt.UTC), "3", issuer),
+            (2, dt.date(2023, 8, 2), dt.datetime(2023, 8, 12, 9, tzinfo=dt.UTC), "2", "—"),
+            (
+                1,
+                dt.date(2023, 8, 1),
+                dt.datetime(2023, 8, 11, 9, tzinfo=dt.UTC),
+                "1",
+                "Ani Lestari",
+            ),
+        ],
+    )
