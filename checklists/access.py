@@ -86,7 +86,7 @@ _TRACK_STEP_MODELS = RowModels(
     (Enrollment, "enrollment__", ("id", "program_id", "participant_id", "status", "enrolled_on")),
     (Participant, "enrollment__participant__", ("id", "organization_id", "full_name")),
     (Program, "enrollment__program__", ("id", "organization_id", "slug", "name")),
-    (ChecklistTemplate, "template__", ("id", "organization_id", "name", "reasons_changed_at")),
+    (ChecklistTemplate, "template__", ("id", "organization_id", "name", "changed_at")),
     (
         ChecklistStep,
         "template__steps__",
