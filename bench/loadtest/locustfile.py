@@ -199,7 +199,9 @@ class Marker(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self):
-        self.host = next(_next_host)
+        # Half the markers on each server, as a proxy would spread them (the
+        # client was made for --host already: its base is what requests use).
+        self.host = self.client.base_url = next(_next_host)
         # A session signed in by world.py, and a CSRF secret of our own, sent
         # as Django accepts it: the same 32 characters as cookie and as field.
         self.token = uuid.uuid4().hex
