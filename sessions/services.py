@@ -112,14 +112,23 @@ def attendance_mark(
         )
     now = timezone.now()
     tapped_at = min(tapped_at, now) if tapped_at else (at or now)
-    with transaction.atomic():
-        newest = _lock_row_and_get_newest_tap(session, enrollment)
-        if enrollment.enrolled_on > session.date:
-            _enrollment_move_to(session, enrollment, by)
-        mark = _Mark(session, enrollment, status, by, mark_id or uuid.uuid4(), at or now, tapped_at)
-        if newest is not None and tapped_at < newest:
-            return _attendance_record_superseded(mark)
-        return _attendance_write(mark)
+    mark = _Mark(session, enrollment, status, by, mark_id or uuid.uuid4(), at or now, tapped_at)
+    try:
+        # No savepoint inside: on PostgreSQL each costs two round trips, and a
+        # reused id undoes the whole mark (her date move too) before the replay.
+        with transaction.atomic():
+            newest = _lock_row_and_get_newest_tap(session, enrollment)
+            if enrollment.enrolled_on > session.date:
+                _enrollment_move_to(session, enrollment, by)
+            superseded = newest is not None and tapped_at < newest
+            _event_create(mark, superseded=superseded)
+            if not superseded:
+                attendance = _attendance_apply(mark)
+    except IntegrityError:  # only the event's mark_id is unique: this id was used before
+        return _attendance_replay(mark)
+    if superseded:
+        return _current_attendance(mark), False
+    return attendance, True
 
 
 @dataclass(frozen=True)
@@ -199,16 +208,13 @@ def _event_create(mark, *, superseded=False):
     )
 
 
-def _attendance_record_superseded(mark):
-    try:
-        with transaction.atomic():
-            _event_create(mark, superseded=True)
-    except IntegrityError:
-        return _attendance_replay(mark)
-    return _current_attendance(mark), False
-
-
-def _attendance_write(mark):
+def _attendance_apply(mark):
+    """Her row as the mark sets it (None: cleared)."""
+    if not mark.status:
+        Attendance.objects.filter(
+            session=mark.session, participant_id=mark.enrollment.participant_id
+        ).delete()
+        return None
     attendance = Attendance(
         session=mark.session,
         participant_id=mark.enrollment.participant_id,
@@ -218,23 +224,13 @@ def _attendance_write(mark):
         mark_id=mark.mark_id,
         tapped_at=mark.tapped_at,
     )
-    try:
-        with transaction.atomic():
-            _event_create(mark)
-            if mark.status:
-                Attendance.objects.bulk_create(
-                    [attendance],
-                    update_conflicts=True,
-                    unique_fields=["session", "participant"],
-                    update_fields=["status", "marked_by", "marked_at", "mark_id", "tapped_at"],
-                )
-            else:
-                Attendance.objects.filter(
-                    session=mark.session, participant_id=mark.enrollment.participant_id
-                ).delete()
-    except IntegrityError:
-        return _attendance_replay(mark)
-    return (attendance if mark.status else None), True
+    Attendance.objects.bulk_create(
+        [attendance],
+        update_conflicts=True,
+        unique_fields=["session", "participant"],
+        update_fields=["status", "marked_by", "marked_at", "mark_id", "tapped_at"],
+    )
+    return attendance
 
 
 def _attendance_replay(mark):

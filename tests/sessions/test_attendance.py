@@ -116,6 +116,32 @@ def test_late_joiner_marked_after_confirming_moves_her_enrolment_and_logs_it(
     assert selectors.roll_call(session).eligible == 1
 
 
+def test_a_late_joiners_mark_under_a_used_id_moves_nothing(session, program, facilitator):
+    """The whole mark is undone, her date move with it, when its id was used before."""
+    used = services.attendance_mark(
+        session=session,
+        enrollment=EnrollmentFactory(program=program),
+        status="present",
+        by=facilitator,
+    )[0].mark_id
+    late = EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 8, 20))
+
+    with pytest.raises(services.MarkNotApplied) as caught:
+        services.attendance_mark(
+            session=session,
+            enrollment=late,
+            status="present",
+            by=facilitator,
+            mark_id=used,
+            move_enrollment=True,
+        )
+
+    late.refresh_from_db()
+    assert caught.value.code == "mark_id_reused"
+    assert (late.enrolled_on, late.date_changes.count()) == (dt.date(2023, 8, 20), 0)
+    assert (Attendance.objects.count(), AttendanceEvent.objects.count()) == (1, 1)
+
+
 def test_clearing_a_late_joiner_never_moves_her_enrolment(session, program, facilitator):
     late = EnrollmentFactory(program=program, enrolled_on=dt.date(2023, 8, 20))
 
