@@ -17,7 +17,8 @@ def sessions_as_of(program, as_of, history):
 
     Who was eligible depends on enrolment dates, not on when they were
     written, so it is taken from the current rows; each mark is the last one
-    made before the cut-off (a later correction is not seen).
+    applied before the cut-off (a later correction is not seen; a superseded
+    tap, older than the one it arrived after, never was the row's state).
     """
     sessions = sessions_with_attendance(program.sessions.filter(date__lte=as_of))
     if not sessions:
@@ -25,8 +26,8 @@ def sessions_as_of(program, as_of, history):
     held = {s.pk for s in sessions}
     last = latest(
         ((session, participant), status)
-        for session, participant, status, _superseded, eligible in history.attendance
-        if eligible and session in held
+        for session, participant, status, superseded, eligible in history.attendance
+        if eligible and not superseded and session in held
     )
     counts = defaultdict(Counter)
     for (session, _participant), status in last.items():

@@ -44,3 +44,21 @@ def test_as_of_table_1_ignores_a_superseded_tap(db):
         for r in results
         if r.indicator.source == SuccessSource.ATTENDED_MIN
     ] == [(1, 1)]
+
+
+def test_as_of_session_attendance_ignores_a_superseded_tap(db):
+    """The session's rate as of today is the roll as it stands: the older tap
+    that arrived late changed nothing, so it counts for nothing."""
+    sized = program_of_size(1)
+    attendance_mark(
+        session=sized.session,
+        enrollment=sized.enrollments[0],
+        status="absent",
+        by=sized.facilitator,
+        tapped_at=timezone.now() - dt.timedelta(hours=1),
+    )
+
+    as_of = selectors.program_report(sized.program, as_of=timezone.localdate())
+    now = selectors.program_report(sized.program)
+
+    assert (_attendance(as_of), _attendance(now)) == ([(1, 1)], [(1, 1)])
