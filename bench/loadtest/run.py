@@ -79,6 +79,25 @@ def prepare(env, scratch):
     return json.loads(out.read_text())
 
 
+def wait_for_jobs(seconds=300):
+    """Wait until the worker has finished the jobs the mix started (seconds waited).
+
+    The mix starts roll-up jobs; their PDFs take the worker a while, and the
+    marks-only run is to measure marks, not marks beside PDF rendering."""
+    import psycopg
+
+    start = time.monotonic()
+    with psycopg.connect(DB_URL, autocommit=True) as connection:
+        while time.monotonic() - start < seconds:
+            (pending,) = connection.execute(
+                "SELECT count(*) FROM jobs_job WHERE status IN ('queued', 'running')"
+            ).fetchone()
+            if not pending:
+                break
+            time.sleep(1)
+    return time.monotonic() - start
+
+
 def wait_for(url, seconds=30):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -218,6 +237,7 @@ def main():
         if SECONDS:
             print(f"\n== a day's mix: {USERS} users, {SECONDS} s, {setup}")
             locust(load_env, scratch / "mix", ["Facilitator", "Coordinator", "Participant"])
+            print(f"\n(the worker finished the mix's jobs {wait_for_jobs():.0f} s after it)")
         print(f"\n== marks only: {USERS} users tapping without pause, {MARK_SECONDS} s, {setup}")
         print("(half mark attendance, half checklist steps, each on steps of their own)")
         locust(load_env, scratch / "marks", ["AttendanceMarker", "StepMarker"], MARK_SECONDS)
