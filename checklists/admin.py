@@ -10,6 +10,7 @@ from checklists.models import (
     StepProgress,
     Track,
 )
+from pkk_training.admin import StampsParentAdmin
 
 
 class StepInline(admin.TabularInline):
@@ -39,23 +40,14 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
         services.template_changed(template=form.instance)
 
 
-class PartOfTemplateAdmin(admin.ModelAdmin):
+class PartOfTemplateAdmin(StampsParentAdmin):
     """A step or reason written here moves its template's `changed_at`, the key
     of their cached lists."""
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.template_changed(template=obj.template)
+    parent_field = "template"
 
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.template_changed(template=obj.template)
-
-    def delete_queryset(self, request, queryset):
-        templates = list(ChecklistTemplate.objects.filter(pk__in=queryset.values("template")))
-        super().delete_queryset(request, queryset)
-        for template in templates:
-            services.template_changed(template=template)
+    def parent_changed(self, parent_id):
+        services.template_changed(template=ChecklistTemplate(pk=parent_id))
 
 
 @admin.register(ChecklistStep)

@@ -175,7 +175,7 @@ def template_changed(*, template):
     """Call in the same transaction as any write to the template's steps or
     reasons (the admin's too): their cached lists are keyed by `changed_at`."""
     template.changed_at = timezone.now()
-    template.save(update_fields=["changed_at"])
+    ChecklistTemplate.objects.filter(pk=template.pk).update(changed_at=template.changed_at)
 
 
 # --- tracks --------------------------------------------------------------------

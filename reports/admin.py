@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from pkk_training.admin import StampsParentAdmin
 from programs.models import Program
 from reports import services
 from reports.models import Indicator, ReportSettings, ReportVersion, Signatory
@@ -31,28 +32,15 @@ class ReportSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Signatory)
-class SignatoryAdmin(admin.ModelAdmin):
+class SignatoryAdmin(StampsParentAdmin):
     list_display = ["name", "role", "program", "position"]
     search_fields = ["name", "role", "program__name"]
     autocomplete_fields = ["program"]
     list_select_related = ["program"]
+    parent_field = "program"  # its report stamp is the key of the cached list
 
-    # Each write moves the program's report stamp, the key of the cached list.
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # One moved to another program leaves the first program's list too.
-        for pk in {obj.program_id, form.initial.get("program")} - {None}:
-            services.report_parts_changed(program=Program(pk=pk))
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.report_parts_changed(program=obj.program)
-
-    def delete_queryset(self, request, queryset):
-        programs = list(Program.objects.filter(pk__in=queryset.values("program")))
-        super().delete_queryset(request, queryset)
-        for program in programs:
-            services.report_parts_changed(program=program)
+    def parent_changed(self, parent_id):
+        services.report_parts_changed(program=Program(pk=parent_id))
 
 
 @admin.register(ReportVersion)

@@ -12,7 +12,7 @@ from PIL import Image
 
 from checklists import services as checklists
 from reports import services as reports
-from tests.factories import UserFactory, program_of_size
+from tests.factories import ChecklistTemplateFactory, UserFactory, program_of_size
 
 
 @pytest.fixture
@@ -257,3 +257,20 @@ def test_report_shows_signatories_edited_in_the_admin(login, admin_client, sized
         ([], []),
         ([], []),
     )
+
+
+def test_report_leaves_out_a_step_moved_to_another_checklist_in_the_admin(
+    login, admin_client, sized
+):
+    """The step's old checklist's cached steps go stale too, not only its new one's."""
+    client = login(sized.coordinator)
+    before = _titles(_funnel(client, sized))
+    other = ChecklistTemplateFactory(organization=sized.program.organization)
+
+    _post_form(
+        admin_client,
+        reverse("admin:checklists_checkliststep_change", args=[_step(sized, 3).pk]),
+        {"template": other.pk},
+    )
+
+    assert (len(before), _titles(_funnel(client, sized))) == (3, before[:2])
