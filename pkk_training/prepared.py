@@ -4,12 +4,14 @@ Building and compiling a queryset costs Django 0.5–2 ms of Python; running the
 SQL it compiles to costs the database a tenth of that. A facilitator's mark is
 a few small queries repeated thousands of times a day, so the hottest of them
 are written as ordinary querysets over `Param` placeholders and compiled once
-per database connection alias. The rule each query states (who may see a
-program, when a checklist is complete) stays written once, in the ORM.
+per thread and database. The rule each query states (who may see a program,
+when a checklist is complete) stays written once, in the ORM.
 
 Only the shapes used here are supported: a `values_list()` read and a plain
 `update()`; `Param` goes where a value would (a lookup's right-hand side, an
-expression's argument).
+expression's argument). Nothing whose SQL depends on the request may be
+prepared: a date lookup in the active time zone, say, would keep the first
+request's zone.
 """
 
 import threading
