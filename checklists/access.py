@@ -1,7 +1,7 @@
 """Fetch checklist templates, tracks and steps and check access."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, IntegerField, Q, UUIDField, Value
+from django.db.models import CharField, IntegerField, Q, UUIDField
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -14,7 +14,7 @@ from pkk_training.prepared import PreparedQuery, RowModels
 from programs import permissions
 from programs.access import get_program_for_user
 from programs.models import Program
-from programs.permissions import member_role_expression
+from programs.permissions import prepared_role_expression
 
 
 def get_template_for_user(request, template_id, *, manage=False):
@@ -115,11 +115,7 @@ def _track_step_query(P, kind):
             "template__blocker_reasons__archived": False,
         }
         columns += _REASON_MODELS.columns
-    role = (
-        Value(permissions.ADMIN)
-        if admin
-        else member_role_expression(P("user", IntegerField()), "enrollment__program__")
-    )
+    role = prepared_role_expression(P, admin, "enrollment__program__")
     return (
         Track.objects.filter(
             pk=P("track", IntegerField()),

@@ -13,7 +13,7 @@ for querysets of many) are the same rule twice; tests/programs/test_permissions.
 checks them against each other for every kind of user.
 """
 
-from django.db.models import Case, Exists, OuterRef, Subquery, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
 
 from programs.enums import MembershipRole
 
@@ -67,6 +67,13 @@ def role_expression(user, path=""):
     if is_admin(user):
         return Value(ADMIN)
     return member_role_expression(user, path)
+
+
+def prepared_role_expression(P, admin, path=""):
+    """`role_expression` in a query compiled once for many users
+    (pkk_training.prepared): whether she is an admin is the query's kind, her
+    id its "user" value."""
+    return Value(ADMIN) if admin else member_role_expression(P("user", IntegerField()), path)
 
 
 def member_role_expression(user, path=""):

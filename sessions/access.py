@@ -1,7 +1,7 @@
 """Fetch a training session (or an enrollment named in a mark) and check access."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, IntegerField, UUIDField, Value
+from django.db.models import CharField, IntegerField, UUIDField
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -9,7 +9,7 @@ from participants.models import Enrollment, Participant
 from pkk_training.prepared import PreparedQuery, RowModels
 from programs import permissions
 from programs.models import Program
-from programs.permissions import member_role_expression
+from programs.permissions import prepared_role_expression
 from sessions.models import TrainingSession
 from sessions.selectors import sessions_visible_to
 
@@ -72,11 +72,7 @@ _MARKING_MODELS = RowModels(
 
 
 def _marking_query(P, admin):
-    role = (
-        Value(permissions.ADMIN)
-        if admin
-        else member_role_expression(P("user", IntegerField()), "program__")
-    )
+    role = prepared_role_expression(P, admin, "program__")
     return (
         TrainingSession.objects.filter(
             pk=P("session", IntegerField()),
