@@ -16,6 +16,17 @@ def _attendance(context):
     return [(s.n_attended, s.n_eligible) for s in context["sessions"]]
 
 
+def _superseded_tap(sized):
+    """An older tap that arrives after the newer one: recorded, not applied."""
+    attendance_mark(
+        session=sized.session,
+        enrollment=sized.enrollments[0],
+        status="absent",
+        by=sized.facilitator,
+        tapped_at=timezone.now() - dt.timedelta(hours=1),
+    )
+
+
 def test_as_of_attendance_leaves_out_a_withdrawn_participants_marks(db):
     sized = program_of_size(2)
     enrollment_update(enrollment=sized.enrollments[1], status="withdrawn")
@@ -28,14 +39,7 @@ def test_as_of_attendance_leaves_out_a_withdrawn_participants_marks(db):
 
 def test_as_of_table_1_ignores_a_superseded_tap(db):
     sized = program_of_size(1)
-    # An older tap that arrives after the newer one: recorded, not applied.
-    attendance_mark(
-        session=sized.session,
-        enrollment=sized.enrollments[0],
-        status="absent",
-        by=sized.facilitator,
-        tapped_at=timezone.now() - dt.timedelta(hours=1),
-    )
+    _superseded_tap(sized)
 
     results = selectors.program_report(sized.program, as_of=timezone.localdate())["indicators"]
 
@@ -50,13 +54,7 @@ def test_as_of_session_attendance_ignores_a_superseded_tap(db):
     """The session's rate as of today is the roll as it stands: the older tap
     that arrived late changed nothing, so it counts for nothing."""
     sized = program_of_size(1)
-    attendance_mark(
-        session=sized.session,
-        enrollment=sized.enrollments[0],
-        status="absent",
-        by=sized.facilitator,
-        tapped_at=timezone.now() - dt.timedelta(hours=1),
-    )
+    _superseded_tap(sized)
 
     as_of = selectors.program_report(sized.program, as_of=timezone.localdate())
     now = selectors.program_report(sized.program)
