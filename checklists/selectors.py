@@ -39,19 +39,22 @@ def active_reasons(template_ids):
 
 
 def template_reasons(template):
-    """The template's active blocker reasons, cached until they change.
+    """The template's active blocker reasons, in order, from its cached parts.
 
     Every progress mark re-renders its step with the reason buttons; the list
     changes rarely, so a mark does not pay a query for it.
     """
-    key = f"checklist-reasons:{template.pk}:{template.changed_at.timestamp()}"
-    return cache.get_or_set(key, lambda: list(active_reasons([template.pk])), timeout=3600)
+    return template_parts([template])[template.pk].active_reasons
 
 
 @dataclass
 class TemplateParts:
     steps: list  # current steps, in order
-    reasons: dict  # {id: blocker reason}, archived ones too: old progress still names them
+    reasons: dict  # {id: blocker reason} in order, archived ones too: old progress names them
+
+    @property
+    def active_reasons(self):
+        return [reason for reason in self.reasons.values() if not reason.archived]
 
 
 def template_parts(templates):
@@ -67,7 +70,9 @@ def template_parts(templates):
         steps, reasons = defaultdict(list), defaultdict(dict)
         for step in current_steps(missing):
             steps[step.template_id].append(step)
-        for reason in BlockerReason.objects.filter(template_id__in=missing):
+        for reason in BlockerReason.objects.filter(template_id__in=missing).order_by(
+            "position", "pk"
+        ):
             reasons[reason.template_id][reason.pk] = reason
         fresh = {keys[pk]: TemplateParts(steps[pk], reasons[pk]) for pk in missing}
         cache.set_many(fresh, timeout=3600)
