@@ -7,17 +7,24 @@ are written as ordinary querysets over `Param` placeholders and compiled once
 per thread and database. The rule each query states (who may see a program,
 when a checklist is complete) stays written once, in the ORM.
 
-Only the shapes used here are supported: a `values_list()` read and a plain
-`update()`; `Param` goes where a value would (a lookup's right-hand side, an
-expression's argument). Nothing whose SQL depends on the request may be
-prepared: a date lookup in the active time zone, say, would keep the first
-request's zone.
+Only the shapes used here are supported: a `values_list()` read, a plain
+`update()` and a one-row INSERT; `Param` goes where a value would (a lookup's
+right-hand side, an expression's argument, a new row's field). Nothing whose
+SQL depends on the request may be prepared: a date lookup in the active time
+zone, say, would keep the first request's zone.
+
+On PostgreSQL the statements are also prepared on the server (the settings
+allow it only for these: `prepare_threshold`), so it plans each of them once
+per connection instead of on every tap; planning the mark's lookup cost the
+database more than running it.
 """
 
+import functools
 import threading
 
 from django.db import connections, models
-from django.db.models.sql import UpdateQuery
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 
 class Param(models.Expression):
@@ -46,7 +53,10 @@ class _OutOfRange(Exception):
 class _Compiled:
     def __init__(self, compiler):
         self.compiler = compiler
-        self.sql, self.params = compiler.as_sql()
+        compiled = compiler.as_sql()
+        if isinstance(compiled, list):  # an INSERT's statements: one for one row
+            [compiled] = compiled
+        self.sql, self.params = compiled
         self.converters = None  # a read's, found on its first run
 
     def execute(self, cursor, values):
@@ -61,6 +71,31 @@ class _Compiled:
             return False
         cursor.execute(self.sql, params)
         return True
+
+
+def _cursor(connection):
+    """Django's cursor (health check, wrappers), binding values on the server
+    where the connection prepares statements. Not while queries are logged: the
+    log shows a statement with its values only as the driver composed it."""
+    cursor = connection.cursor()
+    if (
+        connection.vendor == "postgresql"
+        and connection.connection.prepare_threshold is not None
+        and not connection.queries_logged
+    ):
+        cursor.cursor = _server_preparing_cursor_class()(connection.connection)
+    return cursor
+
+
+@functools.cache
+def _server_preparing_cursor_class():
+    import psycopg  # only PostgreSQL gets here
+
+    class ServerPreparingCursor(psycopg.Cursor):
+        def execute(self, query, params=None, **options):
+            return super().execute(query, params, prepare=True, **options)
+
+    return ServerPreparingCursor
 
 
 class _Prepared:
@@ -93,7 +128,7 @@ class PreparedQuery(_Prepared):
         """The rows, with values converted as the queryset would convert them."""
         compiled = self.compiled(using, kind)
         compiler = compiled.compiler
-        with compiler.connection.cursor() as cursor:
+        with _cursor(compiler.connection) as cursor:
             if not compiled.execute(cursor, values):
                 return []
             rows = cursor.fetchall()
@@ -117,10 +152,47 @@ class PreparedUpdate(_Prepared):
 
     def update(self, *, kind=None, using="default", **values):
         compiled = self.compiled(using, kind)
-        with compiled.compiler.connection.cursor() as cursor:
+        with _cursor(compiled.compiler.connection) as cursor:
             if not compiled.execute(cursor, values):
                 return 0
             return cursor.rowcount
+
+
+class PreparedInsert(_Prepared):
+    """`build(P, kind)` returns (an unsaved instance whose fields hold values
+    or `P(...)`, `bulk_create`'s conflict options: ignore_conflicts, or
+    update_conflicts with update_fields and unique_fields); `insert(**values)`
+    writes that one row and counts the rows written or updated (0: a conflict
+    ignored). Field defaults are not applied: every field is given."""
+
+    def compiler(self, using, kind):
+        obj, options = self.build(Param, kind)
+        meta = obj._meta
+        fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.pk]
+        query = InsertQuery(type(obj), **_conflict_options(meta, **options))
+        query.insert_values(fields, [obj])
+        return query.get_compiler(using=using)
+
+    def insert(self, *, kind=None, using="default", **values):
+        compiled = self.compiled(using, kind)
+        with _cursor(compiled.compiler.connection) as cursor:
+            if not compiled.execute(cursor, values):
+                return 0
+            return cursor.rowcount
+
+
+def _conflict_options(
+    meta, ignore_conflicts=False, update_conflicts=False, update_fields=(), unique_fields=()
+):
+    if ignore_conflicts:
+        return {"on_conflict": OnConflict.IGNORE}
+    if update_conflicts:
+        return {
+            "on_conflict": OnConflict.UPDATE,
+            "update_fields": [meta.get_field(name) for name in update_fields],
+            "unique_fields": [meta.get_field(name) for name in unique_fields],
+        }
+    return {}
 
 
 class RowModels:

@@ -3,7 +3,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import IntegerField, UUIDField
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    IntegerField,
+    UUIDField,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +20,7 @@ from participants.services import (
     enrollment_date_change,
     participant_register,
 )
-from pkk_training.prepared import PreparedQuery
+from pkk_training.prepared import PreparedInsert, PreparedQuery
 from programs.services import assign_fields
 from sessions.enums import AttendanceStatus
 from sessions.models import Attendance, AttendanceEvent, TrainingSession
@@ -196,11 +202,11 @@ def _current_attendance(mark):
 
 
 def _event_create(mark, *, superseded=False):
-    AttendanceEvent.objects.create(
-        session=mark.session,
-        participant_id=mark.enrollment.participant_id,
+    _EVENT_INSERT.insert(
+        session=mark.session.pk,
+        participant=mark.enrollment.participant_id,
         status=mark.status,
-        by=mark.by,
+        by=mark.by.pk if mark.by else None,
         at=mark.at,
         tapped_at=mark.tapped_at,
         superseded=superseded,
@@ -224,13 +230,52 @@ def _attendance_apply(mark):
         mark_id=mark.mark_id,
         tapped_at=mark.tapped_at,
     )
-    Attendance.objects.bulk_create(
-        [attendance],
-        update_conflicts=True,
-        unique_fields=["session", "participant"],
-        update_fields=["status", "marked_by", "marked_at", "mark_id", "tapped_at"],
+    _ATTENDANCE_UPSERT.insert(
+        session=mark.session.pk,
+        participant=mark.enrollment.participant_id,
+        status=mark.status,
+        by=mark.by.pk if mark.by else None,
+        at=mark.at,
+        mark_id=mark.mark_id,
+        tapped_at=mark.tapped_at,
     )
     return attendance
+
+
+# Both compiled once, as the lock: every tap writes them.
+_EVENT_INSERT = PreparedInsert(
+    lambda P, kind: (
+        AttendanceEvent(
+            session_id=P("session", IntegerField()),
+            participant_id=P("participant", UUIDField()),
+            status=P("status", CharField()),
+            by_id=P("by", IntegerField()),
+            at=P("at", DateTimeField()),
+            tapped_at=P("tapped_at", DateTimeField()),
+            superseded=P("superseded", BooleanField()),
+            mark_id=P("mark_id", UUIDField()),
+        ),
+        {},
+    )
+)
+_ATTENDANCE_UPSERT = PreparedInsert(
+    lambda P, kind: (
+        Attendance(
+            session_id=P("session", IntegerField()),
+            participant_id=P("participant", UUIDField()),
+            status=P("status", CharField()),
+            marked_by_id=P("by", IntegerField()),
+            marked_at=P("at", DateTimeField()),
+            mark_id=P("mark_id", UUIDField()),
+            tapped_at=P("tapped_at", DateTimeField()),
+        ),
+        {
+            "update_conflicts": True,
+            "unique_fields": ["session", "participant"],
+            "update_fields": ["status", "marked_by", "marked_at", "mark_id", "tapped_at"],
+        },
+    )
+)
 
 
 def _attendance_replay(mark):

@@ -1,16 +1,17 @@
 """Queries compiled once (pkk_training.prepared) answer what the queryset answers."""
 
 import threading
+import uuid
 
 import pytest
 from django.db import connection, connections
-from django.db.models import DateTimeField, IntegerField, UUIDField
+from django.db.models import CharField, DateTimeField, IntegerField, UUIDField
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from checklists.models import Track
-from pkk_training.prepared import PreparedQuery, PreparedUpdate
-from tests.factories import TrackFactory
+from checklists.models import StepProgress, Track
+from pkk_training.prepared import PreparedInsert, PreparedQuery, PreparedUpdate
+from tests.factories import TrackFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +121,103 @@ def test_an_update_changes_the_rows_it_names_and_counts_them():
     track.refresh_from_db()
     other.refresh_from_db()
     assert (changed, track.completed_at, other.completed_at) == (1, now, None)
+
+
+def progress_insert(**conflict):
+    return PreparedInsert(
+        lambda P, kind: (
+            StepProgress(
+                track_id=P("track", IntegerField()),
+                step_id=P("step", IntegerField()),
+                state=P("state", CharField()),
+                reason_id=None,
+                note="",
+                by_id=P("by", IntegerField()),
+                at=P("at", DateTimeField()),
+                version=1,
+                last_mark_id=P("mark_id", UUIDField()),
+            ),
+            conflict,
+        )
+    )
+
+
+def test_an_insert_writes_the_values_it_is_given_as_the_model_would():
+    track, user = TrackFactory(), UserFactory()
+    step = track.template.steps.first()
+    at, mark_id = timezone.now(), uuid.uuid4()
+
+    written = progress_insert().insert(
+        track=track.pk, step=step.pk, state="done", by=user.pk, at=at, mark_id=mark_id
+    )
+
+    row = StepProgress.objects.values_list(
+        "track", "step", "state", "reason", "by", "at", "version", "last_mark_id"
+    ).get()
+    assert (written, row) == (1, (track.pk, step.pk, "done", None, user.pk, at, 1, mark_id))
+
+
+def test_an_insert_on_a_taken_row_is_ignored_or_updates_it_as_asked():
+    track, user = TrackFactory(), UserFactory()
+    step = track.template.steps.first()
+    first, second = uuid.uuid4(), uuid.uuid4()
+    values = {"track": track.pk, "step": step.pk, "by": user.pk, "at": timezone.now()}
+    progress_insert().insert(state="done", mark_id=first, **values)
+
+    ignored = progress_insert(ignore_conflicts=True).insert(
+        state="not_applicable", mark_id=second, **values
+    )
+    kept = StepProgress.objects.values_list("state", "last_mark_id").get()
+    updated = progress_insert(
+        update_conflicts=True,
+        unique_fields=["track", "step"],
+        update_fields=["state", "last_mark_id"],
+    ).insert(state="not_applicable", mark_id=second, **values)
+
+    assert (ignored, kept) == (0, ("done", first))
+    assert (updated, StepProgress.objects.values_list("state", "last_mark_id").get()) == (
+        1,
+        ("not_applicable", second),
+    )
+
+
+def server_prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares on the server")
+def test_postgresql_plans_a_prepared_statement_once_and_no_other():
+    track = TrackFactory()
+    read = PreparedQuery(
+        lambda P, kind: Track.objects.filter(pk=P("track", IntegerField())).values_list("pk")
+    )
+    before = server_prepared_statements()
+
+    found = [read.rows(track=track.pk), read.rows(track=track.pk + 1)]
+    list(Track.objects.filter(pk=track.pk))  # an ordinary query: not prepared
+
+    prepared = [s for s in server_prepared_statements() if s not in before]
+    assert found == [[(track.pk,)], []]
+    assert len(prepared) == 1
+    assert '"checklists_track"."id" = ($1)' in prepared[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares on the server")
+def test_with_server_prepares_turned_off_nothing_is_prepared_on_the_server():
+    track = TrackFactory()
+    read = PreparedQuery(
+        lambda P, kind: Track.objects.filter(pk=P("track", IntegerField())).values_list("pk")
+    )
+    connection.ensure_connection()
+    raw = connection.connection
+    before, threshold = server_prepared_statements(), raw.prepare_threshold
+    raw.prepare_threshold = None  # what DJANGO_DB_SERVER_PREPARE=0 gives
+    try:
+        found = read.rows(track=track.pk)
+    finally:
+        raw.prepare_threshold = threshold
+
+    assert found == [(track.pk,)]
+    assert server_prepared_statements() == before

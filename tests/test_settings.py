@@ -57,6 +57,14 @@ def test_production_refuses_to_start_without_allowed_hosts():
         ({"DJANGO_DEBUG": "1", "DJANGO_TIME_ZONE": "Mars/Olympus"}, "is not a known time zone"),
         ({"DJANGO_DEBUG": "1", "DJANGO_SESSION_COOKIE_AGE": "two weeks"}, "must be a whole number"),
         ({"DJANGO_DEBUG": "1", "DATABASE_URL": "mysql://x@y/z"}, "must point at PostgreSQL"),
+        (
+            {
+                "DJANGO_DEBUG": "1",
+                "DATABASE_URL": "postgres://x@y/z",
+                "DJANGO_DB_SERVER_PREPARE": "?",
+            },
+            "DJANGO_DB_SERVER_PREPARE must be one of",
+        ),
     ],
 )
 def test_bad_values_fail_loudly(env, message):
@@ -146,3 +154,27 @@ def test_with_redis_sessions_are_read_from_the_shared_cache_and_kept_in_the_data
         "django.contrib.sessions.backends.cached_db",
         "django.core.cache.backends.redis.RedisCache",
     ]
+
+
+@pytest.mark.parametrize(("flag", "threshold"), [(None, 10**9), ("0", None), ("off", None)])
+def test_postgresql_prepares_on_the_server_unless_turned_off_for_a_pooler(flag, threshold):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env = {**clean, "DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://u@db.example:5432/pkk"}
+    if flag is not None:
+        env["DJANGO_DB_SERVER_PREPARE"] = flag
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import pkk_training.settings as s; "
+            "print(s.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold'))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.strip() == str(threshold)
