@@ -234,9 +234,11 @@ if REDIS_URL:
     }
     # Sessions are still written to the database (a Redis restart logs nobody
     # out), but read from the shared cache: one query less on every request.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "pkk_training.session_engines.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Not cached here: a logout on one worker would not reach another's memory.
+    SESSION_ENGINE = "pkk_training.session_engines.db"
 
 # Background jobs (jobs/): a worker (`manage.py db_worker`) takes them from the
 # database, so no other server is needed. Tests run them in the request.

@@ -151,7 +151,7 @@ def test_with_redis_sessions_are_read_from_the_shared_cache_and_kept_in_the_data
     )
 
     assert result.stdout.split() == [
-        "django.contrib.sessions.backends.cached_db",
+        "pkk_training.session_engines.cached_db",
         "django.core.cache.backends.redis.RedisCache",
     ]
 
