@@ -151,7 +151,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "pkk_training.auth_backends.ModelBackend",
 ]
 # Login throttling: a username is locked for one client only (many villagers
 # share one mobile IP), after AXES_FAILURE_LIMIT wrong passwords, for an hour

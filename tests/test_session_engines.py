@@ -5,6 +5,8 @@ from importlib import import_module
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import User
 from django.contrib.sessions.backends import cached_db as django_cached_db
 from django.contrib.sessions.backends import db as django_db
 from django.contrib.sessions.models import Session
@@ -12,6 +14,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from pkk_training.auth_backends import ModelBackend
 from pkk_training.session_engines import PreparedRead, cached_db, db
 from tests.factories import UserFactory
 
@@ -81,3 +84,41 @@ def test_a_logged_in_user_stays_logged_in_and_a_logout_ends_it(client):
     assert (home.status_code, home.context["user"]) == (200, user)
     assert (after.status_code, after.url.split("?")[0]) == (302, reverse("login"))
     assert Session.objects.count() == 0
+
+
+def test_a_session_opened_before_the_upgrade_stays_logged_in(client):
+    user = UserFactory()
+    before = db.SessionStore()
+    before.update(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+    )
+    before.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = before.session_key
+
+    home = client.get(reverse("home"))
+
+    assert (home.status_code, home.context["user"]) == (200, user)
+
+
+@pytest.mark.parametrize(
+    ("change", "logged_in"),
+    [({}, True), ({"is_active": False}, False), ({"password": "changed"}, False)],
+)
+def test_the_user_is_read_as_djangos_backend_reads_her(client, change, logged_in):
+    user = UserFactory()
+    client.force_login(user)
+    User.objects.filter(pk=user.pk).update(**change)
+
+    answer = client.get(reverse("home"))
+
+    assert answer.status_code == (200 if logged_in else 302)
+    assert ModelBackend().get_user(user.pk) == (user if change.get("is_active", True) else None)
+
+
+@pytest.mark.parametrize("junk", [0, -1, 2**63, 10**30])
+def test_an_id_no_user_has_reads_no_user(junk):
+    assert ModelBackend().get_user(junk) is None
