@@ -36,6 +36,21 @@ def get_program_template_for_user(request, program_slug, template_id):
     return program, template
 
 
+def get_grid_link_for_user(request, program_slug, template_id, track_id, step_id=None):
+    """(program, participant id) behind one of the grid's short links: a track
+    of another program or template, or a step of another template, is a 404."""
+    program, template = get_program_template_for_user(request, program_slug, template_id)
+    participant_id = get_object_or_404(
+        Track.objects.filter(template=template, enrollment__program=program).values_list(
+            "enrollment__participant_id", flat=True
+        ),
+        pk=track_id,
+    )
+    if step_id is not None and not template.steps.filter(pk=step_id).exists():
+        raise Http404
+    return program, participant_id
+
+
 def get_track_for_user(request, program_slug, participant_id, track_id):
     enrollment = get_enrollment_for_user(request, program_slug, participant_id)
     track = get_object_or_404(enrollment.tracks.select_related("template"), pk=track_id)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from checklists import selectors, services
 from checklists.access import (
+    get_grid_link_for_user,
     get_program_template_for_user,
     get_track_for_user,
     get_track_step_for_user,
@@ -253,3 +254,14 @@ def checklist_grid(request, program_slug, template_id):
             "funnel": selectors.funnel(template, [program]),
         },
     )
+
+
+@require_GET
+def grid_link(request, program_slug, template_id, track_id, step_id=None):
+    """Where the grid's short links lead when the page's script has not sent
+    them straight there: the participant's checklists, at the step of a chip."""
+    program, participant_id = get_grid_link_for_user(
+        request, program_slug, template_id, track_id, step_id
+    )
+    page = reverse("participant_checklists", args=[program.slug, participant_id])
+    return redirect(f"{page}#step-{track_id}-{step_id}" if step_id else page)

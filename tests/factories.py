@@ -319,3 +319,46 @@ def program_of_size(size):
         survey=survey,
         enrollments=enrollments,
     )
+
+
+@dataclass
+class ShippedChecklistProgram:
+    program: Program
+    facilitator: object
+    template: ChecklistTemplate
+
+
+def program_on_shipped_checklist(size, code="tiktok-kreator"):
+    """A program of `size` participants all following a shipped template
+    (fixtures/; "Daftar sebagai Kreator", 10 steps, unless told), their progress
+    spread over its steps as in a running program: the i-th participant has
+    done the first i mod (steps + 1) steps, every other one not finished is
+    blocked at her next step (the reasons in turn), and every fifth one past
+    step 3 had step 3 marked not applicable.
+
+    A program apart from program_of_size's, so that its pages keep their figures.
+    """
+    from django.core.management import call_command
+
+    from checklists.services import current_steps, progress_mark
+
+    if not ChecklistTemplate.objects.filter(code=code).exists():
+        call_command("loaddata", "checklist_templates", verbosity=0)
+    template = ChecklistTemplate.objects.get(code=code)
+    steps = current_steps(template)
+    reasons = list(template.blocker_reasons.filter(needs_note=False).order_by("position"))
+    program = ProgramFactory()
+    facilitator = MembershipFactory(program=program, role=MembershipRole.FACILITATOR).user
+    for i in range(size):
+        enrollment = EnrollmentFactory(program=program, participant__full_name=f"Peserta {i:02d}")
+        track = TrackFactory(enrollment=enrollment, template=template)
+        reached = i % (len(steps) + 1)
+        for n, step in enumerate(steps[:reached], start=1):
+            state = "not_applicable" if n == 3 and reached > 3 and i % 5 == 0 else "done"
+            progress_mark(track=track, step=step, state=state, by=facilitator)
+        if reached < len(steps) and i % 2 == 0:
+            reason = reasons[i // 2 % len(reasons)]
+            progress_mark(
+                track=track, step=steps[reached], state="blocked", reason=reason, by=facilitator
+            )
+    return ShippedChecklistProgram(program=program, facilitator=facilitator, template=template)

@@ -495,6 +495,23 @@ MATRIX = [
         get=MEMBER_PAGE,
         post=POST_ONLY,
     ),
+    Case(
+        "grid_participant",
+        lambda w: {**program_kwargs(w), "template_id": w.template.pk, "track_id": w.track.pk},
+        get=answers(facilitator=302, coordinator=302, admin=302),
+        post=POST_ONLY,
+    ),
+    Case(
+        "grid_chip",
+        lambda w: {
+            **program_kwargs(w),
+            "template_id": w.template.pk,
+            "track_id": w.track.pk,
+            "step_id": w.template.steps.first().pk,
+        },
+        get=answers(facilitator=302, coordinator=302, admin=302),
+        post=POST_ONLY,
+    ),
     Case("participant_checklists", participant_kwargs, get=MEMBER_PAGE, post=POST_ONLY),
     Case(
         "track_assign",

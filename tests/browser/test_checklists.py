@@ -89,13 +89,65 @@ def test_grid_on_a_phone_is_cards_with_tappable_steps(page, transactional_db):
     assert box["x"] + box["width"] <= 360
     assert_fits_phone(page)
 
+    expect(last).to_have_accessible_name(re.compile(r"^10\. Mulai mempromosikan produk: \w"))
+    track, step = last.get_attribute("href").split("/")[:2]  # the grid's short link
+    her_page = card.locator(".grid-card-name").get_attribute("href")
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+
     last.click()
 
-    expect(page).to_have_url(re.compile(r"/checklists/#step-\d+-\d+$"))
-    target = page.url.rsplit("#", 1)[1]
-    expect(page.locator(f"#{target}")).to_be_visible()
+    # The script sends the chip straight to her page, past the redirect.
+    expect(page).to_have_url(re.compile(re.escape(f"{her_page}#step-{track}-{step}") + "$"))
+    assert [url for url in requests if url.endswith(f"/{track}/{step}/")] == []
+    expect(page.locator(f"#step-{track}-{step}")).to_be_visible()
 
     page.goto(f"/programs/{PROGRAM_SLUG}/checklists/{creator.pk}/")
     page.get_by_label("Tertahan di langkah").select_option("2")
     page.get_by_role("button", name="Tampilkan").click()
     expect(page.locator(".grid-card")).to_have_count(page.locator(".grid-row").count())
+
+
+def test_grid_links_lead_to_the_participant_on_a_wide_screen_and_without_script(
+    browser, live_server, transactional_db
+):
+    logins = demo_load().passwords
+    creator = ChecklistTemplate.objects.get(code="tiktok-kreator")
+    grid = f"/programs/{PROGRAM_SLUG}/checklists/{creator.pk}/"
+    for scripts in (True, False):
+        context = browser.new_context(
+            viewport={"width": 1024, "height": 768},
+            locale="id-ID",
+            base_url=live_server.url,
+            java_script_enabled=scripts,
+            service_workers="block",
+        )
+        page = context.new_page()
+        log_in(page, "fasilitator", logins["fasilitator"])
+        page.goto(grid)
+        card = page.locator(".grid-card").first
+        her_page = card.locator(".grid-card-name").get_attribute("href")
+        chip = card.locator(".grid-chip").nth(3)
+        track, step = chip.get_attribute("href").split("/")[:2]
+        # A step not started has no class: the style sheet's default symbol.
+        not_started = page.evaluate(
+            """() => [...document.querySelectorAll('.grid-row td:nth-child(n+3):not([class])')]
+                .map(td => [getComputedStyle(td, '::after').content,
+                            getComputedStyle(td).textAlign])"""
+        )
+        assert (len(not_started) > 0, set(map(tuple, not_started))) == (True, {('"·"', "center")})
+        done = page.evaluate(
+            "getComputedStyle(document.querySelector('.grid-row td.cell-done'), '::after').content"
+        )
+        assert done == '"✓"'
+
+        page.locator(".grid-row a").first.click()  # her name in the table
+
+        expect(page).to_have_url(re.compile(re.escape(her_page) + "$"))
+
+        page.goto(grid)
+        page.set_viewport_size({"width": 360, "height": 740})
+        page.locator(".grid-card").first.locator(".grid-chip").nth(3).click()
+
+        expect(page).to_have_url(re.compile(re.escape(f"{her_page}#step-{track}-{step}") + "$"))
+        context.close()

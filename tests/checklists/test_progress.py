@@ -640,26 +640,88 @@ def test_mentoring_has_one_outcome_control(login, facilitator, track):
 # --- the grid on a phone ---------------------------------------------------
 
 
-def test_grid_has_a_card_per_participant_with_every_step_a_link(login, facilitator, track):
+def test_grid_has_a_card_per_participant_with_every_step_a_short_link(login, facilitator, track):
     first, second, third = steps(track)
     services.progress_mark(track=track, step=first, state="done", by=facilitator)
-    program = track.enrollment.program
+    services.progress_mark(
+        track=track, step=second, state="blocked", reason=reason(track, "documents"), by=facilitator
+    )
+    enrollment, t = track.enrollment, track.pk
+    enrollment.participant.full_name = "Ani"
+    enrollment.participant.save()
 
     html = (
         login(facilitator)
-        .get(reverse("checklist_grid", args=[program.slug, track.template.pk]))
+        .get(reverse("checklist_grid", args=[enrollment.program.slug, track.template.pk]))
         .content.decode()
     )
 
-    page = checklist_page(track.enrollment)
-    cards = html[html.index('<ul class="grid-cards') : html.index('<div class="table-wrap')]
-    assert [f'href="{page}#step-{track.pk}-{s.pk}"' in cards for s in (first, second, third)] == [
-        True,
-        True,
-        True,
-    ]
-    assert 'class="grid-chip cell-done"' in cards
+    # Her page's address once, in her name; each chip's link, relative, by
+    # track and step; not started is a chip or cell with no state class.
+    blocked = "2. Unggah KTP: Terkendala: Dokumen wajib (KTP) gagal diunggah atau ditolak"
+    card = html[html.index('<li class="grid-card">') : html.index('<div class="table-wrap')]
+    assert card == (
+        f'<li class="grid-card">\n<a class="grid-card-name" href="{checklist_page(enrollment)}">'
+        "Ani</a>\n"
+        '<p class="app-meta mb-1"><progress max="3" value="1"></progress> 1 / 3</p>\n'
+        '<ol class="grid-chips list-unstyled">'
+        f'<li><a class="grid-chip cell-done" href="{t}/{first.pk}/" '
+        'aria-label="1. Daftar: Selesai">1</a></li>'
+        f'<li><a class="grid-chip cell-blocked" href="{t}/{second.pk}/" '
+        f'aria-label="{blocked}">2</a></li>'
+        f'<li><a class="grid-chip" href="{t}/{third.pk}/" '
+        'aria-label="3. Tambah produk: belum dimulai">3</a></li></ol>\n</li>\n\n</ul>\n'
+    )
+    row = html[html.index('<tr class="grid-row">') : html.index("</tbody>")]
+    assert row == (
+        f'<tr class="grid-row">\n<td><a href="{t}/">Ani</a></td>\n'
+        '<td><progress max="3" value="1"></progress></td>\n'
+        '<td class="cell-done"></td>'
+        '<td class="cell-blocked" title="Unggah KTP: '
+        'Dokumen wajib (KTP) gagal diunggah atau ditolak"></td><td></td>\n</tr>\n\n  '
+    )
     assert "Kemajuan per langkah" in html and "Corong" not in html
+
+
+def test_a_grid_chips_link_leads_to_the_participants_step(login, facilitator, track):
+    """Where a chip's and a table row's short links go without the page's script."""
+    enrollment, second = track.enrollment, steps(track)[1]
+    grid = reverse("checklist_grid", args=[enrollment.program.slug, track.template.pk])
+    client = login(facilitator)
+
+    chip = client.get(f"{grid}{track.pk}/{second.pk}/")
+    name = client.get(f"{grid}{track.pk}/")
+
+    page = checklist_page(enrollment)
+    assert (chip.status_code, chip.url) == (302, f"{page}#step-{track.pk}-{second.pk}")
+    assert (name.status_code, name.url) == (302, page)
+    assert f'id="step-{track.pk}-{second.pk}"' in client.get(page).content.decode()
+
+
+def test_a_grid_link_to_another_programs_track_or_another_templates_step_is_404(
+    login, facilitator, track
+):
+    program, template = track.enrollment.program, track.template
+    elsewhere = TrackFactory(template=template)  # the same checklist, another program
+    other_template = TrackFactory(
+        enrollment=EnrollmentFactory(program=program),
+        template=ChecklistTemplateFactory(organization=program.organization),
+    )
+    foreign_step = steps(other_template)[0]
+    client = login(facilitator)
+
+    def status(track_id, step_id=None):
+        args = [program.slug, template.pk, track_id] + ([step_id] if step_id else [])
+        name = "grid_chip" if step_id else "grid_participant"
+        return client.get(reverse(name, args=args)).status_code
+
+    assert [
+        status(elsewhere.pk),
+        status(elsewhere.pk, steps(elsewhere)[0].pk),
+        status(other_template.pk),
+        status(track.pk, foreign_step.pk),
+        status(track.pk, steps(track)[0].pk),
+    ] == [404, 404, 404, 404, 302]
 
 
 @pytest.mark.parametrize("participants", [1, 3])
