@@ -211,10 +211,14 @@ def checklist_grid(program, template, *, stuck_at=None, reason_id=None):
     ).values_list("track_id", "step_id", "state", "reason_id", "reason__label"):
         progress[track_id][step_id] = (state, reason, label or "")
     not_started = (StepState.NOT_STARTED.value, None, "")
+    by_id = [(s.pk, s) for s in steps]  # .pk is a property: read once, not once a cell
     rows = []
     for track_id, participant_id, full_name in tracks:
         mine = progress[track_id]
-        cells = [GridCell(s, *mine.get(s.pk, not_started), started=s.pk in mine) for s in steps]
+        cells = [
+            GridCell(s, *mine[pk], started=True) if pk in mine else GridCell(s, *not_started)
+            for pk, s in by_id
+        ]
         first_open = next(
             (c.step.position for c in cells if c.step.required and c.state not in SATISFIED), None
         )
