@@ -297,6 +297,8 @@ def test_a_broken_file_and_a_zip_bomb_get_a_message_not_a_traceback(login, admin
     assert b"Traceback" not in broken.content + bomb.content + crafted.content
 
 
+PREVIEW_QUERIES, CONFIRM_QUERIES = 10, 13
+
 NOT_A_CHOICE = (
     "Masukkan pilihan yang valid. Pilihan tersebut bukan salah satu dari pilihan yang tersedia."
 )
@@ -361,3 +363,19 @@ def test_the_resource_without_a_program_says_so(admin_user):
 
     assert [str(error.error) for error in result.base_errors] == ["Pilih program tujuan impor."]
     assert Participant.objects.count() == 0
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_preview_and_the_confirmation_read_as_many_queries_for_one_row_as_for_three(
+    login, admin_user, program, size, django_assert_num_queries
+):
+    client = login(admin_user)
+    rows = [f"{i};Peserta {i};08137000009{i};;Dusun I;1/2" for i in range(size)]
+    client.get(IMPORT)  # the session and the user, read before the import
+
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        page = preview(client, program, messy_file(*rows))
+    with django_assert_num_queries(CONFIRM_QUERIES):
+        confirm(client, page)
+
+    assert Participant.objects.count() == size
