@@ -3,19 +3,22 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import Format
 from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.results import RowResult
 
 from participants.enums import ConsentMethod
 from participants.models import Enrollment, Participant, ParticipantImport
 from participants.resources import ParticipantResource
-from participants.services import enrollments_create, enrollments_withdraw, import_audit
+from participants.services import enrollments_create, enrollments_withdraw
 from participants.spreadsheets import check_size, check_upload, read_table, to_dataset
 from participants.validators import mask_nik, normalize_phone
 from programs.models import Program
+from programs.selectors import programs_managed_by
 
 
 class EnrollmentInline(admin.TabularInline):
@@ -35,7 +38,12 @@ class _VillageFormat(Format):
         self.encoding = encoding
 
     def create_dataset(self, in_stream):
-        return to_dataset(read_table(bytes(in_stream), f"file.{self.extension}"))
+        # Read here so that a broken file is said on the form; the resource then
+        # hands the file itself to the import service, which reads it as the app does.
+        content = bytes(in_stream)
+        dataset = to_dataset(read_table(content, f"file.{self.extension}"))
+        dataset.content = content
+        return dataset
 
     def is_binary(self):
         return True  # bytes in: the reader finds the encoding itself
@@ -72,9 +80,12 @@ class VillageODS(_VillageFormat):
 
 
 class ParticipantImportForm(ImportForm):
-    program = forms.ModelChoiceField(queryset=Program.objects.all(), label=_("Program"))
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("Program"))
     consent_method = forms.ChoiceField(
         choices=ConsentMethod.choices, label=_("How these participants gave consent")
+    )
+    consent_note = forms.CharField(
+        label=_("Where the consent is kept (optional)"), max_length=255, required=False
     )
 
     def clean_import_file(self):
@@ -87,8 +98,9 @@ class ParticipantImportForm(ImportForm):
 
 
 class ParticipantConfirmImportForm(ConfirmImportForm):
-    program = forms.ModelChoiceField(queryset=Program.objects.all(), widget=forms.HiddenInput)
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), widget=forms.HiddenInput)
     consent_method = forms.ChoiceField(choices=ConsentMethod.choices, widget=forms.HiddenInput)
+    consent_note = forms.CharField(max_length=255, required=False, widget=forms.HiddenInput)
 
 
 class ChooseProgramForm(forms.Form):
@@ -103,12 +115,15 @@ class ChooseProgramForm(forms.Form):
 class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
     """Admins are the only role that sees a whole NIK (UU PDP: least access).
 
-    The admin import uses the same resource as the in-app import page and the
-    import_participants command.
+    The admin import goes through the same service as the in-app import page
+    and the import_participants command (see participants/resources.py).
     """
 
     # Not /tmp: a folder of its own that purge_personal_data empties.
     tmp_storage_class = "participants.tmp_storage.ImportTempStorage"
+    # An import is recorded as on the app's page: its history (with undo) and
+    # the audit log; no LogEntry per row (the engine writes rows, not instances).
+    skip_admin_log = True
 
     resource_classes = [ParticipantResource]
     import_form_class = ParticipantImportForm
@@ -222,31 +237,58 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
             },
         )
 
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        form.fields["program"].queryset = programs_managed_by(request.user).order_by("name")
+        return form
+
+    def create_confirm_form(self, request, import_form=None):
+        form = super().create_confirm_form(request, import_form)
+        form.fields["program"].queryset = programs_managed_by(request.user)
+        return form
+
     def get_import_resource_kwargs(self, request, **kwargs):
         resource_kwargs = super().get_import_resource_kwargs(request, **kwargs)
         form = kwargs.get("form")
         data = getattr(form, "cleaned_data", {}) if form is not None else {}
         if data.get("program"):
-            request.pkk_import_program = data["program"]  # for the audit in process_result
             resource_kwargs.update(
                 program=data["program"],
                 consent_method=data["consent_method"],
-                by=request.user,
-                conflicts_as_errors=True,  # decided row by row on the import page only
+                consent_note=data.get("consent_note", ""),
             )
         return resource_kwargs
 
-    def process_result(self, result, request):
-        program = getattr(request, "pkk_import_program", None)
-        if program is not None:
-            touched = {row.object_id for row in result.valid_rows() if row.object_id}
-            import_audit(
-                by=request.user,
-                program=program,
-                file_name=request.POST.get("original_file_name", ""),
-                people=len(touched),
+    def add_success_message(self, result, request):
+        record = getattr(result, "record", None)
+        if record is None:
+            # The file or the people on record changed since the preview: nothing written.
+            self.message_user(
+                request,
+                gettext(
+                    "Nothing was imported: the file now has invalid rows or conflicts. "
+                    "Import it again to see them."
+                ),
+                messages.ERROR,
             )
-        return super().process_result(result, request)
+            return
+        self.message_user(
+            request,
+            gettext(
+                "“%(file)s” imported into “%(program)s”: %(new)d new, %(updated)d updated, "
+                "%(skipped)d unchanged, repeated or skipped. It can be undone from the "
+                "program's import history, %(url)s"
+            )
+            % {
+                "file": record.file_name,
+                "program": record.program.name,
+                "new": record.new,
+                "updated": record.updated,
+                "skipped": result.totals[RowResult.IMPORT_TYPE_SKIP],
+                "url": reverse("participant_import_history", args=[record.program.slug]),
+            },
+            messages.SUCCESS,
+        )
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ValidationError):
@@ -254,16 +296,13 @@ class ParticipantAdmin(ImportMixin, admin.ModelAdmin):
         else:
             super().add_data_read_fail_error_to_form(form, e)
 
-    def get_import_data_kwargs(self, **kwargs):
-        # Any invalid row means nothing is written, as on the in-app page.
-        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
-
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is not None:
             initial.update(
                 program=import_form.cleaned_data["program"].pk,
                 consent_method=import_form.cleaned_data["consent_method"],
+                consent_note=import_form.cleaned_data["consent_note"],
             )
         return initial
 

@@ -114,7 +114,6 @@ FIELD_LABELS = {
     "address": _lazy("Address"),
     IGNORE: _lazy("Ignored"),
 }
-FIELD_LENGTHS = {"full_name": 200, "dusun": 120, "address": 255}
 
 
 _REMARK = re.compile(r"\([^)]*\)")
@@ -634,29 +633,4 @@ def to_dataset(table):
     dataset = tablib.Dataset(headers=[ROW_COLUMN, *used])
     for number, values in table.rows:
         dataset.append([number, *[values.get(f, "") for f in used]])
-    dataset.table = table
     return dataset
-
-
-def normalize_dataset(dataset):
-    """Give a dataset read by django-import-export (the admin) our headers and row numbers."""
-    if ROW_COLUMN in (dataset.headers or []):
-        return
-    raw = [(1, list(dataset.headers or []))] + [
-        (i, [str(c) if c is not None else "" for c in row]) for i, row in enumerate(dataset, 2)
-    ]
-    sheet = workbooks.Sheet(
-        name="", rows=[(n, r) for n, r in raw if any(str(c).strip() for c in r)]
-    )
-    index, _score = _find_header(sheet)
-    if index is None:
-        raise _no_name_column()
-    header_rows, columns = _columns(sheet, index)
-    table = Table(sheet="", sheet_names=[""], header_rows=header_rows, columns=columns, rows=[])
-    table.rows = list(_clean_rows(table, sheet.rows[index + len(header_rows) :]))
-    normalized = to_dataset(table)
-    dataset.wipe()
-    dataset.headers = normalized.headers
-    for row in normalized:
-        dataset.append(row)
-    dataset.table = table

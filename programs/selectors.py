@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from programs.models import Organization, Program
-from programs.permissions import is_admin, role_expression
+from programs.permissions import ADMIN, COORDINATOR, is_admin, role_expression
 
 
 def programs_visible_to(user):
@@ -11,6 +11,13 @@ def programs_visible_to(user):
     if not user.is_authenticated or not user.is_active:
         return programs.none()
     return programs.annotate(user_role=role_expression(user)).filter(user_role__isnull=False)
+
+
+def programs_managed_by(user):
+    """The queryset twin of `can_manage_program`: programs an admin or a coordinator runs."""
+    if not user.is_authenticated or not user.is_active:
+        return Program.objects.none()
+    return programs_visible_to(user).filter(user_role__in=[ADMIN, COORDINATOR])
 
 
 def organizations_for_new_program(user):

@@ -411,45 +411,6 @@ def test_ods_from_libreoffice(program):
     assert (report.new, people(program)) == (1, [("Siti", "+6281234567890", "")])
 
 
-def test_admin_import_uses_the_same_resource(login, admin_user, program):
-    client = login(admin_user)
-    upload = SimpleUploadedFile(
-        "desa.csv",
-        csv_bytes([["Nama", "No HP"], ["Siti", "081234567890"]]),
-        content_type="text/csv",
-    )
-
-    preview = client.post(
-        reverse("admin:participants_participant_import"),
-        {"import_file": upload, "format": "0", "program": program.pk, "consent_method": "spoken"},
-    )
-    confirm = preview.context["confirm_form"]
-    assert Participant.objects.count() == 0
-    client.post(reverse("admin:participants_participant_process_import"), confirm.initial)
-
-    assert people(program) == [("Siti", "+6281234567890", "")]
-    assert Participant.objects.get().consent_method == "spoken"
-
-
-def test_admin_import_refuses_a_zip_bomb(login, admin_user, program):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
-    upload = SimpleUploadedFile("bom.xlsx", buffer.getvalue())
-
-    response = login(admin_user).post(
-        reverse("admin:participants_participant_import"),
-        {"import_file": upload, "format": "1", "program": program.pk, "consent_method": "paper"},
-    )
-
-    assert response.context["form"].errors == {
-        "import_file": [
-            "Spreadsheet ini membengkak ke ukuran yang tidak wajar saat dibuka; "
-            "berkas tidak dibuka."
-        ]
-    }
-
-
 def test_import_page_refuses_an_oversize_upload_with_a_message(login, coordinator, program):
     upload = SimpleUploadedFile("besar.csv", b"a" * (5 * 1024 * 1024 + 1), content_type="text/csv")
 

@@ -72,31 +72,6 @@ def test_a_refused_undo_logs_nothing(login, coordinator, program):
     assert [row[3] for row in logged()] == ["import"]
 
 
-def test_the_admin_import_is_logged(login, admin_user, program):
-    client = login(admin_user)
-    preview = client.post(
-        reverse("admin:participants_participant_import"),
-        {
-            "import_file": SimpleUploadedFile(
-                "admin.csv", b"Nama,No HP\nSiti,081234567890\nSri,081234567891\n"
-            ),
-            "format": "0",
-            "program": program.pk,
-            "consent_method": "paper",
-        },
-    )
-    assert logged() == []
-
-    client.post(
-        reverse("admin:participants_participant_process_import"),
-        preview.context["confirm_form"].initial,
-    )
-
-    assert logged() == [
-        (program.organization_id, program.pk, admin_user.pk, "import", "admin.csv", 2)
-    ]
-
-
 def test_a_dry_run_and_a_refused_import_log_nothing(program):
     from participants.services import participants_import
 

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
 from participants.models import Enrollment, Participant
-from participants.resources import person_name_key
 from participants.services import participants_import
 from participants.spreadsheets import clean_text, read_table
+from participants.validators import person_name_key
 from tests.factories import EnrollmentFactory, ParticipantFactory
 
 
@@ -601,79 +601,6 @@ def test_command_sheet_map_and_valid_only_leaves_conflicts_out(program, tmp_path
         "  row 2: conflict, left out: Nomor telepon sama, nama lain (telepon bersama satu rumah?). "
         "('Dewi' / 'Sumiati'); decide it in the import page"
     ) in out.getvalue().splitlines()
-
-
-def admin_post(client, program, content, name, file_format):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.urls import reverse
-
-    return client.post(
-        reverse("admin:participants_participant_import"),
-        {
-            "import_file": SimpleUploadedFile(name, content),
-            "format": file_format,
-            "program": program.pk,
-            "consent_method": "paper",
-        },
-    )
-
-
-def test_admin_reads_cp1252_csv_and_ods_with_the_same_reader(login, admin_user, program):
-    from django.urls import reverse
-
-    from tests.participants.test_import import ods
-
-    client = login(admin_user)
-    for content, name, file_format in (
-        ("Nama;No HP\r\nJosé Ma’rifah;081370000016\r\n".encode("cp1252"), "a.csv", "0"),
-        (ods([["DAFTAR PESERTA"], ["Nama", "No HP"], ["Rina", "081370000017"]]), "b.ods", "2"),
-    ):
-        preview = admin_post(client, program, content, name, file_format)
-        client.post(
-            reverse("admin:participants_participant_process_import"),
-            preview.context["confirm_form"].initial,
-        )
-
-    assert [row[:2] for row in people(program)] == [
-        ("José Ma’rifah", "+6281370000016"),
-        ("Rina", "+6281370000017"),
-    ]
-
-
-def test_admin_shows_a_message_not_a_traceback(login, admin_user, program):
-    client = login(admin_user)
-
-    broken = admin_post(client, program, b"not a zip", "rusak.xlsx", "1")
-    bomb = admin_post(client, program, crafted_xlsx(), "bom.xlsx", "1")
-
-    assert broken.context["form"].errors == {
-        "import_file": ["Berkas spreadsheet ini tidak bisa dibaca."]
-    }
-    assert (
-        bomb.context["form"]
-        .errors["import_file"][0]
-        .startswith("Lembar ini lebih besar dari yang dapat diimpor")
-    )
-    assert b"Traceback" not in broken.content + bomb.content
-
-
-def test_admin_never_decides_a_conflict(login, admin_user, program):
-    ParticipantFactory(
-        organization=program.organization, full_name="Sumiati", phone="+6281370000018"
-    )
-
-    preview = admin_post(
-        login(admin_user), program, b"Nama,No HP\nDewi,081370000018\n", "a.csv", "0"
-    )
-
-    result = preview.context["result"]
-    assert [row.error_dict["full_name"] for row in result.invalid_rows] == [
-        [
-            "Nomor telepon sama, nama lain (telepon bersama satu rumah?). Sumiati sudah "
-            "terdaftar: putuskan di halaman impor apakah ini orang yang sama."
-        ]
-    ]
-    assert Participant.objects.count() == 1
 
 
 def test_an_import_is_undone_from_the_history(login, coordinator, program):

@@ -3,8 +3,14 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from programs.permissions import ADMIN, COORDINATOR, FACILITATOR, program_role
-from programs.selectors import programs_visible_to
+from programs.permissions import (
+    ADMIN,
+    COORDINATOR,
+    FACILITATOR,
+    can_manage_program,
+    program_role,
+)
+from programs.selectors import programs_managed_by, programs_visible_to
 from sessions.selectors import sessions_visible_to
 from tests.factories import (
     MembershipFactory,
@@ -85,6 +91,22 @@ def test_predicate_and_sql_give_the_same_role_to_every_kind_of_user():
     assert by_predicate == expected
     assert by_sql == expected
     assert by_sql_through_session == expected
+
+
+@pytest.mark.django_db
+def test_who_manages_a_program_by_predicate_and_by_sql():
+    program = ProgramFactory()
+    kinds = kinds_of_user(program)
+
+    by_predicate = {kind: can_manage_program(user, program) for kind, (user, _) in kinds.items()}
+    by_sql = {
+        kind: programs_managed_by(user).filter(pk=program.pk).exists()
+        for kind, (user, _) in kinds.items()
+    }
+
+    expected = {kind: role in (ADMIN, COORDINATOR) for kind, (_, role) in kinds.items()}
+    assert by_predicate == expected
+    assert by_sql == expected
 
 
 @pytest.mark.django_db
