@@ -16,7 +16,6 @@ from participants import jobs as import_jobs
 from participants import services
 from participants.forms import ImportForm
 from participants.models import ParticipantImport, PendingImport
-from participants.services import column_label
 from participants.spreadsheets import EXAMPLE_NAME, IGNORE, IMPORT_FIELDS, field_label, header_key
 from pkk_training.exports import XLSX_TYPE, spreadsheet_response
 from pkk_training.http import posted
@@ -91,7 +90,7 @@ def _preview_rows(report):
                 "number": number,
                 "values": values,
                 "status": status,
-                "changes": [(str(column_label(f)), old, new) for f, old, new in changes],
+                "changes": [(str(field_label(f)), old, new) for f, old, new in changes],
                 "invalid": invalid.get(number, []),
                 "conflict": conflicts.get(number),
             }

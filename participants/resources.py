@@ -12,8 +12,8 @@ from import_export.results import Error, Result, RowResult
 from participants import hooks
 from participants.importing import IMPORTED_FIELDS
 from participants.models import Participant
-from participants.services import column_label, participants_import
-from participants.spreadsheets import NameColumnMissing
+from participants.services import participants_import
+from participants.spreadsheets import NameColumnMissing, field_label
 
 # The engine's outcomes as the admin names them; an unchanged or repeated row
 # writes nothing, which is the admin's "skip".
@@ -40,7 +40,7 @@ class ParticipantResource(resources.ModelResource):
         """Preview (dry_run) or write the whole file, all or nothing, through the service."""
         result = Result()
         fields = [*IMPORTED_FIELDS, *(column.field for column in hooks.import_columns)]
-        result.diff_headers = [str(column_label(f)) for f in fields] + [_("What happens")]
+        result.diff_headers = [str(field_label(f)) for f in fields] + [_("What happens")]
         # The file itself, not the dataset: the service reads it as the import page
         # does, with the column choices remembered for the organization.
         content = getattr(dataset, "content", None)
@@ -86,7 +86,7 @@ class ParticipantResource(resources.ModelResource):
             errors.setdefault(number, {}).setdefault(column, []).append(message)
             what[number] = _("invalid")
         url = reverse("participant_import", args=[self.program.slug])
-        name = str(column_label("full_name"))
+        name = str(field_label("full_name"))
         for conflict in report.conflicts:
             message = _(
                 "%(reason)s %(name)s is already known: whether this is the same person is "
@@ -115,7 +115,7 @@ class ParticipantResource(resources.ModelResource):
             note = notes.get(number) or (_("unchanged") if what == "unchanged" else "")
             if changes:
                 note = "; ".join(
-                    f"{column_label(f)}: {old or '–'} → {new or '–'}" for f, old, new in changes
+                    f"{field_label(f)}: {old or '–'} → {new or '–'}" for f, old, new in changes
                 )
             row = self._labelled(rows.get(number, {}), fields)
             row_result.diff = [*row.values(), note]
@@ -124,4 +124,4 @@ class ParticipantResource(resources.ModelResource):
 
     @staticmethod
     def _labelled(values, fields):
-        return {str(column_label(f)): values.get(f, "") for f in fields}
+        return {str(field_label(f)): values.get(f, "") for f in fields}

@@ -441,23 +441,6 @@ def enrollment_date_change(*, enrollment, enrolled_on, by, reason=""):
     return enrollment
 
 
-COLUMN_LABELS = {
-    "full_name": _lazy("Name"),
-    "phone": _lazy("Phone number"),
-    "nik": _lazy("NIK"),
-    "birth_year": _lazy("Birth year"),
-    "dusun": _lazy("Dusun"),
-    "rt": _lazy("RT"),
-    "rw": _lazy("RW"),
-    "address": _lazy("Address"),
-}
-
-
-def column_label(field):
-    extra = {column.field: column.label for column in hooks.import_columns}
-    return COLUMN_LABELS.get(field) or extra.get(field, field)
-
-
 @dataclass
 class ImportReport:
     new: int = 0
@@ -512,7 +495,7 @@ def participants_import(
     not at all (a job's "done already", a pending upload's deletion).
     """
     from participants.importing import ImportRun
-    from participants.spreadsheets import NameColumnMissing, read_table
+    from participants.spreadsheets import NameColumnMissing, field_label, read_table
 
     if consent_method not in ConsentMethod.values:
         raise ValidationError({"consent_method": _("Say how consent was collected.")})
@@ -578,7 +561,7 @@ def participants_import(
         unchanged=run.counts["unchanged"],
         duplicates=sorted(run.duplicates.items()),
         invalid=sorted(
-            ((row, str(column_label(field)), message) for row, field, message in run.invalid),
+            ((row, str(field_label(field)), message) for row, field, message in run.invalid),
             key=lambda item: item[0],
         ),
         near_duplicates=run.near_duplicates,

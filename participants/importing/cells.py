@@ -6,10 +6,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from participants.models import Participant
 from participants.validators import MOBILE_PATTERN, normalize_nik, normalize_phone
 from participants.workbooks import NumberCell
 
-FIELD_LENGTHS = {"full_name": 200, "dusun": 120, "address": 255}
+# The columns' limits, as the model has them: a longer cell is the row's error, not the database's.
+NAME_MAX, DUSUN_MAX, ADDRESS_MAX = (
+    Participant._meta.get_field(name).max_length for name in ("full_name", "dusun", "address")
+)
 
 _PHONE_CHARS = re.compile(r"^\+?[\d\s().-]+$")
 

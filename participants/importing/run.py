@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 from participants import hooks
 from participants.enums import EnrollmentSource
 from participants.importing.cells import (
+    ADDRESS_MAX,
+    DUSUN_MAX,
+    NAME_MAX,
     PerValue,
     birth_year,
     normalize_nik_cell,
@@ -69,7 +72,7 @@ class ImportRun:
             "birth_year": PerValue(birth_year),
             "rt": PerValue(rt_rw),
             "rw": PerValue(rt_rw),
-            "dusun": PerValue(lambda v: too_long(120) if len(v) > 120 else None),
+            "dusun": PerValue(lambda v: too_long(DUSUN_MAX) if len(v) > DUSUN_MAX else None),
         }
         for field, batch in self.extra_columns:
             self._checks[field] = PerValue(batch.check)
@@ -146,14 +149,14 @@ class ImportRun:
         name = get("full_name") or ""
         if not name:
             errors["full_name"] = [_("The name is empty.")]
-        elif len(name) > 200:
-            errors["full_name"] = [too_long(200)]
+        elif len(name) > NAME_MAX:
+            errors["full_name"] = [too_long(NAME_MAX)]
         dusun = get("dusun") or ""
         if dusun and (message := self._dusun[dusun]):
             errors["dusun"] = [message]
         address = get("address") or ""
-        if len(address) > 255:
-            errors["address"] = [too_long(255)]
+        if len(address) > ADDRESS_MAX:
+            errors["address"] = [too_long(ADDRESS_MAX)]
         phone = nik = ""
         if raw := get("phone"):
             try:
