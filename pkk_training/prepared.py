@@ -13,15 +13,16 @@ right-hand side, an expression's argument, a new row's field). Nothing whose
 SQL depends on the request may be prepared: a date lookup in the active time
 zone, say, would keep the first request's zone.
 
-On PostgreSQL the statements are also prepared on the server (the settings
-allow it only for these: `prepare_threshold`), so it plans each of them once
-per connection instead of on every tap; planning the mark's lookup cost the
-database more than running it.
+On PostgreSQL the statements are also prepared on the server (unless
+DB_SERVER_PREPARE is off), so it plans each of them once per connection
+instead of on every tap; planning the mark's lookup cost the database more
+than running it.
 """
 
 import functools
 import threading
 
+from django.conf import settings
 from django.db import connections, models
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery, UpdateQuery
@@ -75,12 +76,12 @@ class _Compiled:
 
 def _cursor(connection):
     """Django's cursor (health check, wrappers), binding values on the server
-    where the connection prepares statements. Not while queries are logged: the
-    log shows a statement with its values only as the driver composed it."""
+    where statements are prepared there. Not while queries are logged: the log
+    shows a statement with its values only as the driver composed it."""
     cursor = connection.cursor()
     if (
         connection.vendor == "postgresql"
-        and connection.connection.prepare_threshold is not None
+        and settings.DB_SERVER_PREPARE
         and not connection.queries_logged
     ):
         cursor.cursor = _server_preparing_cursor_class()(connection.connection)
@@ -92,10 +93,24 @@ def _server_preparing_cursor_class():
     import psycopg  # only PostgreSQL gets here
 
     class ServerPreparingCursor(psycopg.Cursor):
+        """Prepares its statement on the server, or runs the one prepared.
+
+        The connection counts statements towards preparing only meanwhile:
+        Django leaves counting off (prepare_threshold None), and counting every
+        other statement would keep the last hundred, values and all, in memory."""
+
         def execute(self, query, params=None, **options):
-            return super().execute(query, params, prepare=True, **options)
+            connection = self.connection
+            before, connection.prepare_threshold = connection.prepare_threshold, _ASKED_ONLY
+            try:
+                return super().execute(query, params, prepare=True, **options)
+            finally:
+                connection.prepare_threshold = before
 
     return ServerPreparingCursor
+
+
+_ASKED_ONLY = 2**62  # never reached by counting: a statement is prepared when asked
 
 
 class _Prepared:

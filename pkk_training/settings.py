@@ -215,14 +215,12 @@ else:
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Options written in the URL (?timeout=60) win over ours.
     _db["OPTIONS"] = {**SQLITE_OPTIONS, **_db.get("OPTIONS", {})}
-elif env_bool("DJANGO_DB_SERVER_PREPARE", True):
-    # Statements are prepared on the server only where pkk_training.prepared
-    # asks for it (the marks' few statements); psycopg would prepare no other
-    # before running it a billion times. Behind a transaction-mode pooler
-    # without prepared-statement support (PgBouncer < 1.21, or its
-    # max_prepared_statements at 0), set DJANGO_DB_SERVER_PREPARE=0.
-    _db.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 10**9)
 DATABASES = {"default": _db}
+# PostgreSQL: the marks' few statements (pkk_training.prepared) are prepared on
+# the server, once per connection. Behind a transaction-mode pooler without
+# prepared-statement support (PgBouncer < 1.21, or its max_prepared_statements
+# at 0), set DJANGO_DB_SERVER_PREPARE=0.
+DB_SERVER_PREPARE = env_bool("DJANGO_DB_SERVER_PREPARE", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Several app servers share one cache (and its rate-limit counters) through

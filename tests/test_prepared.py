@@ -202,22 +202,20 @@ def test_postgresql_plans_a_prepared_statement_once_and_no_other():
     assert found == [[(track.pk,)], []]
     assert len(prepared) == 1
     assert '"checklists_track"."id" = ($1)' in prepared[0]
+    # Counting towards preparing stays off for every other statement.
+    assert connection.connection.prepare_threshold is None
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares on the server")
-def test_with_server_prepares_turned_off_nothing_is_prepared_on_the_server():
+def test_with_server_prepares_turned_off_nothing_is_prepared_on_the_server(settings):
+    settings.DB_SERVER_PREPARE = False  # what DJANGO_DB_SERVER_PREPARE=0 gives
     track = TrackFactory()
     read = PreparedQuery(
         lambda P, kind: Track.objects.filter(pk=P("track", IntegerField())).values_list("pk")
     )
-    connection.ensure_connection()
-    raw = connection.connection
-    before, threshold = server_prepared_statements(), raw.prepare_threshold
-    raw.prepare_threshold = None  # what DJANGO_DB_SERVER_PREPARE=0 gives
-    try:
-        found = read.rows(track=track.pk)
-    finally:
-        raw.prepare_threshold = threshold
+    before = server_prepared_statements()
+
+    found = read.rows(track=track.pk)
 
     assert found == [(track.pk,)]
     assert server_prepared_statements() == before

@@ -156,8 +156,8 @@ def test_with_redis_sessions_are_read_from_the_shared_cache_and_kept_in_the_data
     ]
 
 
-@pytest.mark.parametrize(("flag", "threshold"), [(None, 10**9), ("0", None), ("off", None)])
-def test_postgresql_prepares_on_the_server_unless_turned_off_for_a_pooler(flag, threshold):
+@pytest.mark.parametrize(("flag", "prepare"), [(None, True), ("0", False), ("off", False)])
+def test_postgresql_prepares_on_the_server_unless_turned_off_for_a_pooler(flag, prepare):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env = {**clean, "DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://u@db.example:5432/pkk"}
     if flag is not None:
@@ -168,7 +168,7 @@ def test_postgresql_prepares_on_the_server_unless_turned_off_for_a_pooler(flag, 
             sys.executable,
             "-c",
             "import pkk_training.settings as s; "
-            "print(s.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold'))",
+            "print(s.DB_SERVER_PREPARE, s.DATABASES['default'].get('OPTIONS', {}))",
         ],
         cwd=ROOT,
         env=env,
@@ -177,4 +177,5 @@ def test_postgresql_prepares_on_the_server_unless_turned_off_for_a_pooler(flag, 
         check=True,
     )
 
-    assert result.stdout.strip() == str(threshold)
+    # Django's own prepare_threshold stays unset: no other statement is counted.
+    assert result.stdout.strip() == f"{prepare} {{}}"
