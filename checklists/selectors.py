@@ -1,11 +1,11 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 
 from checklists.enums import SATISFIED, StepState
 from checklists.models import BlockerReason, ChecklistStep, ChecklistTemplate, StepProgress, Track
+from pkk_training.cached import CachedRead, read_cached
 from programs.permissions import is_admin, organization_ids
 
 
@@ -57,27 +57,40 @@ class TemplateParts:
         return [reason for reason in self.reasons.values() if not reason.archived]
 
 
+def template_parts_read(templates):
+    """The CachedRead of template_parts, for a caller that reads it with other
+    cached lists (pkk_training.cached.read_cached)."""
+
+    def querysets(missing):
+        return {
+            "steps": current_steps(missing),
+            "reasons": BlockerReason.objects.filter(template_id__in=missing).order_by(
+                "position", "pk"
+            ),
+        }
+
+    def build(missing, rows):
+        steps, reasons = defaultdict(list), defaultdict(dict)
+        for step in rows["steps"]:
+            steps[step.template_id].append(step)
+        for reason in rows["reasons"]:
+            reasons[reason.template_id][reason.pk] = reason
+        return {pk: TemplateParts(steps[pk], reasons[pk]) for pk in missing}
+
+    return CachedRead(
+        keys={t.pk: f"checklist-parts:{t.pk}:{t.changed_at.timestamp()}" for t in templates},
+        querysets=querysets,
+        build=build,
+    )
+
+
 def template_parts(templates):
     """{template id: TemplateParts}, cached until the template's `changed_at` moves.
 
     Funnels and reports read the same few steps and reasons on every view;
-    cached, they cost no query (two for any number of templates on a miss).
+    cached, they cost no query (one for any number of templates on a miss).
     """
-    keys = {t.pk: f"checklist-parts:{t.pk}:{t.changed_at.timestamp()}" for t in templates}
-    found = cache.get_many(keys.values())
-    missing = [pk for pk, key in keys.items() if key not in found]
-    if missing:
-        steps, reasons = defaultdict(list), defaultdict(dict)
-        for step in current_steps(missing):
-            steps[step.template_id].append(step)
-        for reason in BlockerReason.objects.filter(template_id__in=missing).order_by(
-            "position", "pk"
-        ):
-            reasons[reason.template_id][reason.pk] = reason
-        fresh = {keys[pk]: TemplateParts(steps[pk], reasons[pk]) for pk in missing}
-        cache.set_many(fresh, timeout=3600)
-        found.update(fresh)
-    return {pk: found[key] for pk, key in keys.items()}
+    return read_cached(template_parts_read(templates))[0]
 
 
 @dataclass
@@ -254,7 +267,7 @@ def funnel(template, programs):
 
     Reached: the participant has any recorded state at the step; done,
     blocked and not applicable are counted separately, blocked broken down by
-    reason. Counted in the database: four queries whatever the size, two once the
+    reason. Counted in the database: three queries whatever the size, two once the
     template's steps and reasons are cached (template_parts).
     """
     tracks = Track.objects.filter(template=template, enrollment__program__in=programs)
@@ -264,11 +277,13 @@ def funnel(template, programs):
     return funnels([template], programs, totals={template.pk: totals})[template.pk]
 
 
-def funnels(templates, programs, *, totals):
+def funnels(templates, programs, *, totals, parts=None):
     """{template id: funnel} of many templates at once: one query whatever their
-    number, three when their steps are not cached. `totals`: {template id:
-    {"tracks": n, "completed": n}}."""
-    parts = template_parts(templates)
+    number, two when their steps are not cached. `totals`: {template id:
+    {"tracks": n, "completed": n}}; `parts`: their template_parts, when the
+    caller has them."""
+    if parts is None:
+        parts = template_parts(templates)
     steps = [s for t in templates for s in parts[t.pk].steps]
     counts = (
         StepProgress.objects.filter(

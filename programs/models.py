@@ -113,7 +113,7 @@ class Program(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Moves whenever the report's photos or signatories change: the key of their
-    # cached lists (reports.selectors.report_parts), so every write to them must
+    # cached lists (reports.selectors.report_parts_read), so every write to them must
     # move it (reports.services.report_parts_changed).
     report_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -44,11 +44,12 @@ def sessions_as_of(program, as_of, history):
     return sessions
 
 
-def funnels_as_of(templates, history, *, totals):
+def funnels_as_of(templates, history, *, totals, parts=None):
     """checklists.selectors.funnels over one program, from its progress `history`."""
     # Every track counts: when a track was assigned is not history (demo and
     # imported tracks are written after the fact); its steps' events are.
-    parts = template_parts(templates)
+    if parts is None:
+        parts = template_parts(templates)
     steps = [s for t in templates for s in parts[t.pk].steps]
     current = {s.pk for s in steps}
     last = latest(

@@ -5,7 +5,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import (
     CharField,
     Count,
@@ -25,8 +24,9 @@ from django.utils.translation import gettext as _
 
 from checklists.enums import SATISFIED
 from checklists.models import ChecklistTemplate, MentoringContact, StepProgress, Track
-from checklists.selectors import funnels, template_parts
+from checklists.selectors import funnels, template_parts, template_parts_read
 from participants.models import Enrollment
+from pkk_training.cached import CachedRead, read_cached
 from programs.models import Program
 from reports.as_of import funnels_as_of, sessions_as_of
 from reports.indicators import cutoff, evaluate_many
@@ -167,18 +167,19 @@ def _followed_templates(program, before, started):
     return list(templates.values()), totals, days
 
 
-def checklist_reports(program, *, before=None, started=None, history=None):
-    """A funnel per template the program's participants follow; `started`: the
-    training day, from which the days to complete are counted. Two queries
-    whatever the number of templates (one without templates), four when the
-    templates' steps and reasons are not cached."""
-    templates, totals, days = _followed_templates(program, before, started)
+def checklist_reports(program, followed, parts, *, before=None, history=None):
+    """A funnel per template the program's participants follow. `followed`:
+    _followed_templates; `parts`: their template_parts. One query whatever the
+    number of templates (none without templates)."""
+    templates, totals, days = followed
     if not templates:
         return []
     results = (
-        funnels(templates, [program], totals=totals)
+        funnels(templates, [program], totals=totals, parts=parts)
         if before is None
-        else funnels_as_of(templates, history or History(program, before), totals=totals)
+        else funnels_as_of(
+            templates, history or History(program, before), totals=totals, parts=parts
+        )
     )
     return [
         TrackReport(funnel=results[t.pk], days_to_complete=sorted(days[t.pk])) for t in templates
@@ -224,14 +225,16 @@ class AnnexTrack:
     completed_at: object
 
 
-def participant_annex(program, templates):
+def participant_annex(program, templates, parts=None):
     """Per participant: sessions attended, and each checklist's steps satisfied / total.
 
     `templates`: those the program's participants follow (the report's
-    checklists). One query: each template's track is read beside the
-    participant, so the SQL grows with the templates, not the queries.
+    checklists); `parts`: their template_parts, when the caller has them. One
+    query: each template's track is read beside the participant, so the SQL
+    grows with the templates, not the queries.
     """
-    parts = template_parts(templates)
+    if parts is None:
+        parts = template_parts(templates)
     enrollments = participant_attendance(program)
     for t in templates:
         track = Track.objects.filter(enrollment=OuterRef("pk"), template=t)
@@ -270,16 +273,17 @@ class ReportParts:
     signatories: list
 
 
-def report_parts(program):
-    """The report's photos and signatories, cached until `report_changed_at` moves:
-    they are set once before the report is handed in, and read on every view."""
-    key = f"report-parts:{program.pk}:{program.report_changed_at.timestamp()}"
-    return cache.get_or_set(
-        key,
-        lambda: ReportParts(
-            list(program.report_photos.all()), list(program.report_signatories.all())
-        ),
-        timeout=3600,
+def report_parts_read(program):
+    """The report's photos and signatories (a CachedRead for read_cached), cached
+    until `report_changed_at` moves: they are set once before the report is
+    handed in, and read on every view."""
+    return CachedRead(
+        keys={program.pk: f"report-parts:{program.pk}:{program.report_changed_at.timestamp()}"},
+        querysets=lambda _missing: {
+            "photos": program.report_photos.all(),
+            "signatories": program.report_signatories.all(),
+        },
+        build=lambda _missing, rows: {program.pk: ReportParts(rows["photos"], rows["signatories"])},
     )
 
 
@@ -374,11 +378,17 @@ def program_report(program, *, annex=False, as_of=None, figures=None):
         with_counted_responses(program.surveys.all(), before=before).order_by("created_at", "pk")
     )
     survey_reports = surveys_report(surveys, before=before)
-    parts = report_parts(program)
+    followed = _followed_templates(program, before, figures.training_date)
+    # The checklists' steps and reasons and the photos and signatories: cached,
+    # and on a miss (after an edit, or in a new process) read in one query.
+    checklist_parts, report_lists = read_cached(
+        template_parts_read(followed[0]), report_parts_read(program)
+    )
+    parts = report_lists[program.pk]
     photos = parts.photos
     indicators = program_indicators(program, as_of=as_of, history=history)
     checklists = checklist_reports(
-        program, before=before, started=figures.training_date, history=history
+        program, followed, checklist_parts, before=before, history=history
     )
     facilitators, versions = facilitators_and_versions(program)
     return {
@@ -406,7 +416,9 @@ def program_report(program, *, annex=False, as_of=None, figures=None):
             "people": figures.mentoring_people,
             "resolved": figures.mentoring_resolved,
         },
-        "annex": participant_annex(program, [c.funnel.template for c in checklists])
+        "annex": participant_annex(
+            program, [c.funnel.template for c in checklists], checklist_parts
+        )
         if annex
         else None,
         "generated_at": timezone.localtime(),

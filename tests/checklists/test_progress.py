@@ -25,7 +25,7 @@ from tests.factories import (
 )
 
 CHECKLIST_PAGE_QUERIES = 11
-GRID_QUERIES = 12
+GRID_QUERIES = 11
 
 
 @pytest.fixture
@@ -303,7 +303,7 @@ def test_funnel_is_a_constant_number_of_queries(program, participants, django_as
     for enrollment in EnrollmentFactory.create_batch(participants, program=program):
         TrackFactory(enrollment=enrollment, template=template)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         selectors.funnel(template, [program])
 
 

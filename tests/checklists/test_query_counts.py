@@ -9,7 +9,7 @@ def test_checklist_grid(login, sized_program, django_assert_num_queries):
     client = login(sized_program.facilitator)
     url = reverse("checklist_grid", args=[sized_program.program.slug, sized_program.template.pk])
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(url)
 
     assert names_on(response) == names_of(sized_program)
@@ -51,7 +51,7 @@ def test_template_list(login, sized_program, django_assert_num_queries):
 def test_template_detail(login, sized_program, django_assert_num_queries):
     client = login(sized_program.facilitator)
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         response = client.get(sized_program.template.get_absolute_url())
 
     assert [s.reached for s in response.context["funnel"].steps] == [
