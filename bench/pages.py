@@ -23,7 +23,7 @@ import time
 import uuid
 from urllib.parse import urlencode
 
-from _django import baseline, setup, timed
+from _django import baseline, settle, setup, timed
 
 setup()
 
@@ -253,6 +253,7 @@ def main():
             # filled PostgreSQL one has none and picks slow plans (the grid's
             # funnel took 16 ms instead of 4).
             cursor.execute("ANALYZE")
+        settle()
         print(f"built a program of {size} participants in {time.perf_counter() - start:.0f} s")
         results[size] = measure(sized, shipped, repeat=20, words=words)
         login[size] = baseline()  # right after the pages, on the same load

@@ -177,7 +177,7 @@ def participant_checklists(enrollment):
     return views
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class GridCell:
     step: object
     state: str
@@ -225,12 +225,19 @@ def checklist_grid(program, template, *, stuck_at=None, reason_id=None):
         progress[track_id][step_id] = (state, reason, label or "")
     not_started = (StepState.NOT_STARTED.value, None, "")
     by_id = [(s.pk, s) for s in steps]  # .pk is a property: read once, not once a cell
+    # Cells are read only: the same step in the same state is one cell, shared
+    # by every row that has it (5,000 cells at 500 × 10 are a few dozen).
+    shared = {(pk, None): GridCell(s, *not_started) for pk, s in by_id}
+
+    def new_cell(key, step):
+        shared[key] = GridCell(step, *key[1], started=True)
+        return shared[key]
+
     rows = []
     for track_id, participant_id, full_name in tracks:
-        mine = progress[track_id]
+        mine = progress.get(track_id, {})
         cells = [
-            GridCell(s, *mine[pk], started=True) if pk in mine else GridCell(s, *not_started)
-            for pk, s in by_id
+            shared.get(key) or new_cell(key, s) for pk, s in by_id for key in [(pk, mine.get(pk))]
         ]
         first_open = next(
             (c.step.position for c in cells if c.step.required and c.state not in SATISFIED), None

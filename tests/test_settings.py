@@ -179,3 +179,16 @@ def test_postgresql_prepares_on_the_server_unless_turned_off_for_a_pooler(flag, 
 
     # Django's own prepare_threshold stays unset: no other statement is counted.
     assert result.stdout.strip() == f"{prepare} {{}}"
+
+
+def test_an_app_server_leaves_what_it_loaded_out_of_garbage_collections():
+    result = subprocess.run(
+        [sys.executable, "-c", "import gc, pkk_training.wsgi; print(gc.get_freeze_count())"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert int(result.stdout) > 10_000  # Django and the apps, loaded
