@@ -191,13 +191,10 @@ class GridRow:
     participant_id: object
     full_name: str
     track_id: int
-    cells: list  # GridCell per current step
+    cells: list  # GridCell per current step; read only, shared by rows at the same stage
     stuck_at: int | None  # position of the first required step not yet satisfied
-    blocked_reasons: set
-
-    @property
-    def done(self):
-        return sum(1 for c in self.cells if c.state in SATISFIED)
+    blocked_reasons: frozenset
+    done: int  # steps done or not applicable
 
     @property
     def percent(self):
@@ -223,27 +220,30 @@ def checklist_grid(program, template, *, stuck_at=None, reason_id=None):
         track__template=template, track__enrollment__program=program
     ).values_list("track_id", "step_id", "state", "reason_id", "reason__label"):
         progress[track_id][step_id] = (state, reason, label or "")
-    not_started = (StepState.NOT_STARTED.value, None, "")
     by_id = [(s.pk, s) for s in steps]  # .pk is a property: read once, not once a cell
-    # Cells are read only: the same step in the same state is one cell, shared
-    # by every row that has it (5,000 cells at 500 × 10 are a few dozen).
-    shared = {(pk, None): GridCell(s, *not_started) for pk, s in by_id}
+    # Participants at the same stage (the same state at every step) share one
+    # read-only row of cells: at 500 × 10 a few dozen stages, not 5,000 cells.
+    stages = {}
 
-    def new_cell(key, step):
-        shared[key] = GridCell(step, *key[1], started=True)
-        return shared[key]
-
-    rows = []
-    for track_id, participant_id, full_name in tracks:
-        mine = progress.get(track_id, {})
+    def stage(progress_at):
         cells = [
-            shared.get(key) or new_cell(key, s) for pk, s in by_id for key in [(pk, mine.get(pk))]
+            GridCell(s, *value, started=True) if value else GridCell(s, StepState.NOT_STARTED)
+            for (_pk, s), value in zip(by_id, progress_at, strict=True)
         ]
         first_open = next(
             (c.step.position for c in cells if c.step.required and c.state not in SATISFIED), None
         )
-        blocked = {c.reason_id for c in cells if c.state == StepState.BLOCKED}
-        rows.append(GridRow(participant_id, full_name, track_id, cells, first_open, blocked))
+        blocked = frozenset(c.reason_id for c in cells if c.state == StepState.BLOCKED)
+        done = sum(1 for c in cells if c.state in SATISFIED)
+        stages[progress_at] = (cells, first_open, blocked, done)
+        return stages[progress_at]
+
+    rows = []
+    for track_id, participant_id, full_name in tracks:
+        mine = progress.get(track_id, {})
+        progress_at = tuple([mine.get(pk) for pk, _s in by_id])
+        cells, first_open, blocked, done = stages.get(progress_at) or stage(progress_at)
+        rows.append(GridRow(participant_id, full_name, track_id, cells, first_open, blocked, done))
     if stuck_at is not None:
         rows = [r for r in rows if r.stuck_at == stuck_at]
     if reason_id is not None:
