@@ -184,6 +184,13 @@ class PreparedInsert(_Prepared):
         obj, options = self.build(Param, kind)
         meta = obj._meta
         fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.pk]
+        if stamped := [
+            f.name
+            for f in fields
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]:
+            # Their value is taken when the row is compiled: every row would keep that time.
+            raise ValueError(f"{meta.label} stamps {stamped} itself: not for a prepared insert")
         query = InsertQuery(type(obj), **_conflict_options(meta, **options))
         query.insert_values(fields, [obj])
         return query.get_compiler(using=using)

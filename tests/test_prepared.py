@@ -219,3 +219,16 @@ def test_with_server_prepares_turned_off_nothing_is_prepared_on_the_server(setti
 
     assert found == [(track.pk,)]
     assert server_prepared_statements() == before
+
+
+def test_a_model_that_stamps_its_own_time_cannot_be_a_prepared_insert():
+    track = TrackFactory()  # assigned_at is auto_now_add: compiled once, every row would keep it
+    insert = PreparedInsert(
+        lambda P, kind: (
+            Track(enrollment_id=P("enrollment", IntegerField()), template_id=track.template_id),
+            {},
+        )
+    )
+
+    with pytest.raises(ValueError, match=r"checklists.Track stamps \['assigned_at'\] itself"):
+        insert.insert(enrollment=track.enrollment_id)
