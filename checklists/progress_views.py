@@ -237,21 +237,19 @@ def checklist_grid(request, program_slug, template_id):
     program, template = get_program_template_for_user(request, program_slug, template_id)
     query = query_params(request, ChecklistGridFilterForm)
     stuck_at, reason_id = query["stuck_at"], query["reason"]
-    steps, rows = selectors.checklist_grid(
-        program, template, stuck_at=stuck_at, reason_id=reason_id
-    )
+    grid = selectors.checklist_grid(program, template, stuck_at=stuck_at, reason_id=reason_id)
     return render(
         request,
         "checklists/grid.html",
         {
             "program": program,
             "template": template,
-            "steps": steps,
-            "rows": rows,
-            "reasons": selectors.active_reasons([template.pk]),
+            "steps": grid.steps,
+            "rows": grid.rows,
+            "reasons": grid.reasons,
             "stuck_at": stuck_at,
             "reason_id": reason_id,
-            "funnel": selectors.funnel(template, [program]),
+            "funnel": grid.funnel,
         },
     )
 

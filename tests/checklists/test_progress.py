@@ -25,7 +25,9 @@ from tests.factories import (
 )
 
 CHECKLIST_PAGE_QUERIES = 11
-GRID_QUERIES = 11
+# The session, the user, the program, the template, its parts (cached after
+# this first view), the tracks and the progress: the funnel is counted from them.
+GRID_QUERIES = 7
 
 
 @pytest.fixture
@@ -295,6 +297,60 @@ def test_funnel_counts_reached_done_blocked_by_reason(program, facilitator):
         (4, 1, 3, [("documents", 2), ("no_signal", 1)]),
         (1, 1, 0, []),
     ]
+
+
+def test_the_grids_funnel_counts_what_the_funnel_counts(program, facilitator, coordinator):
+    template = ChecklistTemplateFactory(organization=program.organization)
+    first, second, third = services.current_steps(template)
+    plans = [
+        [("done", None), ("done", None), ("done", None)],  # completed
+        [("done", None), ("blocked", "documents")],
+        [("not_applicable", None), ("blocked", "no_signal")],
+        [("done", None), ("not_started", None)],  # set back: not reached
+        [("blocked", "password_otp")],
+        [],
+    ]
+    tracks = []
+    for plan in plans:
+        track = TrackFactory(enrollment=EnrollmentFactory(program=program), template=template)
+        tracks.append(track)
+        for step, (state, code) in zip((first, second, third), plan, strict=False):
+            services.progress_mark(
+                track=track,
+                step=step,
+                state=state,
+                by=facilitator,
+                reason=reason(track, code) if code else None,
+            )
+    tracks[1].enrollment.status = "withdrawn"  # counted by the funnel, not a grid row
+    tracks[1].enrollment.save()
+    services.step_remove(step=third)  # its progress no longer counts
+    TrackFactory(template=template, enrollment=EnrollmentFactory())  # another program
+
+    grid = selectors.checklist_grid(program, template)
+    expected = selectors.funnel(template, ProgramFactory._meta.model.objects.filter(pk=program.pk))
+
+    def figures(funnel):
+        return (
+            funnel.tracks,
+            funnel.completed,
+            [
+                (f.step.pk, f.reached, f.done, f.blocked, f.not_applicable)
+                + tuple((r.code, n) for r, n in f.blocked_by_reason)
+                for f in funnel.steps
+            ],
+        )
+
+    assert figures(grid.funnel) == figures(expected)
+    assert figures(grid.funnel) == (
+        6,
+        1,
+        [
+            (first.pk, 5, 3, 1, 1, ("password_otp", 1)),
+            (second.pk, 3, 1, 2, 0, ("documents", 1), ("no_signal", 1)),
+        ],
+    )
+    assert len(grid.rows) == 5
 
 
 @pytest.mark.parametrize("participants", [1, 3])
