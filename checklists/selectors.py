@@ -197,10 +197,6 @@ class GridRow:
     blocked_reasons: frozenset
     done: int  # steps done or not applicable
 
-    @property
-    def percent(self):
-        return round(100 * self.done / len(self.cells)) if self.cells else 0
-
 
 @dataclass
 class Grid:

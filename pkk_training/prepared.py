@@ -129,6 +129,14 @@ class _Prepared:
             compiled = cache[using, kind] = _Compiled(self.compiler(using, kind))
         return compiled
 
+    def _write(self, kind, using, values):
+        """Run a write; the rows it changed (0 when a value can match no row)."""
+        compiled = self.compiled(using, kind)
+        with _cursor(compiled.compiler.connection) as cursor:
+            if not compiled.execute(cursor, values):
+                return 0
+            return cursor.rowcount
+
 
 class PreparedQuery(_Prepared):
     """`build(P, kind)` returns a `values_list()` queryset; `P(name, field)`
@@ -166,11 +174,7 @@ class PreparedUpdate(_Prepared):
         return query.get_compiler(using=using)
 
     def update(self, *, kind=None, using="default", **values):
-        compiled = self.compiled(using, kind)
-        with _cursor(compiled.compiler.connection) as cursor:
-            if not compiled.execute(cursor, values):
-                return 0
-            return cursor.rowcount
+        return self._write(kind, using, values)
 
 
 class PreparedInsert(_Prepared):
@@ -196,11 +200,7 @@ class PreparedInsert(_Prepared):
         return query.get_compiler(using=using)
 
     def insert(self, *, kind=None, using="default", **values):
-        compiled = self.compiled(using, kind)
-        with _cursor(compiled.compiler.connection) as cursor:
-            if not compiled.execute(cursor, values):
-                return 0
-            return cursor.rowcount
+        return self._write(kind, using, values)
 
 
 def _conflict_options(

@@ -43,6 +43,23 @@ def reason(track, code):
     return track.template.blocker_reasons.get(code=code)
 
 
+def follow(plans, program, template, by):
+    """A participant of the program per plan, marking its [(state, reason code)] step by step."""
+    steps, tracks = services.current_steps(template), []
+    for plan in plans:
+        track = TrackFactory(enrollment=EnrollmentFactory(program=program), template=template)
+        tracks.append(track)
+        for step, (state, code) in zip(steps, plan, strict=False):
+            services.progress_mark(
+                track=track,
+                step=step,
+                state=state,
+                by=by,
+                reason=reason(track, code) if code else None,
+            )
+    return tracks
+
+
 def states(track):
     return [
         (p.step.title, p.state, p.reason.code if p.reason else None)
@@ -265,7 +282,6 @@ def test_resolving_a_blocker_in_mentoring_marks_the_step_done(track, facilitator
 
 def test_funnel_counts_reached_done_blocked_by_reason(program, facilitator):
     template = ChecklistTemplateFactory(organization=program.organization)
-    first, second, third = services.current_steps(template)
     plans = [
         [("done", None), ("done", None), ("done", None)],
         [("done", None), ("blocked", "documents")],
@@ -274,16 +290,7 @@ def test_funnel_counts_reached_done_blocked_by_reason(program, facilitator):
         [("blocked", "password_otp")],
         [],
     ]
-    for plan in plans:
-        track = TrackFactory(enrollment=EnrollmentFactory(program=program), template=template)
-        for step, (state, code) in zip((first, second, third), plan, strict=False):
-            services.progress_mark(
-                track=track,
-                step=step,
-                state=state,
-                by=facilitator,
-                reason=reason(track, code) if code else None,
-            )
+    follow(plans, program, template, facilitator)
     TrackFactory(template=template, enrollment=EnrollmentFactory())  # another program
 
     result = selectors.funnel(template, ProgramFactory._meta.model.objects.filter(pk=program.pk))
@@ -310,18 +317,7 @@ def test_the_grids_funnel_counts_what_the_funnel_counts(program, facilitator, co
         [("blocked", "password_otp")],
         [],
     ]
-    tracks = []
-    for plan in plans:
-        track = TrackFactory(enrollment=EnrollmentFactory(program=program), template=template)
-        tracks.append(track)
-        for step, (state, code) in zip((first, second, third), plan, strict=False):
-            services.progress_mark(
-                track=track,
-                step=step,
-                state=state,
-                by=facilitator,
-                reason=reason(track, code) if code else None,
-            )
+    tracks = follow(plans, program, template, facilitator)
     tracks[1].enrollment.status = "withdrawn"  # counted by the funnel, not a grid row
     tracks[1].enrollment.save()
     services.step_remove(step=third)  # its progress no longer counts
