@@ -36,9 +36,9 @@ def get_program_template_for_user(request, program_slug, template_id):
     return program, template
 
 
-def get_grid_link_for_user(request, program_slug, template_id, track_id, step_id=None):
-    """(program, participant id) behind one of the grid's short links: a track
-    of another program or template, or a step of another template, is a 404."""
+def get_grid_link_for_user(request, program_slug, template_id, track_id, step_id):
+    """(program, participant id) behind one of the grid's chips: a track of
+    another program or template, or a step of another template, is a 404."""
     program, template = get_program_template_for_user(request, program_slug, template_id)
     participant_id = get_object_or_404(
         Track.objects.filter(template=template, enrollment__program=program).values_list(
@@ -46,7 +46,7 @@ def get_grid_link_for_user(request, program_slug, template_id, track_id, step_id
         ),
         pk=track_id,
     )
-    if step_id is not None and not template.steps.filter(pk=step_id).exists():
+    if not template.steps.filter(pk=step_id).exists():
         raise Http404
     return program, participant_id
 

@@ -9,7 +9,6 @@ urlpatterns = [
     path("checklists/assign/", views.tracks_assign_bulk, name="tracks_assign_bulk"),
     path("checklists/<int:template_id>/", views.checklist_grid, name="checklist_grid"),
     # The grid's short links (checklists/grid_markup.py).
-    path("checklists/<int:template_id>/<int:track_id>/", views.grid_link, name="grid_participant"),
     path(
         "checklists/<int:template_id>/<int:track_id>/<int:step_id>/",
         views.grid_link,

@@ -255,11 +255,11 @@ def checklist_grid(request, program_slug, template_id):
 
 
 @require_GET
-def grid_link(request, program_slug, template_id, track_id, step_id=None):
-    """Where the grid's short links lead when the page's script has not sent
-    them straight there: the participant's checklists, at the step of a chip."""
+def grid_link(request, program_slug, template_id, track_id, step_id):
+    """Where a grid chip's short link leads when the page's script has not sent
+    it straight there: the participant's checklists, at the chip's step."""
     program, participant_id = get_grid_link_for_user(
         request, program_slug, template_id, track_id, step_id
     )
     page = reverse("participant_checklists", args=[program.slug, participant_id])
-    return redirect(f"{page}#step-{track_id}-{step_id}" if step_id else page)
+    return redirect(f"{page}#step-{track_id}-{step_id}")

@@ -229,30 +229,15 @@ def checklist_grid(program, template, *, stuck_at=None, reason_id=None):
             "completed_at",
         )
     )
-    progress, counts = defaultdict(dict), Counter()
+    progress = defaultdict(dict)
     for track_id, step_id, state, reason in StepProgress.objects.filter(
         track__template=template, track__enrollment__program=program
     ).values_list("track_id", "step_id", "state", "reason_id"):
         progress[track_id][step_id] = (state, reason, reason_of[reason].label if reason else "")
-        if state != StepState.NOT_STARTED:
-            counts[template.pk, step_id, state, reason] += 1
-    # The funnel counts every track in the program, a withdrawn participant's too.
-    tracks = list(tracks)
-    totals = {
-        "tracks": len(tracks),
-        "completed": sum(1 for *_track, completed_at in tracks if completed_at is not None),
-    }
-    funnel = build_funnels(
-        [template],
-        {template.pk: parts},
-        [(*key, n) for key, n in counts.items()],
-        {template.pk: totals},
-    )[template.pk]
-    tracks = [t[:3] for t in tracks if t[3] == EnrollmentStatus.ACTIVE]
     by_id = [(s.pk, s) for s in steps]  # .pk is a property: read once, not once a cell
     # Participants at the same stage (the same state at every step) share one
     # read-only row of cells: at 500 × 10 a few dozen stages, not 5,000 cells.
-    stages = {}
+    stages, at_stage = {}, Counter()
 
     def stage(progress_at):
         cells = [
@@ -267,12 +252,31 @@ def checklist_grid(program, template, *, stuck_at=None, reason_id=None):
         stages[progress_at] = (cells, first_open, blocked, done)
         return stages[progress_at]
 
-    rows = []
-    for track_id, participant_id, full_name in tracks:
+    rows, completed = [], 0
+    for track_id, participant_id, full_name, status, completed_at in tracks:
         mine = progress.get(track_id, {})
         progress_at = tuple([mine.get(pk) for pk, _s in by_id])
         cells, first_open, blocked, done = stages.get(progress_at) or stage(progress_at)
-        rows.append(GridRow(participant_id, full_name, track_id, cells, first_open, blocked, done))
+        # The funnel counts every track in the program, a withdrawn participant's too.
+        at_stage[progress_at] += 1
+        completed += completed_at is not None
+        if status == EnrollmentStatus.ACTIVE:
+            rows.append(
+                GridRow(participant_id, full_name, track_id, cells, first_open, blocked, done)
+            )
+    # The funnel's counts, a stage at a time: its current steps' recorded states
+    # (progress on a step since removed is not the funnel's either).
+    counts = Counter()
+    for progress_at, n in at_stage.items():
+        for c in stages[progress_at][0]:
+            if c.state != StepState.NOT_STARTED:
+                counts[template.pk, c.step.pk, c.state, c.reason_id] += n
+    funnel = build_funnels(
+        [template],
+        {template.pk: parts},
+        [(*key, n) for key, n in counts.items()],
+        {template.pk: {"tracks": sum(at_stage.values()), "completed": completed}},
+    )[template.pk]
     if stuck_at is not None:
         rows = [r for r in rows if r.stuck_at == stuck_at]
     if reason_id is not None:

@@ -496,12 +496,6 @@ MATRIX = [
         post=POST_ONLY,
     ),
     Case(
-        "grid_participant",
-        lambda w: {**program_kwargs(w), "template_id": w.template.pk, "track_id": w.track.pk},
-        get=answers(facilitator=302, coordinator=302, admin=302),
-        post=POST_ONLY,
-    ),
-    Case(
         "grid_chip",
         lambda w: {
             **program_kwargs(w),

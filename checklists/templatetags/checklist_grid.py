@@ -10,8 +10,3 @@ register = template.Library()
 def grid_cards(rows, program, steps):
     """The grid's cards (checklists/grid_markup.py says why not a template)."""
     return mark_safe(GridMarkup(program, steps).cards(rows))  # noqa: S308 (every value escaped there)
-
-
-@register.simple_tag
-def grid_table_rows(rows, program, steps):
-    return mark_safe(GridMarkup(program, steps).table_rows(rows))  # noqa: S308 (every value escaped there)

@@ -164,21 +164,21 @@ document.addEventListener("click", function (event) {
   }
 });
 
-// A checklist grid's chips and table rows link to the grid's short addresses,
-// "track/step/" and "track/" (checklists/grid_markup.py says why), which
-// redirect; tapped here, they go straight to the participant's page, whose
-// address her card's name link holds, so they open with no signal too.
+// A checklist grid's chips link to the grid's short addresses, "track/step/"
+// (checklists/grid_markup.py says why), which redirect; tapped here, they go
+// straight to the participant's page, whose address her card's name link
+// holds, so they open with no signal too.
 document.addEventListener("click", function (event) {
-  var link = event.target.closest(".grid-chip, .grid-row a");
+  var link = event.target.closest(".grid-chip");
   if (!link || link.dataset.direct) {
     return;
   }
-  var ids = link.getAttribute("href").split("/"); // [track, step or "", ...]
-  var chip = document.querySelector('.grid-chip[href^="' + ids[0] + '/"]');
-  var name = chip && chip.closest(".grid-card").querySelector(".grid-card-name");
+  var ids = link.getAttribute("href").split("/"); // [track, step, ""]
+  var card = link.closest(".grid-card");
+  var name = card && card.querySelector(".grid-card-name");
   if (!name) {
     return;
   }
-  link.href = name.getAttribute("href") + (ids[1] ? "#step-" + ids[0] + "-" + ids[1] : "");
+  link.href = name.getAttribute("href") + "#step-" + ids[0] + "-" + ids[1];
   link.dataset.direct = "1";
 });

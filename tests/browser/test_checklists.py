@@ -3,8 +3,10 @@ import re
 from playwright.sync_api import expect
 
 from checklists.models import ChecklistTemplate, StepProgress
+from checklists.selectors import checklist_grid
 from demo.services import PROGRAM_SLUG, demo_load
 from participants.models import Enrollment
+from programs.models import Program
 from tests.browser.conftest import assert_fits_phone, log_in
 
 
@@ -59,7 +61,7 @@ def test_stuck_at_filter_shows_the_right_people(page, transactional_db):
     page.get_by_label("Tertahan di langkah").select_option("2")
     page.get_by_role("button", name="Tampilkan").click()
 
-    expect(page.locator(".grid-row td:first-child")).to_have_text(
+    expect(page.locator(".grid-card-name")).to_have_text(
         [
             "Ani Suryani",
             "Dewi Lestari",
@@ -78,7 +80,6 @@ def test_grid_on_a_phone_is_cards_with_tappable_steps(page, transactional_db):
     log_in(page, "fasilitator", logins["fasilitator"])
     page.goto(f"/programs/{PROGRAM_SLUG}/checklists/{creator.pk}/")
 
-    expect(page.locator(".grid-table")).to_be_hidden()
     card = page.locator(".grid-card").first
     chips = card.locator(".grid-chip")
     expect(chips).to_have_count(creator.steps.filter(archived_at__isnull=True).count())
@@ -105,7 +106,63 @@ def test_grid_on_a_phone_is_cards_with_tappable_steps(page, transactional_db):
     page.goto(f"/programs/{PROGRAM_SLUG}/checklists/{creator.pk}/")
     page.get_by_label("Tertahan di langkah").select_option("2")
     page.get_by_role("button", name="Tampilkan").click()
-    expect(page.locator(".grid-card")).to_have_count(page.locator(".grid-row").count())
+    program = Program.objects.get(slug=PROGRAM_SLUG)
+    stuck = checklist_grid(program, creator, stuck_at=2).rows
+    expect(page.locator(".grid-card-name")).to_have_text([r.full_name for r in stuck])
+
+
+def test_grid_on_a_wide_screen_is_a_row_per_participant_with_the_steps_lined_up(
+    browser, live_server, transactional_db
+):
+    """One markup for every screen: at 1024 px each card is a row (name,
+    progress, chips) and step n of every row sits in the same column."""
+    logins = demo_load().passwords
+    creator = ChecklistTemplate.objects.get(code="tiktok-kreator")
+    context = browser.new_context(
+        viewport={"width": 1024, "height": 768},
+        locale="id-ID",
+        base_url=live_server.url,
+        service_workers="block",
+    )
+    page = context.new_page()
+    log_in(page, "fasilitator", logins["fasilitator"])
+    page.goto(f"/programs/{PROGRAM_SLUG}/checklists/{creator.pk}/")
+
+    layout = page.evaluate(
+        """() => [...document.querySelectorAll('.grid-card')].map(card => {
+            const top = el => Math.round(el.getBoundingClientRect().top);
+            const chips = [...card.querySelectorAll('.grid-chip')];
+            return {
+                lefts: chips.map(c => Math.round(c.getBoundingClientRect().left)),
+                tops: new Set(chips.map(top)).size,
+                nameLeft: card.querySelector('.grid-card-name').getBoundingClientRect().right
+                    <= chips[0].getBoundingClientRect().left,
+            };
+        })"""
+    )
+    first = layout[0]["lefts"]
+    assert len(layout) > 1 and len(first) == 10
+    assert [(row["lefts"], row["tops"], row["nameLeft"]) for row in layout] == [
+        (first, 1, True)
+    ] * len(layout)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    # A step not started has no class: the style sheet's default symbol.
+    symbols = page.evaluate(
+        """selectors => selectors.map(sel =>
+            getComputedStyle(document.querySelector('a.grid-chip' + sel), '::after').content)""",
+        [":not([class*=cell-])", ".cell-done", ".cell-blocked"],
+    )
+    assert symbols == ['"·"', '"✓"', '"✗"']
+
+    # With a mouse, a chip's label shows on hover (the old table's cell titles).
+    blocked = page.locator(".grid-chip.cell-blocked").first
+    blocked.hover()
+    tooltip = page.evaluate(
+        "el => getComputedStyle(el, '::before').content", blocked.element_handle()
+    )
+    assert tooltip == '"' + blocked.get_attribute("aria-label") + '"'
+    assert re.match(r"^\d+\. .+: Terkendala: .+", blocked.get_attribute("aria-label"))
+    context.close()
 
 
 def test_grid_links_lead_to_the_participant_on_a_wide_screen_and_without_script(
@@ -129,21 +186,15 @@ def test_grid_links_lead_to_the_participant_on_a_wide_screen_and_without_script(
         her_page = card.locator(".grid-card-name").get_attribute("href")
         chip = card.locator(".grid-chip").nth(3)
         track, step = chip.get_attribute("href").split("/")[:2]
-        # A step not started has no class: the style sheet's default symbol.
-        not_started = page.evaluate(
-            """() => [...document.querySelectorAll('.grid-row td:nth-child(n+3):not([class])')]
-                .map(td => [getComputedStyle(td, '::after').content,
-                            getComputedStyle(td).textAlign])"""
-        )
-        assert (len(not_started) > 0, set(map(tuple, not_started))) == (True, {('"·"', "center")})
-        done = page.evaluate(
-            "getComputedStyle(document.querySelector('.grid-row td.cell-done'), '::after').content"
-        )
-        assert done == '"✓"'
 
-        page.locator(".grid-row a").first.click()  # her name in the table
+        card.locator(".grid-card-name").click()
 
         expect(page).to_have_url(re.compile(re.escape(her_page) + "$"))
+
+        page.goto(grid)
+        chip.click()  # with a mouse, on the wide row
+
+        expect(page).to_have_url(re.compile(re.escape(f"{her_page}#step-{track}-{step}") + "$"))
 
         page.goto(grid)
         page.set_viewport_size({"width": 360, "height": 740})
