@@ -7,25 +7,61 @@ keeps the helpers for its own objects beside them, built on
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from pkk_training.prepared import PreparedQuery, RowModels
 from programs import permissions
-from programs.models import Membership
+from programs.models import Membership, Organization, Program
+from programs.permissions import prepared_role_expression
 from programs.selectors import programs_visible_to
 
 
 def get_program_for_user(request, program_slug, *, manage=False, refine=None):
     """`refine`: a function of the visible programs' queryset returning it with
     what the page reads besides (e.g. annotations), so the program is read once."""
-    programs = programs_visible_to(request.user)
-    if refine is not None:
-        programs = refine(programs)
-    program = get_object_or_404(programs, slug=program_slug)
+    if refine is None:
+        program = _visible_program(request.user, program_slug)
+    else:
+        program = get_object_or_404(refine(programs_visible_to(request.user)), slug=program_slug)
     permissions.remember_program_role(request.user, program, program.user_role)
     if manage and not permissions.can_manage_program(request.user, program):
         raise PermissionDenied
     return program
+
+
+def _visible_program(user, slug):
+    """programs_visible_to(user).get(slug=slug), or 404, compiled once
+    (pkk_training.prepared): every page of a program starts here, and building
+    that query took more time than the database took to answer it."""
+    if not (user.is_authenticated and user.is_active):
+        raise Http404
+    rows = _PROGRAM.rows(kind=permissions.is_admin(user), user=user.pk, slug=slug)
+    if not rows:
+        raise Http404
+    (program, organization), (role,) = _PROGRAM_MODELS.read(rows[0])
+    program.organization, program.user_role = organization, role
+    return program
+
+
+_PROGRAM_MODELS = RowModels(
+    (Program, "", [f.attname for f in Program._meta.concrete_fields]),
+    (Organization, "organization__", [f.attname for f in Organization._meta.concrete_fields]),
+)
+
+
+def _program_query(P, admin):
+    return (
+        Program.objects.filter(slug=P("slug", CharField()))
+        .annotate(user_role=prepared_role_expression(P, admin))
+        .filter(user_role__isnull=False)
+        .order_by()
+        .values_list(*_PROGRAM_MODELS.columns, "user_role")[:1]
+    )
+
+
+_PROGRAM = PreparedQuery(_program_query)
 
 
 def get_membership_for_user(request, program_slug, membership_id):

@@ -128,3 +128,42 @@ def test_a_staff_account_without_permissions_sees_no_participant_and_no_whole_ni
 
     assert (listing.status_code, detail.status_code) == (404, 404)
     assert "1808054101900001" not in detail.content.decode()
+
+
+def test_a_programs_page_lookup_gives_every_kind_of_user_the_role_rules_answer(db, rf):
+    """get_program_for_user is compiled once per shape (pkk_training.prepared):
+    each kind of user, in turn on the same compiled query, gets her own role,
+    and the program as the ORM reads it, its organization included."""
+    from django.http import Http404
+
+    from programs.access import get_program_for_user
+
+    program = ProgramFactory(village="Jaya Tinggi")
+    kinds = kinds_of_user(program)
+
+    def lookup(user, slug=program.slug):
+        request = rf.get("/")
+        request.user = user
+        try:
+            found = get_program_for_user(request, slug)
+        except Http404:
+            return None
+        return found.user_role, program_role(user, found)
+
+    expected = {kind: role and (role, role) for kind, (_, role) in kinds.items()}
+    assert {kind: lookup(user) for kind, (user, _) in kinds.items()} == expected
+    superuser = kinds["superuser"][0]
+    assert [lookup(superuser, "no-such-program"), lookup(superuser, "x" * 300)] == [None, None]
+
+    request = rf.get("/")
+    request.user = kinds["facilitator"][0]
+    found = get_program_for_user(request, program.slug)
+
+    def fields(obj):
+        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    program.refresh_from_db()
+    assert (fields(found), fields(found.organization)) == (
+        fields(program),
+        fields(program.organization),
+    )
