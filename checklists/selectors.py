@@ -234,7 +234,7 @@ def checklist_grid(program, template, *, stuck_at=None, reason_id=None):
         track__template=template, track__enrollment__program=program
     ).values_list("track_id", "step_id", "state", "reason_id"):
         progress[track_id][step_id] = (state, reason, reason_of[reason].label if reason else "")
-    by_id = [(s.pk, s) for s in steps]  # .pk is a property: read once, not once a cell
+    step_ids = [s.id for s in steps]  # .id: .pk is a slower property
     # Participants at the same stage (the same state at every step) share one
     # read-only row of cells: at 500 × 10 a few dozen stages, not 5,000 cells.
     stages, at_stage = {}, Counter()
@@ -242,7 +242,7 @@ def checklist_grid(program, template, *, stuck_at=None, reason_id=None):
     def stage(progress_at):
         cells = [
             GridCell(s, *value, started=True) if value else GridCell(s, StepState.NOT_STARTED)
-            for (_pk, s), value in zip(by_id, progress_at, strict=True)
+            for s, value in zip(steps, progress_at, strict=True)
         ]
         first_open = next(
             (c.step.position for c in cells if c.step.required and c.state not in SATISFIED), None
@@ -255,7 +255,7 @@ def checklist_grid(program, template, *, stuck_at=None, reason_id=None):
     rows, completed = [], 0
     for track_id, participant_id, full_name, status, completed_at in tracks:
         mine = progress.get(track_id, {})
-        progress_at = tuple([mine.get(pk) for pk, _s in by_id])
+        progress_at = tuple(map(mine.get, step_ids))
         cells, first_open, blocked, done = stages.get(progress_at) or stage(progress_at)
         # The funnel counts every track in the program, a withdrawn participant's too.
         at_stage[progress_at] += 1
@@ -266,11 +266,11 @@ def checklist_grid(program, template, *, stuck_at=None, reason_id=None):
             )
     # The funnel's counts, a stage at a time: its current steps' recorded states
     # (progress on a step since removed is not the funnel's either).
-    counts = Counter()
+    counts, template_id = Counter(), template.id
     for progress_at, n in at_stage.items():
         for c in stages[progress_at][0]:
             if c.state != StepState.NOT_STARTED:
-                counts[template.pk, c.step.pk, c.state, c.reason_id] += n
+                counts[template_id, c.step.id, c.state, c.reason_id] += n
     funnel = build_funnels(
         [template],
         {template.pk: parts},

@@ -220,12 +220,15 @@ def _conflict_options(
 class RowModels:
     """Model instances read from one row of a `values_list()`: each model with
     the fields named, reached from the query's model through its path ("" for
-    the query's own model, "enrollment__participant__" for a related one).
-    Fields not read are deferred: touching one loads it, as with `only()`."""
+    the query's own model, "enrollment__participant__" for a related one), or
+    all its fields when the names are None. Fields not read are deferred:
+    touching one loads it, as with `only()`."""
 
     def __init__(self, *parts):
         self.parts = []
         for model, path, names in parts:
+            if names is None:
+                names = [f.attname for f in model._meta.concrete_fields]
             # Model.from_db takes a subset of the fields in the model's own order.
             ordered = tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
             if len(ordered) != len(names):

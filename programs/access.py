@@ -46,8 +46,8 @@ def _visible_program(user, slug):
 
 
 _PROGRAM_MODELS = RowModels(
-    (Program, "", [f.attname for f in Program._meta.concrete_fields]),
-    (Organization, "organization__", [f.attname for f in Organization._meta.concrete_fields]),
+    (Program, "", None),
+    (Organization, "organization__", None),
 )
 
 

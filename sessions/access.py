@@ -3,27 +3,60 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, IntegerField, UUIDField
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from participants.models import Enrollment, Participant
 from pkk_training.prepared import PreparedQuery, RowModels
 from programs import permissions
-from programs.models import Program
+from programs.models import Organization, Program
 from programs.permissions import prepared_role_expression
 from sessions.models import TrainingSession
-from sessions.selectors import sessions_visible_to
 
 
 def get_session_for_user(request, program_slug, session_id, *, manage=False):
-    # One query for session, program and role: the roll call's marks are
-    # many small requests on a weak signal, so each one must stay cheap.
-    session = get_object_or_404(
-        sessions_visible_to(request.user), program__slug=program_slug, pk=session_id
-    )
+    session = _visible_session(request.user, program_slug, session_id)
     permissions.remember_program_role(request.user, session.program, session.user_role)
     if manage and not permissions.can_manage_program(request.user, session.program):
         raise PermissionDenied
     return session
+
+
+def _visible_session(user, program_slug, session_id):
+    """sessions_visible_to(user).get(program__slug=…, pk=…), or 404: session,
+    program and role in one query, compiled once (pkk_training.prepared). The
+    roll is opened again and again in a village hall; building this query cost
+    more than the database took to answer it."""
+    if not (user.is_authenticated and user.is_active):
+        raise Http404
+    rows = _SESSION.rows(
+        kind=permissions.is_admin(user), user=user.pk, session=session_id, program=program_slug
+    )
+    if not rows:
+        raise Http404
+    (session, program, organization), (role,) = _SESSION_MODELS.read(rows[0])
+    program.organization, session.program, session.user_role = organization, program, role
+    return session
+
+
+_SESSION_MODELS = RowModels(
+    (TrainingSession, "", None),
+    (Program, "program__", None),
+    (Organization, "program__organization__", None),
+)
+
+
+def _session_query(P, admin):
+    return (
+        TrainingSession.objects.filter(
+            pk=P("session", IntegerField()), program__slug=P("program", CharField())
+        )
+        .annotate(user_role=prepared_role_expression(P, admin, "program__"))
+        .filter(user_role__isnull=False)
+        .order_by()
+        .values_list(*_SESSION_MODELS.columns, "user_role")[:1]
+    )
+
+
+_SESSION = PreparedQuery(_session_query)
 
 
 def get_marking_session_for_user(request, program_slug, session_id, participant_id):
@@ -61,7 +94,7 @@ _MARKING_MODELS = RowModels(
     (
         Enrollment,
         "program__enrollments__",
-        [f.attname for f in Enrollment._meta.concrete_fields],  # a late joiner's is saved
+        None,  # every field: a late joiner's is saved
     ),
     (
         Participant,

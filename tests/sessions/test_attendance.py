@@ -735,3 +735,52 @@ def test_a_marks_lookup_gives_every_kind_of_user_the_role_rules_answer(db, rf):
     assert {kind: role(user) for kind, (user, _) in kinds.items()} == {
         kind: role for kind, (_, role) in kinds.items()
     }
+
+
+def test_a_sessions_page_lookup_gives_every_kind_of_user_the_role_rules_answer(db, rf):
+    """get_session_for_user is compiled once per shape (pkk_training.prepared):
+    each kind of user, in turn on the same compiled query, gets her own role,
+    and the session, its program and organization as the ORM reads them; a
+    session of another program, or under another program's address, is a 404."""
+    from django.http import Http404
+
+    from programs.permissions import program_role
+    from sessions.access import get_session_for_user
+    from tests.programs.test_permissions import kinds_of_user
+
+    session = TrainingSessionFactory(title="Praktik membuat video")
+    program = session.program
+    elsewhere = TrainingSessionFactory()
+    kinds = kinds_of_user(program)
+
+    def lookup(user, slug=program.slug, session_id=session.pk):
+        request = rf.get("/")
+        request.user = user
+        try:
+            found = get_session_for_user(request, slug, session_id)
+        except Http404:
+            return None
+        return found.user_role, program_role(user, found.program)
+
+    expected = {kind: role and (role, role) for kind, (_, role) in kinds.items()}
+    assert {kind: lookup(user) for kind, (user, _) in kinds.items()} == expected
+    superuser = kinds["superuser"][0]
+    assert [
+        lookup(superuser, session_id=elsewhere.pk),
+        lookup(superuser, slug=elsewhere.program.slug),
+        lookup(superuser, session_id=10**20),
+    ] == [None, None, None]
+
+    request = rf.get("/")
+    request.user = kinds["facilitator"][0]
+    found = get_session_for_user(request, program.slug, session.pk)
+
+    def fields(obj):
+        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    session.refresh_from_db()
+    assert (fields(found), fields(found.program), fields(found.program.organization)) == (
+        fields(session),
+        fields(program),
+        fields(program.organization),
+    )
