@@ -33,12 +33,6 @@ def current_steps(template_ids):
     ).order_by("template_id", "position", "pk")
 
 
-def active_reasons(template_ids):
-    return BlockerReason.objects.filter(template_id__in=template_ids, archived=False).order_by(
-        "template_id", "position", "pk"
-    )
-
-
 def template_reasons(template):
     """The template's active blocker reasons, in order, from its cached parts.
 
@@ -146,20 +140,17 @@ def first_open_step(tracks):
 
 
 def participant_checklists(enrollment):
-    """The participant's tracks with every current step and its progress; four queries."""
+    """The participant's tracks with every current step and its progress; two
+    queries, with the templates' steps and reasons cached (template_parts)."""
     # Prerequisites first: templates in their own order (`position`), then by name.
     tracks = list(
         enrollment.tracks.select_related("template").order_by(
             "template__position", "template__name", "pk"
         )
     )
-    template_ids = [t.template_id for t in tracks]
-    steps = defaultdict(list)
-    for step in current_steps(template_ids):
-        steps[step.template_id].append(step)
-    reasons = defaultdict(list)
-    for reason in active_reasons(template_ids):
-        reasons[reason.template_id].append(reason)
+    parts = template_parts({t.template_id: t.template for t in tracks}.values())
+    steps = {pk: p.steps for pk, p in parts.items()}
+    reasons = {pk: p.active_reasons for pk, p in parts.items()}
     progress = defaultdict(dict)
     for p in StepProgress.objects.filter(track__in=tracks).select_related("reason", "by", "step"):
         progress[p.track_id][p.step_id] = p

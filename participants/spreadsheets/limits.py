@@ -14,7 +14,6 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_XLSX_ENTRIES = 500
 MAX_ROWS = 50_000
-MAX_CELL_CHARACTERS = 2_000
 HEADER_SCAN_ROWS = workbooks.SCAN_ROWS
 # Rows read first: the header's search, and the 50 rows below it that size the columns.
 SCAN_LIMIT = HEADER_SCAN_ROWS + 52

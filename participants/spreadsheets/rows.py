@@ -15,8 +15,8 @@ from participants.workbooks import NumberCell
 
 ROW_COLUMN = "_row"  # the spreadsheet's own row number, kept for messages
 
-# Control, format (zero-width, bidi overrides, BOM) and separator characters
-# other than the space: invisible, and a bidi override makes a name read backwards.
+# Rows that are not a person: a total ("Jumlah", "30 orang"), a signature
+# block ("Mengetahui, Kepala Desa", "( ....... )"), the place and date above it.
 _TOTALS = re.compile(
     r"^(jumlah|total|jml|sub ?total|grand total)\b|^\d+\s*(orang|peserta|org)$", re.I
 )
