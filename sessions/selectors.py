@@ -1,15 +1,16 @@
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from participants.enums import EnrollmentStatus
 from participants.models import Enrollment
+from pkk_training.prepared import PreparedQuery
 from programs.permissions import role_expression
 from programs.selectors import programs_visible_to
 from sessions.enums import ATTENDED, AttendanceStatus, SessionPhase
-from sessions.models import Attendance, TrainingSession
+from sessions.models import Attendance, AttendanceEvent, TrainingSession
 
 
 def sessions_visible_to(user):
@@ -178,24 +179,57 @@ def attendance_history(session):
     return session.attendance_events.select_related("participant", "by").order_by("-at", "-pk")
 
 
-def attendance_disagreements(session):
-    """Taps that lost to a newer tap on the same row (e.g. two phones offline), oldest first.
+@dataclass(frozen=True)
+class Disagreement:
+    """A tap that lost to a newer tap on the same row (e.g. two phones offline)."""
 
-    Each carries `current_status`/`current_label`: what the row holds now.
-    """
+    full_name: str
+    status: str  # "" when the tap cleared the mark
+    by: str  # first name, else username; "" when her account is gone
+    tapped_at: object
+    current_status: str  # what the row holds now ("" when not marked)
+
+    @property
+    def status_label(self):
+        return AttendanceStatus(self.status).label if self.status else ""
+
+    @property
+    def current_label(self):
+        return AttendanceStatus(self.current_status).label if self.current_status else ""
+
+
+def attendance_disagreements(session):
+    """The session's Disagreements, by name, oldest tap first; one query, compiled
+    once (pkk_training.prepared): the roll asks on every view, and building
+    the query cost more than answering it, usually with no row."""
+    return [
+        Disagreement(name, status, first_name or username or "", tapped_at, current)
+        for name, status, first_name, username, tapped_at, current in _DISAGREEMENTS.rows(
+            session=session.pk
+        )
+    ]
+
+
+def _disagreements_query(P, _kind):
     current = Attendance.objects.filter(
-        session=session, participant=OuterRef("participant")
+        session=OuterRef("session"), participant=OuterRef("participant")
     ).values("status")[:1]
-    events = list(
-        session.attendance_events.filter(superseded=True)
-        .select_related("participant", "by")
+    return (
+        AttendanceEvent.objects.filter(session_id=P("session", IntegerField()), superseded=True)
         .annotate(current_status=Coalesce(Subquery(current), Value("")))
         .order_by("participant__full_name", "tapped_at", "pk")
+        .values_list(
+            "participant__full_name",
+            "status",
+            "by__first_name",
+            "by__username",
+            "tapped_at",
+            "current_status",
+        )
     )
-    labels = dict(AttendanceStatus.choices)
-    for event in events:
-        event.current_label = labels.get(event.current_status, "")
-    return events
+
+
+_DISAGREEMENTS = PreparedQuery(_disagreements_query)
 
 
 def _eligible_enrollments(program_ref, date_ref, prefix=""):

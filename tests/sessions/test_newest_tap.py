@@ -1,6 +1,7 @@
 """The server's rule for marks sent late by phones that were offline: the newest tap wins."""
 
 import datetime as dt
+import re
 import threading
 import uuid
 
@@ -94,11 +95,39 @@ def test_disagreements_list_the_taps_that_lost(session, enrollment, facilitator,
     mark(session, enrollment, "absent", facilitator, minute=3)
 
     rows = [
-        (d.participant.full_name, d.status, d.by, d.current_status)
+        (d.full_name, d.status_label, d.by, d.current_label)
         for d in selectors.attendance_disagreements(session)
     ]
 
-    assert rows == [(enrollment.participant.full_name, "absent", facilitator, "present")]
+    assert rows == [
+        (enrollment.participant.full_name, "Tidak hadir", facilitator.first_name, "Hadir")
+    ]
+
+
+def test_the_roll_lists_the_taps_that_lost_by_name_with_a_cleared_tap_and_a_deleted_account(
+    login, session, enrollment, facilitator, coordinator, program
+):
+    from tests.factories import UserFactory
+
+    gone = UserFactory(first_name="", username="kader.lama")
+    second = EnrollmentFactory(program=program, participant__full_name="Aminah")
+    enrollment.participant.full_name = "Siti"
+    enrollment.participant.save()
+    mark(session, enrollment, "present", coordinator, minute=5)
+    mark(session, enrollment, "", facilitator, minute=3)  # a cleared mark, arriving late
+    mark(session, second, "late", facilitator, minute=9)
+    mark(session, second, "absent", gone, minute=4)
+    gone.delete()
+
+    page = login(facilitator).get(session.get_absolute_url()).content.decode()
+
+    start = page.index('id="disagreements"')
+    section = page[start : page.index("</ul>", start)]
+    assert [" ".join(re.sub(r"<[^>]+>", " ", li).split()) for li in section.split("<li>")[1:]] == [
+        "Aminah : Tidak hadir oleh — pukul 12:04, tidak diterapkan; sekarang Terlambat.",
+        f"Siti : dihapus oleh {facilitator.first_name} pukul 12:03, tidak diterapkan; "
+        "sekarang Hadir.",
+    ]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent transactions")
