@@ -127,25 +127,17 @@ class RollLine:
 
 
 def roll_lines(session):
-    """The roll page's rows (RollLine) and counts; two queries, values only.
+    """The roll page's rows (RollLine) and counts; two queries, values only,
+    compiled once (pkk_training.prepared).
 
     The same people, order and counts as roll_call, without building models:
     at 500 participants the objects cost more than the page's budget.
     """
-    enrollments = (
-        Enrollment.objects.active()
-        .filter(program_id=session.program_id)
-        .order_by("participant__full_name", "participant_id")
-        .values_list(
-            "participant_id", "participant__full_name", "participant__phone", "enrolled_on"
-        )
-    )
+    enrollments = _ROLL_ENROLLMENTS.rows(program=session.program_id)
     marks = {
         participant_id: (status, marked_at, first_name or username or "")
-        for participant_id, status, marked_at, first_name, username in Attendance.objects.filter(
-            session=session
-        ).values_list(
-            "participant_id", "status", "marked_at", "marked_by__first_name", "marked_by__username"
+        for participant_id, status, marked_at, first_name, username in _ROLL_MARKS.rows(
+            session=session.pk
         )
     }
     day, unmarked = session.date, ("", None, "")
@@ -158,6 +150,27 @@ def roll_lines(session):
         eligible=sum(1 for r in rows if r.eligible),
         attended=sum(1 for r in rows if r.eligible and r.status in ATTENDED),
     )
+
+
+_ROLL_ENROLLMENTS = PreparedQuery(
+    lambda P, _kind: (
+        Enrollment.objects.active()
+        .filter(program_id=P("program", IntegerField()))
+        .order_by("participant__full_name", "participant_id")
+        .values_list(
+            "participant_id", "participant__full_name", "participant__phone", "enrolled_on"
+        )
+    )
+)
+_ROLL_MARKS = PreparedQuery(
+    lambda P, _kind: (
+        Attendance.objects.filter(session_id=P("session", IntegerField()))
+        .order_by()
+        .values_list(
+            "participant_id", "status", "marked_at", "marked_by__first_name", "marked_by__username"
+        )
+    )
+)
 
 
 def roll_row(session, enrollment, attendance):
