@@ -220,45 +220,53 @@ def checklist_grid(program, template, *, stuck_at=None, reason_id=None):
     step_ids = [s.id for s in steps]  # .id: .pk is a slower property
     # Participants at the same stage (the same state at every step) share one
     # read-only row of cells: at 500 × 10 a few dozen stages, not 5,000 cells.
-    stages, at_stage = {}, Counter()
+    # Stages share their cells too: a few dozen (step, state, reason) in all.
+    stages, known = {}, {}
+    not_started, blocked_state = StepState.NOT_STARTED.value, StepState.BLOCKED.value
+    satisfied = frozenset(state.value for state in SATISFIED)
+
+    def cell(step, value):
+        key = (step.id, value)
+        found = known.get(key)
+        if found is None:
+            found = known[key] = (
+                GridCell(step, *value, started=True) if value else GridCell(step, not_started)
+            )
+        return found
 
     def stage(progress_at):
-        cells = [
-            GridCell(s, *value, started=True) if value else GridCell(s, StepState.NOT_STARTED)
-            for s, value in zip(steps, progress_at, strict=True)
-        ]
+        cells = [cell(s, value) for s, value in zip(steps, progress_at, strict=True)]
         first_open = next(
-            (c.step.position for c in cells if c.step.required and c.state not in SATISFIED), None
+            (c.step.position for c in cells if c.step.required and c.state not in satisfied), None
         )
-        blocked = frozenset(c.reason_id for c in cells if c.state == StepState.BLOCKED)
-        done = sum(1 for c in cells if c.state in SATISFIED)
-        stages[progress_at] = (cells, first_open, blocked, done)
+        blocked = frozenset(c.reason_id for c in cells if c.state == blocked_state)
+        done = sum(1 for c in cells if c.state in satisfied)
+        # [cells, …, tracks at this stage (every track: the funnel's)]
+        stages[progress_at] = [cells, first_open, blocked, done, 0]
         return stages[progress_at]
 
     rows, completed = [], 0
     for track_id, participant_id, full_name, status, completed_at in tracks:
         mine = progress.get(track_id, {})
         progress_at = tuple(map(mine.get, step_ids))
-        cells, first_open, blocked, done = stages.get(progress_at) or stage(progress_at)
+        at = stages.get(progress_at) or stage(progress_at)
         # The funnel counts every track in the program, a withdrawn participant's too.
-        at_stage[progress_at] += 1
+        at[4] += 1
         completed += completed_at is not None
         if status == EnrollmentStatus.ACTIVE:
-            rows.append(
-                GridRow(participant_id, full_name, track_id, cells, first_open, blocked, done)
-            )
+            rows.append(GridRow(participant_id, full_name, track_id, *at[:4]))
     # The funnel's counts, a stage at a time: its current steps' recorded states
     # (progress on a step since removed is not the funnel's either).
     counts, template_id = Counter(), template.id
-    for progress_at, n in at_stage.items():
-        for c in stages[progress_at][0]:
-            if c.state != StepState.NOT_STARTED:
+    for cells, *_figures, n in stages.values():
+        for c in cells:
+            if c.state != not_started:
                 counts[template_id, c.step.id, c.state, c.reason_id] += n
     funnel = build_funnels(
         [template],
         {template.pk: parts},
         [(*key, n) for key, n in counts.items()],
-        {template.pk: {"tracks": sum(at_stage.values()), "completed": completed}},
+        {template.pk: {"tracks": len(tracks), "completed": completed}},
     )[template.pk]
     if stuck_at is not None:
         rows = [r for r in rows if r.stuck_at == stuck_at]
