@@ -495,6 +495,7 @@ def participants_import(
     not at all (a job's "done already", a pending upload's deletion).
     """
     from participants.importing import ImportRun
+    from participants.importing.writes import refresh_statistics
     from participants.spreadsheets import NameColumnMissing, field_label, read_table
 
     if consent_method not in ConsentMethod.values:
@@ -551,6 +552,8 @@ def participants_import(
             import_audit(by=by, program=program, file_name=file_name, people=run.touched)
             if on_written is not None:
                 on_written(record)
+            new = run.counts["new"]
+            transaction.on_commit(lambda: refresh_statistics(new))
     except _NothingWritten:
         written, record = False, None
     if not dry_run:

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -216,3 +217,34 @@ def test_a_small_confirmed_import_stays_in_the_request(login, coordinator, progr
     )
     assert PendingImport.objects.count() == 0
     assert Participant.objects.count() == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_leaves_the_planner_knowing_its_rows():
+    """After 1,000 new people or more, the people and enrolment tables are
+    analysed once the import commits; a smaller import leaves them to autovacuum."""
+    from tests.factories import ProgramFactory
+
+    program = ProgramFactory()
+
+    def estimated():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, reltuples::int FROM pg_class WHERE relname IN "
+                "('participants_participant', 'participants_enrollment') ORDER BY relname"
+            )
+            return cursor.fetchall()
+
+    with connection.cursor() as cursor:  # the planner's view of the empty tables
+        cursor.execute("ANALYZE participants_participant, participants_enrollment")
+    assert estimated() == [("participants_enrollment", 0), ("participants_participant", 0)]
+
+    run(program, numbered_csv(999), "kecil.csv")
+    assert estimated() == [("participants_enrollment", 0), ("participants_participant", 0)]
+
+    run(program, numbered_csv(1000, start=999), "provinsi.csv")
+    assert estimated() == [
+        ("participants_enrollment", 1999),
+        ("participants_participant", 1999),
+    ]
