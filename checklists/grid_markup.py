@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from checklists.enums import StepState
 
 _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
-# A state's class; not started has none (the style sheet's default cell and chip).
+# A state's class; not started has none (the style sheet's default chip).
 _STATE_CLASS = {v: "" if v == StepState.NOT_STARTED else f"cell-{v}" for v in StepState.values}
 _CHIP = {v: f"grid-chip {c}".rstrip() for v, c in _STATE_CLASS.items()}
 
