@@ -7,8 +7,13 @@ from django.db.models import F
 
 def taps_are_the_recorded_times(apps, schema_editor):
     """Every existing mark and event was tapped when it was recorded."""
-    apps.get_model("training_sessions", "Attendance").objects.update(tapped_at=F("marked_at"))
-    apps.get_model("training_sessions", "AttendanceEvent").objects.update(tapped_at=F("at"))
+    # The database being migrated, not the default one (they differ when a
+    # second database is migrated, as the upgrade tests do).
+    using = schema_editor.connection.alias
+    attendance = apps.get_model("training_sessions", "Attendance")
+    attendance.objects.using(using).update(tapped_at=F("marked_at"))
+    events = apps.get_model("training_sessions", "AttendanceEvent")
+    events.objects.using(using).update(tapped_at=F("at"))
 
 
 class Migration(migrations.Migration):
