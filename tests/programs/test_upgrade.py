@@ -54,6 +54,13 @@ def scratch_connection(directory, django_db_blocker):
     finally:
         connections["upgrade"].close()
         del connections["upgrade"]
+        if default.vendor != "sqlite":
+            # Migrations that ignore their schema editor's alias (django-tasks'
+            # own) open the default connection here. While a browser test's
+            # Playwright loop runs in this thread, Django keeps that wrapper in
+            # per-context storage, which close_all() at the session's end does
+            # not see: the test database could then not be dropped.
+            default.close()
         del connections.settings["upgrade"]
         if default.vendor != "sqlite":
             with django_db_blocker.unblock(), default._nodb_cursor() as cursor:
