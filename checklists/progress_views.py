@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from checklists.access import (
 )
 from checklists.forms import AssignForm, ChecklistGridFilterForm, MentoringForm, ProgressMarkForm
 from checklists.models import ChecklistStep
+from checklists.step_markup import StepRowMarkup
 from participants.access import get_enrollment_for_user
 from participants.models import Enrollment
 from pkk_training.forms import add_service_errors, query_params
@@ -116,22 +118,17 @@ def progress_mark(request, program_slug, participant_id, track_id, step_id):
                 request, _("Someone else changed this step meanwhile; see its state now.")
             )
         return redirect(f"{_checklist_url(track.enrollment)}#step-{track.pk}-{step.pk}")
-    if outcome != services.APPLIED and progress is not None:
-        step = progress.step
-    reasons = selectors.template_reasons(track.template)
+    markup = StepRowMarkup(
+        program_slug=track.enrollment.program.slug,
+        participant_id=track.enrollment.participant_id,
+        track_id=track.pk,
+        reasons=selectors.template_reasons(track.template),
+        csrf_token=get_token(request),
+    )
     # A phone's outbox keeps a mark that met someone else's change, for review.
     outbox = outcome == services.CONFLICT and "X-Outbox-Id" in request.headers
-    return render(
-        request,
-        "checklists/_step_row.html",
-        {
-            "row": selectors.StepRow(step, progress),
-            "track": track,
-            "reasons": reasons,
-            "program": track.enrollment.program,
-            "participant": track.enrollment.participant,
-            "conflict": outcome == services.CONFLICT,
-        },
+    return HttpResponse(
+        markup.row(step, progress, conflict=outcome == services.CONFLICT),
         status=409 if outbox else 200,
     )
 
