@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,6 +22,7 @@ from programs import permissions
 from programs.access import get_program_for_user
 from sessions import selectors as session_selectors
 from sessions.access import get_session_for_user
+from sessions.roll_markup import RollMarkup
 
 # Per client: enough for a hall checking a pile of certificates, far too few to
 # walk the 31^12 codes.
@@ -157,11 +157,7 @@ def card_scan(request, program_slug, session_id):
             "ok": True,
             "message": _("%(name)s: present.") % {"name": enrollment.participant.full_name},
             "participant": str(enrollment.participant_id),
-            "row": render_to_string(
-                "sessions/_roll_row.html",
-                {"row": row, "session": session, "program": session.program},
-                request=request,
-            ),
+            "row": RollMarkup(session).row(row),
         }
     )
 

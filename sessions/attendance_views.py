@@ -30,6 +30,7 @@ from sessions import selectors, services
 from sessions.access import get_marking_session_for_user, get_session_for_user
 from sessions.enums import AttendanceStatus
 from sessions.forms import MarkForm, TapTimeForm, WalkInForm
+from sessions.roll_markup import RollMarkup
 
 
 def _roll_url(session, participant_id=None):
@@ -69,7 +70,7 @@ def attendance_mark(request, program_slug, session_id):
         message = " ".join(refused.messages)
         if request.htmx:
             return _roll_row_response(
-                request, session, enrollment, refused.attendance, note=message, status=409
+                session, enrollment, refused.attendance, note=message, status=409
             )
         messages.error(request, message)
         return redirect(_roll_url(session, enrollment.participant_id))
@@ -83,20 +84,16 @@ def attendance_mark(request, program_slug, session_id):
     if not changed and (attendance.status if attendance else "") != status:
         note = _("A later tap had already set this; yours is kept in the change history.")
     if request.htmx:
-        return _roll_row_response(request, session, enrollment, attendance, note=note)
+        return _roll_row_response(session, enrollment, attendance, note=note)
     if note:
         messages.info(request, note)
     return redirect(_roll_url(session, enrollment.participant_id))
 
 
-def _roll_row_response(request, session, enrollment, attendance, *, note="", status=200):
+def _roll_row_response(session, enrollment, attendance, *, note="", status=200):
+    # Written in Python without a template (sessions/roll_markup.py): every tap answers with it.
     row = selectors.roll_row(session, enrollment, attendance)
-    return render(
-        request,
-        "sessions/_roll_row.html",
-        {"row": row, "session": session, "program": session.program, "note": note},
-        status=status,
-    )
+    return HttpResponse(RollMarkup(session).row(row, note), status=status)
 
 
 @require_POST
@@ -255,7 +252,7 @@ def _walk_in_from_outbox(request, session, form):
                 note = _("Already registered (same phone and name): marked present.")
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
-    return _roll_row_response(request, session, enrollment, attendance, note=note)
+    return _roll_row_response(session, enrollment, attendance, note=note)
 
 
 @require_POST

@@ -5,8 +5,9 @@ A program of 500 participants made the row template the page's main cost
 roll page has a budget of 50 ms. Here every label, date and button is worked
 out once per page, and a row is a few string joins (about 10 µs). The markup
 is the row template's markup: the page (sessions/_roll.html), a mark's answer
-(sessions/_roll_row.html) and a card scan all come through `RollMarkup.row`,
-so the outbox (static/js/outbox.js) swaps in exactly what the page shows.
+(sessions/attendance_views.py, without a template: every tap answers with it)
+and a card scan all come through `RollMarkup.row`, so the outbox
+(static/js/outbox.js) swaps in exactly what the page shows.
 
 The rows sit in one form for the whole list (sessions/_roll.html): a button
 posts `mark=<participant>:<status>`, with `:move` for someone enrolled after

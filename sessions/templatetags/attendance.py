@@ -10,8 +10,3 @@ register = template.Library()
 def roll_rows(roll, session):
     """Every row of the roll (sessions/roll_markup.py says why not a template)."""
     return mark_safe(RollMarkup(session).rows(roll.rows))  # noqa: S308 (every value escaped there)
-
-
-@register.simple_tag
-def roll_row(row, session, note=""):
-    return mark_safe(RollMarkup(session).row(row, note or ""))  # noqa: S308 (every value escaped there)

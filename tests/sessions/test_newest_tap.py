@@ -185,7 +185,7 @@ def test_a_reused_mark_id_is_a_409_showing_the_real_row(login, facilitator, sess
 
     html = response.content.decode()
     assert response.status_code == 409
-    assert response.templates[0].name == "sessions/_roll_row.html"
+    assert response["Content-Type"] == "text/html; charset=utf-8"
     assert (
         '<p class="roll-error" role="alert">Ketukan ini tidak diterapkan: '
         "kodenya sudah dipakai untuk tanda lain.</p>"

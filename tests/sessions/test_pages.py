@@ -1,6 +1,8 @@
 """One behaviour test for each program, session and attendance view that had only the matrix."""
 
 import datetime as dt
+import re
+import uuid
 
 from django.urls import reverse
 
@@ -124,6 +126,26 @@ def test_program_attendance_counts_per_session_and_per_participant(login, facili
         (s.title, s.n_present, s.n_late, s.n_absent, s.n_unmarked, s.n_attended)
         for s in response.context["sessions"]
     ] == [("Pertama", 1, 0, 1, 0, 1), ("Kedua", 0, 1, 0, 1, 1)]
+
+
+def test_a_marks_answer_is_the_row_the_roll_shows(login, facilitator, program):
+    # The outbox swaps the answer in place of the row: the two must not drift.
+    session = TrainingSessionFactory(program=program)
+    enrollment = EnrollmentFactory(program=program, participant__phone="081234567890")
+    client = login(facilitator)
+
+    answer = client.post(
+        reverse("attendance_mark", args=[program.slug, session.pk]),
+        {"participant": enrollment.participant_id, "status": "late", "mark_id": str(uuid.uuid4())},
+        HTTP_HX_REQUEST="true",
+    )
+    page = client.get(session.get_absolute_url()).content.decode()
+
+    pk = enrollment.participant_id
+    row = re.search(rf'<li class="roll-row" id="p-{pk}".*?</li>\n', page, re.S)
+    assert answer.status_code == 200
+    assert answer.content.decode() == row.group(0)
+    assert 'data-status="late"' in row.group(0)
 
 
 def test_the_roll_written_in_python_escapes_what_people_typed(login, facilitator, program):
