@@ -228,7 +228,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's Redis cache, keeping its client (pkk_training/cache.py says why).
+        "default": {"BACKEND": "pkk_training.cache.ReusingRedisCache", "LOCATION": REDIS_URL}
     }
     # Sessions are still written to the database (a Redis restart logs nobody
     # out), but read from the shared cache: one query less on every request.

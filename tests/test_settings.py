@@ -152,7 +152,7 @@ def test_with_redis_sessions_are_read_from_the_shared_cache_and_kept_in_the_data
 
     assert result.stdout.split() == [
         "pkk_training.session_engines.cached_db",
-        "django.core.cache.backends.redis.RedisCache",
+        "pkk_training.cache.ReusingRedisCache",
     ]
 
 
