@@ -128,7 +128,7 @@ def progress_mark(request, program_slug, participant_id, track_id, step_id):
     # A phone's outbox keeps a mark that met someone else's change, for review.
     outbox = outcome == services.CONFLICT and "X-Outbox-Id" in request.headers
     return HttpResponse(
-        markup.row(step, progress, conflict=outcome == services.CONFLICT),
+        markup.row(selectors.StepRow(step, progress), conflict=outcome == services.CONFLICT),
         status=409 if outbox else 200,
     )
 

@@ -26,8 +26,7 @@ _PRESSED = {True: "true", False: "false"}
 
 class StepRowMarkup:
     def __init__(self, *, program_slug, participant_id, track_id, reasons, csrf_token):
-        self.args = (program_slug, participant_id, track_id)
-        self.track_id = track_id
+        self.owner, self.track_id = (program_slug, participant_id), track_id
         self.csrf = (
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
             if csrf_token and csrf_token != "NOTPROVIDED"
@@ -59,16 +58,17 @@ class StepRowMarkup:
             for reason in reasons
         ]
 
-    def row(self, step, progress, *, conflict=False):
-        """One step's row: its state, the marks it takes and who made the last one."""
+    def row(self, row, *, conflict=False):
+        """One step's row (a selectors.StepRow): its state, the marks it takes
+        and who made the last one."""
         t, track = self.text, self.track_id
-        state = progress.state if progress else StepState.NOT_STARTED
-        version = progress.version if progress else 0
+        step, progress, state, version = row.step, row.progress, row.state, row.version
         started = progress is not None and state != StepState.NOT_STARTED
         blocked = state == StepState.BLOCKED
         anchor = f"step-{track}-{step.pk}"
+        url = reverse("progress_mark", args=(*self.owner, track, step.pk))
         form = (
-            f'<form method="post" action="{reverse("progress_mark", args=(*self.args, step.pk))}"'
+            f'<form method="post" action="{url}"'
             f' data-outbox="step" data-outbox-target="#{anchor}">{self.csrf}'
             f'<input type="hidden" name="version" value="{version}">'
         )

@@ -16,5 +16,5 @@ def step_rows(context, view, rows):
         reasons=view.reasons,
         csrf_token=str(context.get("csrf_token", "")),
     )
-    html = "".join([markup.row(row.step, row.progress) for row in rows])
+    html = "".join([markup.row(row) for row in rows])
     return mark_safe(html)  # noqa: S308 (every value escaped there)
