@@ -202,3 +202,29 @@ def test_grid_links_lead_to_the_participant_on_a_wide_screen_and_without_script(
 
         expect(page).to_have_url(re.compile(re.escape(f"{her_page}#step-{track}-{step}") + "$"))
         context.close()
+
+
+def test_a_long_note_typed_without_spaces_wraps_inside_its_step(page, transactional_db):
+    logins = demo_load().passwords
+    enrollment = Enrollment.objects.get(
+        program__slug=PROGRAM_SLUG, participant__full_name="Zubaidah"
+    )
+    log_in(page, "fasilitator", logins["fasilitator"])
+    page.goto(f"/programs/{PROGRAM_SLUG}/participants/{enrollment.participant_id}/checklists/")
+    page.get_by_label("Daftar periksa").select_option(label="Daftar sebagai Seller")
+    page.get_by_role("button", name="Tetapkan").click()
+    documents = step(page, "Verifikasi dokumen")
+    documents.locator("summary", has_text="Terkendala…").click()
+    documents.get_by_label("Catatan (opsional, wajib untuk “lainnya”)").fill(
+        "https://drive.example/" + "x" * 600
+    )
+    documents.get_by_role("button", name="Lainnya (tulis catatan)").click()
+    expect(step(page, "Verifikasi dokumen")).to_have_attribute("data-state", "blocked")
+
+    state = step(page, "Verifikasi dokumen").locator(".roll-state")
+    # The field keeps 500 characters (maxlength); all of them stay on the phone's width.
+    expect(state).to_contain_text("https://drive.example/" + "x" * 478)
+    box = state.bounding_box()
+    assert box["x"] + box["width"] <= 360
+    assert state.evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert_fits_phone(page)
