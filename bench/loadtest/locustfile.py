@@ -12,6 +12,7 @@ import json
 import os
 import random
 import re
+import time
 import uuid
 from html.parser import HTMLParser
 
@@ -209,19 +210,31 @@ class Marker(FastHttpUser):
         self.cookie = f"{SESSION_COOKIE}={session}; csrftoken={self.token}"
 
     def tap(self, url, data, name, kind):
+        """As the phone's outbox sends a tap (static/js/outbox.js): its id as
+        mark_id and X-Outbox-Id, the tap's and the sending's times, the CSRF
+        token as a header; acknowledged only by a 2xx carrying the receipt."""
         mark_id = str(uuid.uuid4())
+        now = str(int(time.time() * 1000))
         with self.client.post(
             url,
-            data={**data, "mark_id": mark_id, "csrfmiddlewaretoken": self.token},
-            headers={"Referer": self.host + url, "HX-Request": "true", "Cookie": self.cookie},
+            data={**data, "mark_id": mark_id, "tapped_at": now, "sent_at": now},
+            headers={
+                "Referer": self.host + url,
+                "HX-Request": "true",
+                "X-CSRFToken": self.token,
+                "X-Outbox-Id": mark_id,
+                "Cookie": self.cookie,
+            },
             name=name,
             catch_response=True,
         ) as response:
-            if 200 <= response.status_code < 300:
+            receipt = response.headers.get("X-Outbox-Id") == mark_id
+            if 200 <= response.status_code < 300 and receipt:
                 ACKS.write(f"{kind} {mark_id}\n")
                 response.success()
             else:
-                response.failure(f"HTTP {response.status_code}")
+                response.failure(f"HTTP {response.status_code}, receipt {receipt}")
+            return response
 
 
 class AttendanceMarker(Marker):
@@ -242,13 +255,21 @@ class StepMarker(Marker):
         # Each marker taps only its own steps: two people on one step at once is
         # a conflict the app reports (and records nothing), not a lost mark.
         self.steps = STEPS[next(_next_stepper) % STEP_MARKERS :: STEP_MARKERS]
+        # The version each step's row last showed, sent back as the phone does.
+        self.versions = {(track, step): version for _p, track, step, version in self.steps}
 
     @task
     def mark(self):
-        participant, track, step = random.choice(self.steps)
-        self.tap(
+        participant, track, step, _version = random.choice(self.steps)
+        response = self.tap(
             f"/programs/{PROGRAM}/participants/{participant}/checklists/{track}/steps/{step}/",
-            {"state": random.choice(["done", "not_started"])},
+            {
+                "state": random.choice(["done", "not_started"]),
+                "version": self.versions[track, step],
+            },
             "step mark",
             "s",
         )
+        shown = re.search(r'name="version" value="(\d+)"', response.text or "")
+        if shown:
+            self.versions[track, step] = int(shown.group(1))

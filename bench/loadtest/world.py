@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 def prepare(password, out):
     from django.contrib.auth import get_user_model
 
-    from checklists.models import ChecklistStep, Track
+    from checklists.models import ChecklistStep, StepProgress, Track
     from demo.services import PROGRAM_SLUG, demo_load
     from participants.models import Enrollment
     from programs.models import Membership, OrganizationMembership, Program
@@ -36,6 +36,10 @@ def prepare(password, out):
         user.set_password(password)
         user.save()
         OrganizationMembership.objects.get_or_create(organization=program.organization, user=user)
+    versions = {
+        (track, step): version
+        for track, step, version in StepProgress.objects.values_list("track", "step", "version")
+    }
     enrollments = Enrollment.objects.active().filter(program=program).select_related("participant")
     world = {
         "program": program.slug,
@@ -51,9 +55,15 @@ def prepare(password, out):
         # Sessions signed in already, for the marks-only run: it measures marks,
         # not the password hashing of sixteen logins at its start.
         "sessions": signed_in,
-        # Every (participant, track, step) a facilitator can tap in the checklists.
+        # Every (participant, track, step, its progress's version) a facilitator
+        # can tap in the checklists.
         "steps": [
-            [str(track.enrollment.participant_id), track.pk, step.pk]
+            [
+                str(track.enrollment.participant_id),
+                track.pk,
+                step.pk,
+                versions.get((track.pk, step.pk), 0),
+            ]
             for track in Track.objects.filter(enrollment__in=enrollments)
             .select_related("enrollment")
             .order_by("pk")
