@@ -207,6 +207,9 @@ if DATABASE_URL:
     if _db["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (or SQLite).")
     _db["CONN_HEALTH_CHECKS"] = True
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend whose health check reads the socket before querying.
+        _db["ENGINE"] = "pkk_training.postgresql"
     _db.setdefault("TEST", {})
     if os.environ.get("DJANGO_TEST_DATABASE_NAME"):
         _db["TEST"]["NAME"] = os.environ["DJANGO_TEST_DATABASE_NAME"]

@@ -181,6 +181,27 @@ def test_postgresql_prepares_on_the_server_unless_turned_off_for_a_pooler(flag, 
     assert result.stdout.strip() == f"{prepare} {{}}"
 
 
+def test_postgresql_runs_on_our_backend_with_health_checks_and_kept_connections():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env = {**clean, "DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://u@db.example:5432/pkk"}
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import pkk_training.settings as s; d = s.DATABASES['default']; "
+            "print(d['ENGINE'], d['CONN_HEALTH_CHECKS'], d['CONN_MAX_AGE'])",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.split() == ["pkk_training.postgresql", "True", "60"]
+
+
 def test_an_app_server_leaves_what_it_loaded_out_of_garbage_collections():
     result = subprocess.run(
         [sys.executable, "-c", "import gc, pkk_training.wsgi; print(gc.get_freeze_count())"],
