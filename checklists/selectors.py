@@ -1,3 +1,4 @@
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -35,12 +36,20 @@ def current_steps(template_ids):
 
 
 def template_reasons(template):
-    """The template's active blocker reasons, in order, from its cached parts.
+    """The template's active blocker reasons, in order (a tuple: shared, not to change).
 
-    Every progress mark re-renders its step with the reason buttons; the list
-    changes rarely, so a mark does not pay a query for it.
+    Every progress mark answers with its step's reason buttons. Each process
+    keeps the lists it read under the template's change stamp, as the shared
+    cache does (an edited template has a new stamp, so a kept list is never
+    stale): a mark reads it neither from the database nor from the cache.
     """
-    return template_parts([template])[template.pk].active_reasons
+    return _active_reasons(template.pk, template.changed_at)
+
+
+@functools.lru_cache(maxsize=256)
+def _active_reasons(template_id, changed_at):
+    stamped = ChecklistTemplate(pk=template_id, changed_at=changed_at)
+    return tuple(template_parts([stamped])[template_id].active_reasons)
 
 
 @dataclass

@@ -91,7 +91,10 @@ def _empty_cache():
     """Cached lists (e.g. a template's blocker reasons) never leak between tests."""
     from django.core.cache import cache
 
+    from checklists import selectors
+
     cache.clear()
+    selectors._active_reasons.cache_clear()  # what each process keeps beside the cache
 
 
 @pytest.fixture(autouse=True)

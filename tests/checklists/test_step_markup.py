@@ -144,3 +144,35 @@ def test_the_rows_escape_what_people_typed(login, facilitator, enrollment):
     # (input and state line), the reason (summary, and a button in each of the three
     # rows), and who marked each of the two marked rows.
     assert html.count("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;") == 11
+
+
+def test_a_mark_reads_its_reasons_once_per_process_and_anew_after_an_edit(
+    login, facilitator, enrollment, django_assert_num_queries, monkeypatch
+):
+    from django.core.cache import cache
+
+    track = TrackFactory(enrollment=enrollment)
+    first, _second, _third = services.current_steps(track.template)
+    client = login(facilitator)
+
+    def mark(state, version):
+        return client.post(
+            mark_url(track, first),
+            {"state": state, "version": version, "mark_id": str(uuid.uuid4())},
+            HTTP_HX_REQUEST="true",
+        ).content.decode()
+
+    mark("done", 0)  # reads the reasons: from the database, then kept
+    cache_reads = []
+    monkeypatch.setattr(cache, "get_many", lambda keys: cache_reads.append(keys) or {})
+    with django_assert_num_queries(8):  # session, user, lookup, savepoint, 3 writes, release
+        kept = mark("not_started", 1)
+    monkeypatch.undo()
+    services.reason_add(template=track.template, label="Sinyal hilang")
+    edited = mark("done", 2)
+
+    assert cache_reads == []
+    assert kept.count('class="reason-btn"') == 8
+    assert "Sinyal hilang" not in kept
+    assert edited.count('class="reason-btn"') == 9
+    assert ">Sinyal hilang</button>" in edited
