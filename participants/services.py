@@ -494,8 +494,9 @@ def participants_import(
     the import's transaction, so that what it records commits with the import or
     not at all (a job's "done already", a pending upload's deletion).
     """
+    from participants import tasks
     from participants.importing import ImportRun
-    from participants.importing.writes import refresh_statistics
+    from participants.importing.writes import statistics_stale
     from participants.spreadsheets import NameColumnMissing, field_label, read_table
 
     if consent_method not in ConsentMethod.values:
@@ -552,8 +553,8 @@ def participants_import(
             import_audit(by=by, program=program, file_name=file_name, people=run.touched)
             if on_written is not None:
                 on_written(record)
-            new = run.counts["new"]
-            transaction.on_commit(lambda: refresh_statistics(new))
+            if statistics_stale(run.counts["new"]):
+                transaction.on_commit(tasks.refresh_statistics.enqueue)
     except _NothingWritten:
         written, record = False, None
     if not dry_run:

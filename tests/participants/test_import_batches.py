@@ -248,3 +248,35 @@ def test_a_large_import_leaves_the_planner_knowing_its_rows():
         ("participants_enrollment", 1999),
         ("participants_participant", 1999),
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+@pytest.mark.django_db(transaction=True)
+def test_the_statistics_are_refreshed_by_the_worker_not_in_the_import(settings):
+    """The import answers without waiting for ANALYZE: it queues the refresh,
+    once, after its commit; the worker's run of it (twice, as a retried task
+    may be) leaves the planner knowing the rows."""
+    from django_tasks import default_task_backend
+
+    from participants import tasks
+    from tests.factories import ProgramFactory
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    program = ProgramFactory()
+
+    def estimated():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::int FROM pg_class WHERE relname = 'participants_participant'"
+            )
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE participants_participant")
+    run(program, numbered_csv(1000), "provinsi.csv")
+
+    assert [r.task.name for r in default_task_backend.results] == ["refresh_statistics"]
+    assert estimated() == 0
+    tasks.refresh_statistics.call()
+    tasks.refresh_statistics.call()
+    assert estimated() == 1000
