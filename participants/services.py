@@ -554,7 +554,8 @@ def participants_import(
             if on_written is not None:
                 on_written(record)
             if statistics_stale(run.counts["new"]):
-                transaction.on_commit(tasks.refresh_statistics.enqueue)
+                # Robust: the import has committed; a failed enqueue must not turn it into an error.
+                transaction.on_commit(tasks.refresh_statistics.enqueue, robust=True)
     except _NothingWritten:
         written, record = False, None
     if not dry_run:

@@ -7,7 +7,9 @@ database on every page and every tap. A server that ends a connection
 (restart, failover, an idle timeout, pg_terminate_backend) writes its reason
 to the socket and closes it, so an idle connection with nothing to read is
 still open; only one with something waiting, or after an error, or inside a
-transaction, gets Django's full check.
+transaction, gets Django's full check. What a socket cannot show, a NAT or a
+proxy forgetting an idle connection without a word, takes minutes; Django
+replaces a connection after CONN_MAX_AGE (60 s here) anyway.
 """
 
 import select

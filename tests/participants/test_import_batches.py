@@ -1,6 +1,7 @@
 """The batched import path with messy real input, large files and background jobs."""
 
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -280,3 +281,21 @@ def test_the_statistics_are_refreshed_by_the_worker_not_in_the_import(settings):
     tasks.refresh_statistics.call()
     tasks.refresh_statistics.call()
     assert estimated() == 1000
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+@pytest.mark.django_db(transaction=True)
+def test_an_import_that_cannot_queue_the_refresh_still_answers_with_its_people(monkeypatch):
+    from participants import tasks
+    from tests.factories import ProgramFactory
+
+    def unreachable():
+        raise ConnectionError("the tasks table is not there")
+
+    monkeypatch.setattr(tasks, "refresh_statistics", SimpleNamespace(enqueue=unreachable))
+    program = ProgramFactory()
+
+    report = run(program, numbered_csv(1000), "provinsi.csv")
+
+    assert report.new == 1000
+    assert Enrollment.objects.filter(program=program).count() == 1000
