@@ -30,7 +30,7 @@ from checklists.models import (
     Track,
 )
 from pkk_training.ordering import move_in_order
-from pkk_training.prepared import PreparedInsert, PreparedUpdate
+from pkk_training.prepared import PreparedInsert, PreparedQuery, PreparedUpdate
 
 # --- templates -----------------------------------------------------------------
 
@@ -241,7 +241,9 @@ def progress_mark(
     not applied: a replayed or delayed request never silently reverts a newer
     state. `mark_id` (made by the phone per tap) recognises a resent request.
     None as base_version (server-side callers) applies on top of whatever is current;
-    `at` records when it happened, for progress typed in afterwards.
+    `at` records when it happened, for progress typed in afterwards. Marks of
+    one participant's required steps are applied one at a time (her track is
+    locked), so the track is complete exactly when its last one is done.
     Returns (current StepProgress or None, APPLIED | REPEAT | CONFLICT).
     """
     if state not in StepState.values:
@@ -270,6 +272,11 @@ def progress_mark(
         "mark_id": mark_id,
     }
     with transaction.atomic():
+        if step.required:
+            # Her required steps are marked one at a time (the track is locked):
+            # two marked at once each judged completion without the other's
+            # mark, and the last two left a finished track open.
+            _LOCK_TRACK.rows(track=track.pk)
         if base_version is None:
             base_version = (
                 StepProgress.objects.filter(track=track, step=step)
@@ -297,6 +304,17 @@ def progress_mark(
     )
     replayed = ProgressEvent.objects.filter(mark_id=mark_id).exists()
     return current, (REPEAT if replayed else CONFLICT)
+
+
+# order_by(): Track's default ordering would join (and on PostgreSQL lock) its template.
+_LOCK_TRACK = PreparedQuery(
+    lambda P, kind: (
+        Track.objects.select_for_update()
+        .filter(pk=P("track", IntegerField()))
+        .order_by()
+        .values_list("pk")
+    )
+)
 
 
 def _refresh_completion(track, now):

@@ -165,7 +165,8 @@ def test_a_mark_reads_its_reasons_once_per_process_and_anew_after_an_edit(
     mark("done", 0)  # reads the reasons: from the database, then kept
     cache_reads = []
     monkeypatch.setattr(cache, "get_many", lambda keys: cache_reads.append(keys) or {})
-    with django_assert_num_queries(8):  # session, user, lookup, savepoint, 3 writes, release
+    # Session, user, lookup, savepoint, the track's lock, 3 writes, release.
+    with django_assert_num_queries(9):
         kept = mark("not_started", 1)
     monkeypatch.undo()
     services.reason_add(template=track.template, label="Sinyal hilang")
