@@ -30,7 +30,7 @@ from checklists.models import (
     Track,
 )
 from pkk_training.ordering import move_in_order
-from pkk_training.prepared import PreparedInsert, PreparedQuery, PreparedUpdate
+from pkk_training.prepared import PreparedInsert, PreparedUpdate, row_lock
 
 # --- templates -----------------------------------------------------------------
 
@@ -276,7 +276,7 @@ def progress_mark(
             # Her required steps are marked one at a time (the track is locked):
             # two marked at once each judged completion without the other's
             # mark, and the last two left a finished track open.
-            _LOCK_TRACK.rows(track=track.pk)
+            _LOCK_TRACK.rows(pk=track.pk)
         if base_version is None:
             base_version = (
                 StepProgress.objects.filter(track=track, step=step)
@@ -306,15 +306,7 @@ def progress_mark(
     return current, (REPEAT if replayed else CONFLICT)
 
 
-# order_by(): Track's default ordering would join (and on PostgreSQL lock) its template.
-_LOCK_TRACK = PreparedQuery(
-    lambda P, kind: (
-        Track.objects.select_for_update()
-        .filter(pk=P("track", IntegerField()))
-        .order_by()
-        .values_list("pk")
-    )
-)
+_LOCK_TRACK = row_lock(Track)
 
 
 def _refresh_completion(track, now):

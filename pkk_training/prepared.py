@@ -163,6 +163,20 @@ class PreparedQuery(_Prepared):
         return rows
 
 
+def row_lock(model):
+    """A PreparedQuery that locks one row of `model`, its id given as `pk`
+    (FOR UPDATE on PostgreSQL; SQLite's write transactions lock the whole file).
+    order_by(): a default ordering would join, and on PostgreSQL lock, other rows."""
+    return PreparedQuery(
+        lambda P, kind: (
+            model.objects.select_for_update()
+            .filter(pk=P("pk", models.BigIntegerField()))
+            .order_by()
+            .values_list("pk")
+        )
+    )
+
+
 class PreparedUpdate(_Prepared):
     """`build(P, kind)` returns (queryset, {field name: new value or expression});
     `update(**values)` runs UPDATE ... SET on the queryset's rows and counts them."""

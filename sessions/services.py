@@ -20,7 +20,7 @@ from participants.services import (
     enrollment_date_change,
     participant_register,
 )
-from pkk_training.prepared import PreparedInsert, PreparedQuery
+from pkk_training.prepared import PreparedInsert, PreparedQuery, row_lock
 from programs.services import assign_fields
 from sessions.enums import AttendanceStatus
 from sessions.models import Attendance, AttendanceEvent, TrainingSession
@@ -155,20 +155,12 @@ def _lock_row_and_get_newest_tap(session, enrollment):
     the snapshot taken before waiting for the lock, and miss the tap that the
     lock's previous holder just committed. Both compiled once: every tap runs them.
     """
-    _LOCK_ENROLLMENT.rows(enrollment=enrollment.pk)
+    _LOCK_ENROLLMENT.rows(pk=enrollment.pk)
     newest = _NEWEST_TAP.rows(session=session.pk, participant=enrollment.participant_id)
     return newest[0][0] if newest else None
 
 
-# order_by(): the default ordering would join (and on PostgreSQL lock) her participant row.
-_LOCK_ENROLLMENT = PreparedQuery(
-    lambda P, kind: (
-        Enrollment.objects.select_for_update()
-        .filter(pk=P("enrollment", IntegerField()))
-        .order_by()
-        .values_list("pk")
-    )
-)
+_LOCK_ENROLLMENT = row_lock(Enrollment)
 _NEWEST_TAP = PreparedQuery(
     lambda P, kind: (
         AttendanceEvent.objects.filter(
