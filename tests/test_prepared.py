@@ -4,13 +4,13 @@ import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import CharField, DateTimeField, IntegerField, UUIDField
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from checklists.models import StepProgress, Track
-from pkk_training.prepared import PreparedInsert, PreparedQuery, PreparedUpdate
+from pkk_training.prepared import PreparedInsert, PreparedQuery, PreparedUpdate, row_lock
 from tests.factories import TrackFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +232,30 @@ def test_a_model_that_stamps_its_own_time_cannot_be_a_prepared_insert():
 
     with pytest.raises(ValueError, match=r"checklists.Track stamps \['assigned_at'\] itself"):
         insert.insert(enrollment=track.enrollment_id)
+
+
+def test_a_row_lock_reads_the_row_by_its_bigint_id():
+    track = TrackFactory()
+    lock = row_lock(Track)
+
+    assert lock.rows(pk=track.pk) == [(track.pk,)]
+    assert lock.rows(pk=2**40) == []  # a bigint: bound, not dropped as out of range
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_row_lock_holds_the_row_until_the_transaction_ends():
+    import psycopg
+
+    track = TrackFactory()
+    other = connection.get_new_connection(connection.get_connection_params())
+    other.autocommit = True
+    take = "SELECT id FROM checklists_track WHERE id = %s FOR UPDATE NOWAIT"
+    try:
+        with transaction.atomic():
+            row_lock(Track).rows(pk=track.pk)
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute(take, [track.pk])
+        assert other.execute(take, [track.pk]).fetchall() == [(track.pk,)]
+    finally:
+        other.close()
