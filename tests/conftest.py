@@ -17,6 +17,18 @@ def _media_in_tmp(tmp_path_factory):
 
 
 @pytest.fixture
+def other_connection(transactional_db):
+    """A second raw connection to the test database, in autocommit: another
+    client, for tests of locks and of what one connection sees of another."""
+    from django.db import connection
+
+    raw = connection.get_new_connection(connection.get_connection_params())
+    raw.autocommit = True
+    yield raw
+    raw.close()
+
+
+@pytest.fixture
 def program(db):
     return ProgramFactory()
 

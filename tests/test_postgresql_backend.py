@@ -14,15 +14,6 @@ pytestmark = [
 
 
 @pytest.fixture
-def other():
-    """A second connection to the same database, as another client."""
-    raw = connection.get_new_connection(connection.get_connection_params())
-    raw.autocommit = True
-    yield raw
-    raw.close()
-
-
-@pytest.fixture
 def sent(monkeypatch):
     """The statements sent on Django's connection, as a list."""
     connection.ensure_connection()
@@ -57,10 +48,10 @@ def test_an_idle_connection_is_usable_without_a_query(sent):
     assert sent == []
 
 
-def test_a_connection_the_server_ended_is_not_usable_and_the_next_request_reconnects(other):
+def test_a_connection_the_server_ended_is_replaced_at_the_next_request(other_connection):
     connection.ensure_connection()
     ended = connection.connection.info.backend_pid
-    other.execute("SELECT pg_terminate_backend(%s)", [ended])
+    other_connection.execute("SELECT pg_terminate_backend(%s)", [ended])
     wait_readable(connection.connection)
 
     assert connection.is_usable() is False
@@ -72,11 +63,11 @@ def test_a_connection_the_server_ended_is_not_usable_and_the_next_request_reconn
     assert now != ended
 
 
-def test_something_waiting_on_the_socket_gets_the_full_check(sent, other):
+def test_something_waiting_on_the_socket_gets_the_full_check(sent, other_connection):
     # A notification is waiting, not a goodbye: the query says the line is well.
     with connection.cursor() as cursor:
         cursor.execute("LISTEN pkk_health_probe")
-    other.execute("NOTIFY pkk_health_probe")
+    other_connection.execute("NOTIFY pkk_health_probe")
     wait_readable(connection.connection)
     sent.clear()
 

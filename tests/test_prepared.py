@@ -244,18 +244,14 @@ def test_a_row_lock_reads_the_row_by_its_bigint_id():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
-def test_a_row_lock_holds_the_row_until_the_transaction_ends():
+def test_a_row_lock_holds_the_row_until_the_transaction_ends(other_connection):
     import psycopg
 
     track = TrackFactory()
-    other = connection.get_new_connection(connection.get_connection_params())
-    other.autocommit = True
     take = "SELECT id FROM checklists_track WHERE id = %s FOR UPDATE NOWAIT"
-    try:
-        with transaction.atomic():
-            row_lock(Track).rows(pk=track.pk)
-            with pytest.raises(psycopg.errors.LockNotAvailable):
-                other.execute(take, [track.pk])
-        assert other.execute(take, [track.pk]).fetchall() == [(track.pk,)]
-    finally:
-        other.close()
+    with transaction.atomic():
+        row_lock(Track).rows(pk=track.pk)
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            other_connection.execute(take, [track.pk])
+
+    assert other_connection.execute(take, [track.pk]).fetchall() == [(track.pk,)]

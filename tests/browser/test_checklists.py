@@ -14,9 +14,10 @@ def step(page, title):
     return page.locator(".step-row", has=page.locator(".step-title", has_text=title))
 
 
-def test_facilitator_marks_steps_and_finds_them_kept(page, transactional_db):
+def seller_checklist_for_zubaidah(page):
+    """The demo's facilitator, on Zubaidah's checklists page (a participant of
+    the untrained group: no checklist yet), gives her "Daftar sebagai Seller"."""
     logins = demo_load().passwords
-    # A trained participant of the untrained group: no checklist yet.
     enrollment = Enrollment.objects.get(
         program__slug=PROGRAM_SLUG, participant__full_name="Zubaidah"
     )
@@ -24,6 +25,11 @@ def test_facilitator_marks_steps_and_finds_them_kept(page, transactional_db):
     page.goto(f"/programs/{PROGRAM_SLUG}/participants/{enrollment.participant_id}/checklists/")
     page.get_by_label("Daftar periksa").select_option(label="Daftar sebagai Seller")
     page.get_by_role("button", name="Tetapkan").click()
+    return enrollment
+
+
+def test_facilitator_marks_steps_and_finds_them_kept(page, transactional_db):
+    enrollment = seller_checklist_for_zubaidah(page)
     track = page.locator("[data-track]", has_text="Daftar sebagai Seller")
     expect(track.locator("[data-track-count]")).to_have_text("0")
     assert_fits_phone(page)
@@ -205,14 +211,7 @@ def test_grid_links_lead_to_the_participant_on_a_wide_screen_and_without_script(
 
 
 def test_a_long_note_typed_without_spaces_wraps_inside_its_step(page, transactional_db):
-    logins = demo_load().passwords
-    enrollment = Enrollment.objects.get(
-        program__slug=PROGRAM_SLUG, participant__full_name="Zubaidah"
-    )
-    log_in(page, "fasilitator", logins["fasilitator"])
-    page.goto(f"/programs/{PROGRAM_SLUG}/participants/{enrollment.participant_id}/checklists/")
-    page.get_by_label("Daftar periksa").select_option(label="Daftar sebagai Seller")
-    page.get_by_role("button", name="Tetapkan").click()
+    seller_checklist_for_zubaidah(page)
     documents = step(page, "Verifikasi dokumen")
     documents.locator("summary", has_text="Terkendala…").click()
     documents.get_by_label("Catatan (opsional, wajib untuk “lainnya”)").fill(

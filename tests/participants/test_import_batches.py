@@ -220,6 +220,22 @@ def test_a_small_confirmed_import_stays_in_the_request(login, coordinator, progr
     assert Participant.objects.count() == 3
 
 
+def estimated():
+    """The planner's row counts of the enrolment and people tables (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples::int FROM pg_class WHERE relname IN "
+            "('participants_participant', 'participants_enrollment') ORDER BY relname"
+        )
+        return cursor.fetchall()
+
+
+def analysed_empty():
+    """The planner's view of the two tables while they are empty."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE participants_participant, participants_enrollment")
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
 @pytest.mark.django_db(transaction=True)
 def test_a_large_import_leaves_the_planner_knowing_its_rows():
@@ -228,17 +244,7 @@ def test_a_large_import_leaves_the_planner_knowing_its_rows():
     from tests.factories import ProgramFactory
 
     program = ProgramFactory()
-
-    def estimated():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT relname, reltuples::int FROM pg_class WHERE relname IN "
-                "('participants_participant', 'participants_enrollment') ORDER BY relname"
-            )
-            return cursor.fetchall()
-
-    with connection.cursor() as cursor:  # the planner's view of the empty tables
-        cursor.execute("ANALYZE participants_participant, participants_enrollment")
+    analysed_empty()
     assert estimated() == [("participants_enrollment", 0), ("participants_participant", 0)]
 
     run(program, numbered_csv(999), "kecil.csv")
@@ -264,23 +270,14 @@ def test_the_statistics_are_refreshed_by_the_worker_not_in_the_import(settings):
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     program = ProgramFactory()
-
-    def estimated():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples::int FROM pg_class WHERE relname = 'participants_participant'"
-            )
-            return cursor.fetchone()[0]
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE participants_participant")
+    analysed_empty()
     run(program, numbered_csv(1000), "provinsi.csv")
 
     assert [r.task.name for r in default_task_backend.results] == ["refresh_statistics"]
-    assert estimated() == 0
+    assert estimated() == [("participants_enrollment", 0), ("participants_participant", 0)]
     tasks.refresh_statistics.call()
     tasks.refresh_statistics.call()
-    assert estimated() == 1000
+    assert estimated() == [("participants_enrollment", 1000), ("participants_participant", 1000)]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
