@@ -51,9 +51,10 @@ class ReasonForm(forms.ModelForm):
 
 class ProgressMarkForm(forms.Form):
     state = forms.ChoiceField(choices=StepState.choices)
-    reason = forms.IntegerField(required=False, min_value=1)
+    reason = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     note = forms.CharField(required=False, max_length=500)
-    version = forms.IntegerField(min_value=0, required=False)
+    # A version no row can have is junk, not someone else's newer mark.
+    version = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False)
     mark_id = forms.UUIDField(required=False)
 
 

@@ -462,6 +462,31 @@ def test_htmx_mark_returns_the_row(login, facilitator, track):
     assert states(track) == [("Unggah KTP", "blocked", "documents")]
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"state": ""},
+        {"state": "done\x00"},
+        {"state": "x" * 100_000},
+        {"state": "done", "version": "abc"},
+        {"state": "done", "version": "99999999999999999999"},  # past any bigint
+        {"state": "done", "version": "-1"},
+        {"state": "blocked", "reason": "=1+1"},
+        {"state": "done", "mark_id": "not-a-uuid"},
+        {"state": "done", "note": "KTP\x00"},
+        {"state": "done", "note": "x" * 501},
+    ],
+)
+def test_a_junk_mark_is_refused_plainly_and_writes_nothing(login, facilitator, track, data):
+    step = steps(track)[0]
+
+    response = login(facilitator).post(mark_url(track, step), data, HTTP_HX_REQUEST="true")
+
+    assert (response.status_code, response.content.decode()) == (400, "Tanda tidak valid.")
+    assert (StepProgress.objects.count(), ProgressEvent.objects.count()) == (0, 0)
+
+
 def test_stale_mark_over_htmx_shows_the_newer_state(login, facilitator, track):
     step = steps(track)[0]
     services.progress_mark(track=track, step=step, state="done", by=facilitator)
