@@ -14,6 +14,7 @@
   var SEND_TIMEOUT_MS = 20000;
   var MAX_PAUSE_MS = 5 * 60 * 1000;
   var LAST_SENT_KEY = "pkk-outbox-last-sent";
+  var UNSAVED_KEY = "pkk-outbox-unsaved";
 
   function msg(name, values) {
     var text = (badge && badge.getAttribute("data-msg-" + name)) || "";
@@ -63,11 +64,71 @@
         request.onupgradeneeded = function () {
           request.result.createObjectStore(STORE, { keyPath: "id" });
         };
-        request.onsuccess = function () { resolve(request.result); };
+        request.onsuccess = function () {
+          var db = request.result;
+          rescue(db).catch(function () {}).then(function () { resolve(db); });
+        };
         request.onerror = function () { reject(request.error); };
       });
     }
     return opening;
+  }
+
+  // A page can go (a reload, a link, the tab closed) while IndexedDB is still
+  // writing a tap made a moment before: that write is then dropped. So taps
+  // not yet written are copied at once into localStorage when the page goes,
+  // and the next page adds them to the outbox before anything reads it.
+  var unsaved = {};  // id -> entry, from the tap until IndexedDB has it
+  function leftBehind() {
+    try {
+      return JSON.parse(localStorage.getItem(UNSAVED_KEY) || "[]").filter(function (e) {
+        return e && typeof e.id === "string" && e.user;
+      });
+    } catch (error) {
+      return [];
+    }
+  }
+  window.addEventListener("pagehide", function () {
+    var ids = Object.keys(unsaved);
+    if (!ids.length) {
+      return;
+    }
+    var kept = leftBehind().filter(function (e) { return !unsaved[e.id]; });
+    try {
+      localStorage.setItem(UNSAVED_KEY, JSON.stringify(kept.concat(ids.map(function (id) {
+        return unsaved[id];
+      }))));
+    } catch (error) {}  // storage full: nothing more can be kept
+  });
+  function rescue(db) {
+    var left = leftBehind();
+    if (!left.length) {
+      return Promise.resolve();
+    }
+    return new Promise(function (resolve, reject) {
+      var tx = db.transaction(STORE, "readwrite");
+      var store = tx.objectStore(STORE);
+      left.forEach(function (entry) {
+        // Only what the outbox lacks: one it has may have moved on since.
+        store.add(entry).onerror = function (event) { event.preventDefault(); };
+      });
+      tx.oncomplete = function () {
+        localStorage.removeItem(UNSAVED_KEY);
+        resolve();
+      };
+      tx.onerror = tx.onabort = function () { reject(tx.error); };
+    });
+  }
+  function written(id) {
+    delete unsaved[id];
+    if (localStorage.getItem(UNSAVED_KEY)) {  // the page went and came back (back/forward cache)
+      var left = leftBehind().filter(function (e) { return e.id !== id; });
+      if (left.length) {
+        localStorage.setItem(UNSAVED_KEY, JSON.stringify(left));
+      } else {
+        localStorage.removeItem(UNSAVED_KEY);
+      }
+    }
   }
 
   function withStore(mode, work) {
@@ -150,9 +211,11 @@
       message: ""
     };
     pending.push(entry);
+    unsaved[id] = entry;
     show(entry);  // at once, whatever the network
     render();
     save(entry).then(function () {
+      written(id);
       if (entry.roll || entry.next) {
         // Back to the roll (or on to the next page), where it waits to be sent.
         location.assign(entry.roll || entry.next);

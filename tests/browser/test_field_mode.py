@@ -228,6 +228,44 @@ def test_a_quick_correction_on_a_slow_line_ends_in_the_last_tap(world, phone):
     assert AttendanceEvent.objects.filter(session=session).count() == 4
 
 
+# A phone whose storage is slow to write: once `holdWrites` is set, an outbox
+# write keeps its IndexedDB transaction busy and never lands before the page
+# goes, which then drops it.
+HOLD_WRITES = """
+const put = IDBObjectStore.prototype.put;
+IDBObjectStore.prototype.put = function () {
+  if (!window.holdWrites) return put.apply(this, arguments);
+  const store = this;
+  (function busy() { store.get("-").onsuccess = busy; })();
+  return {};
+};
+"""
+
+
+def test_a_correction_still_being_written_when_the_page_is_reloaded_is_kept(world, phone):
+    session, logins = world
+    context = phone()
+    context.add_init_script(HOLD_WRITES)
+    page = open_roll(context, session, "fasilitator", logins["fasilitator"])
+
+    context.set_offline(True)
+    tap(page, "Siti Aminah", "Hadir")
+    page.evaluate("window.holdWrites = true")
+    tap(page, "Siti Aminah", "Izin")  # its write still under way...
+    page.reload()  # ...when the page goes
+    expect_waiting(page, ["Siti Aminah"], label="Izin")
+    expect(page.locator("[data-outbox-summary]")).to_contain_text("2 belum terkirim")
+    context.set_offline(False)
+
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden(timeout=20_000)
+    assert list(
+        Attendance.objects.filter(session=session).values_list("participant__full_name", "status")
+    ) == [("Siti Aminah", "excused")]
+    assert AttendanceEvent.objects.filter(session=session).count() == 2
+    assert page.evaluate("localStorage.getItem('pkk-outbox-unsaved')") is None
+    assert offline_errors(phone.errors) == []
+
+
 def test_two_phones_offline_the_later_tap_wins_and_both_are_kept(world, phone):
     session, logins = world
     first_phone, second_phone = phone(), phone()
