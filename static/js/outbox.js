@@ -88,58 +88,54 @@
       return [];
     }
   }
+  function keepBehind(left) {
+    try {
+      if (left.length) {
+        localStorage.setItem(UNSAVED_KEY, JSON.stringify(left));
+      } else {
+        localStorage.removeItem(UNSAVED_KEY);
+      }
+    } catch (error) {}  // storage full: nothing more can be kept
+  }
   window.addEventListener("pagehide", function () {
     var ids = Object.keys(unsaved);
     if (!ids.length) {
       return;
     }
     var kept = leftBehind().filter(function (e) { return !unsaved[e.id]; });
-    try {
-      localStorage.setItem(UNSAVED_KEY, JSON.stringify(kept.concat(ids.map(function (id) {
-        return unsaved[id];
-      }))));
-    } catch (error) {}  // storage full: nothing more can be kept
+    keepBehind(kept.concat(ids.map(function (id) { return unsaved[id]; })));
   });
   function rescue(db) {
     var left = leftBehind();
     if (!left.length) {
+      keepBehind([]);  // nothing, or nothing usable
       return Promise.resolve();
     }
-    return new Promise(function (resolve, reject) {
-      var tx = db.transaction(STORE, "readwrite");
-      var store = tx.objectStore(STORE);
+    return transact(db, "readwrite", function (store) {
       left.forEach(function (entry) {
         // Only what the outbox lacks: one it has may have moved on since.
         store.add(entry).onerror = function (event) { event.preventDefault(); };
       });
-      tx.oncomplete = function () {
-        localStorage.removeItem(UNSAVED_KEY);
-        resolve();
-      };
-      tx.onerror = tx.onabort = function () { reject(tx.error); };
-    });
+    }).then(function () { keepBehind([]); });
   }
   function written(id) {
     delete unsaved[id];
     if (localStorage.getItem(UNSAVED_KEY)) {  // the page went and came back (back/forward cache)
-      var left = leftBehind().filter(function (e) { return e.id !== id; });
-      if (left.length) {
-        localStorage.setItem(UNSAVED_KEY, JSON.stringify(left));
-      } else {
-        localStorage.removeItem(UNSAVED_KEY);
-      }
+      keepBehind(leftBehind().filter(function (e) { return e.id !== id; }));
     }
   }
 
-  function withStore(mode, work) {
-    return database().then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var tx = db.transaction(STORE, mode);
-        var request = work(tx.objectStore(STORE));
-        tx.oncomplete = function () { resolve(request.result); };
-        tx.onerror = tx.onabort = function () { reject(tx.error); };
-      });
+  // `work(store)`'s request's result, once its transaction has committed.
+  function transact(db, mode, work) {
+    return new Promise(function (resolve, reject) {
+      var tx = db.transaction(STORE, mode);
+      var request = work(tx.objectStore(STORE));
+      tx.oncomplete = function () { resolve(request && request.result); };
+      tx.onerror = tx.onabort = function () { reject(tx.error); };
     });
+  }
+  function withStore(mode, work) {
+    return database().then(function (db) { return transact(db, mode, work); });
   }
 
   function entries() {

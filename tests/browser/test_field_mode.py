@@ -266,6 +266,19 @@ def test_a_correction_still_being_written_when_the_page_is_reloaded_is_kept(worl
     assert offline_errors(phone.errors) == []
 
 
+@pytest.mark.parametrize("junk", ["[1, null, {", '[1, null, {"id": 5}, "x", {"id": "a"}]'])
+def test_a_garbled_left_behind_list_is_dropped_without_an_error(world, phone, junk):
+    session, logins = world
+    page = open_roll(phone(), session, "fasilitator", logins["fasilitator"])
+
+    page.evaluate("junk => localStorage.setItem('pkk-outbox-unsaved', junk)", junk)
+    page.reload()
+
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()
+    page.wait_for_function("localStorage.getItem('pkk-outbox-unsaved') === null")
+    assert phone.errors == []
+
+
 def test_two_phones_offline_the_later_tap_wins_and_both_are_kept(world, phone):
     session, logins = world
     first_phone, second_phone = phone(), phone()
